@@ -1,0 +1,396 @@
+"""The newscli command line: a thin typer layer over the library.
+
+It parses options, builds one options object per step, runs the pipeline, prints messages and the
+summary on stderr, and `exit_code()` alone decides how the process ends.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from dataclasses import dataclass
+from functools import partial
+from typing import Annotated, Any, Callable, Optional
+
+import orjson
+import typer
+
+from newscli import __version__
+from newscli.io import (STDIN, InputInfo, Output, Reject, RejectWriter, UsageError, check_output_path,
+                        expand_inputs, read_inputs, read_text_lines)
+from newscli.pipeline import StrictStop, Summary, run
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+app = typer.Typer(
+    name="newscli",
+    help="Arabic news corpus tool: clean scraped articles, convert Arabic dates (Libyan months and every "
+    "other system) to ISO, remove duplicate articles, export JSONL records.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class State:
+    quiet: bool = False
+    verbose: bool = False
+
+
+STATE = State()
+
+
+def _version_callback(value: bool) -> None:
+    if not value:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = [f"newscli {__version__}", f"Python {sys.version.split()[0]}"]
+    for dist in ("typer", "rich", "pyarabic", "orjson", "zstandard", "numpy", "xxhash", "hijridate"):
+        try:
+            parts.append(f"{dist} {version(dist)}")
+        except PackageNotFoundError:
+            parts.append(f"{dist} (not installed)")
+    typer.echo("\n".join(parts))
+    raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True,
+                                          help="Show newscli's version and its key dependencies' versions.")] = False,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No summary line at the end.")] = False,
+    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Tracebacks for rejected records.")] = False,
+) -> None:
+    STATE.quiet, STATE.verbose = quiet, verbose
+
+
+# ------------------------------------------------------------------ shared options
+Inputs = Annotated[Optional[list[str]], typer.Argument(
+    help="Article .txt files, directories (recursive, sorted), JSONL/NDJSON files, compressed or not "
+    "(.gz .bz2 .xz .zst, recognised by content); '-' or nothing for standard input.", show_default=False)]
+OutputOpt = Annotated[Optional[str], typer.Option("-o", "--output", help="Write here instead of standard output "
+                                                  "(atomically; compressed by extension).", show_default=False)]
+FilesFrom = Annotated[Optional[str], typer.Option("--files-from", help="Read more input paths from this file, one per line.",
+                                                  show_default=False)]
+TextField = Annotated[str, typer.Option("--text-field", help="JSONL field holding the article body.")]
+Strict = Annotated[bool, typer.Option("--strict", help="Stop at the first bad record (exit 1).")]
+Rejects = Annotated[Optional[str], typer.Option("--rejects", help="Write each rejected record here as JSONL "
+                                                "{source, line, error, raw}.", show_default=False)]
+Jobs = Annotated[int, typer.Option("-j", "--jobs", min=0, help="Worker processes (0 = all cores). Output is "
+                                   "identical for every value.")]
+StatsOpt = Annotated[Optional[str], typer.Option("--stats", help="Write the run's summary here as JSON.", show_default=False)]
+ShardSize = Annotated[Optional[int], typer.Option("--shard-size", min=1, help="Split --output into numbered shards "
+                                                  "of this many records (out-00000.jsonl.gz, ...).", show_default=False)]
+Fields = Annotated[Optional[str], typer.Option("--fields", help="Only these output fields, comma-separated, in this order.",
+                                               show_default=False)]
+Format = Annotated[str, typer.Option("--format", help="auto | jsonl | text. auto: text when standard input is plain "
+                                     "text, JSONL otherwise.")]
+
+# clean
+Fold = Annotated[Optional[list[str]], typer.Option("--fold", help="A named lossy fold applied after cleaning: search, "
+                                                   "diacritics, letters, digits (repeatable; see docs/clean.md).", show_default=False)]
+Explain = Annotated[bool, typer.Option("--explain", help="Add `explain` to each record: which rule removed which line.")]
+Boilerplate = Annotated[Optional[list[str]], typer.Option("--boilerplate", help="A file of extra boilerplate phrases, "
+                                                          "one per line (repeatable).", show_default=False)]
+# dates
+Replace = Annotated[bool, typer.Option("--replace", help="Also rewrite dates in `text` as ISO dates.")]
+# dedupe
+Threshold = Annotated[Optional[float], typer.Option("--threshold", min=0.0, max=1.0, help="Similarity at which two "
+                                                    "articles are near-duplicates (default: see docs/dedupe.md).", show_default=False)]
+Shingle = Annotated[Optional[str], typer.Option("--shingle", help="char:N or word:N (default char:5).", show_default=False)]
+NumPerm = Annotated[Optional[int], typer.Option("--num-perm", min=8, help="MinHash signature length.", show_default=False)]
+Bands = Annotated[Optional[int], typer.Option("--bands", min=1, help="LSH bands (must divide --num-perm).", show_default=False)]
+Emit = Annotated[str, typer.Option("--emit", help="kept | removed | all: which records to write.")]
+Clusters = Annotated[Optional[str], typer.Option("--clusters", help="Write one JSON line per duplicate cluster here.",
+                                                 show_default=False)]
+
+
+# ------------------------------------------------------------------ messages and exit codes
+
+def _err(message: str) -> None:
+    sys.stderr.write(f"newscli: {message}\n")
+    sys.stderr.flush()
+
+
+def _report_reject(reject: Reject) -> None:
+    _err(reject.message())
+    if STATE.verbose and reject.detail:
+        sys.stderr.write(reject.detail)
+
+
+def exit_code(summary: Summary | None, *, usage_error: bool = False) -> int:
+    """The one place that decides how newscli exits."""
+    if usage_error:
+        return EXIT_USAGE
+    if summary is None:
+        return EXIT_OK
+    if summary.interrupted:
+        return EXIT_INTERRUPTED
+    if summary.rejected:
+        return EXIT_DATA
+    return EXIT_OK
+
+
+def _usage(message: str) -> typer.Exit:
+    _err(message)
+    return typer.Exit(exit_code(None, usage_error=True))
+
+
+def _sigterm(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _broken_pipe() -> None:
+    # the reader went away (`newscli export big.jsonl | head -1`): end quietly
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
+
+
+class _Progress:
+    """A rich progress display on stderr, only when stderr is a terminal and not --quiet."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.progress = None
+        if not enabled:
+            return
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(SpinnerColumn(), TextColumn("{task.completed:,} records"),
+                                 TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
+                                 console=Console(stderr=True), transient=True)
+        self.task = self.progress.add_task("newscli", total=None, rate="")
+        self.progress.start()
+
+    def tick(self, n: int) -> None:
+        if self.progress is not None:
+            task = self.progress.tasks[0]
+            speed = task.speed
+            self.progress.update(self.task, advance=n, rate=f"{speed:,.0f} rec/s" if speed else "")
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
+
+
+def _jobs(jobs: int) -> int:
+    return os.cpu_count() or 1 if jobs == 0 else jobs
+
+
+def _select(fields: str | None) -> Callable[[dict], dict] | None:
+    if not fields:
+        return None
+    names = [f.strip() for f in fields.split(",") if f.strip()]
+    if not names:
+        raise _usage("--fields needs at least one field name")
+    return lambda rec: {k: rec.get(k) for k in names}
+
+
+def _write_stats(path: str | None, summary: Summary, inputs: list[str]) -> None:
+    if not path:
+        return
+    from newscli.io import AtomicFile
+
+    with AtomicFile(path) as fh:
+        fh.write(orjson.dumps(summary.as_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+
+
+def run_command(
+    *,
+    inputs: list[str] | None,
+    files_from: str | None,
+    output: str | None,
+    text_field: str,
+    strict: bool,
+    rejects: str | None,
+    jobs: int,
+    stats: str | None,
+    shard_size: int | None,
+    steps: list,
+    dedupe_options: Any = None,
+    clusters: str | None = None,
+    fields: str | None = None,
+    text_writer: Callable[[dict], str] | None = None,
+    fmt: str = "auto",
+) -> None:
+    """Shared body of every record-processing subcommand."""
+    signal.signal(signal.SIGTERM, _sigterm)
+    try:
+        paths = expand_inputs(inputs or [], files_from)
+        for what, path in (("output", output), ("rejects file", rejects), ("stats file", stats), ("clusters file", clusters)):
+            check_output_path(path, paths, what)
+        if shard_size and not output:
+            raise UsageError("--shard-size needs -o/--output")
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    if fmt not in ("auto", "jsonl", "text"):
+        raise _usage(f"--format must be auto, jsonl or text, not {fmt!r}")
+    select = _select(fields)
+    info = InputInfo()
+    items = read_inputs(paths, text_field=text_field, info=info)
+    summary = Summary()
+    out: Output | None = None
+    rej = RejectWriter(rejects)
+    progress = _Progress(sys.stderr.isatty() and not STATE.quiet)
+    writer: Callable[[dict], None]
+
+    def on_record(rec: dict) -> None:
+        nonlocal out
+        if out is None:
+            out = Output(output, shard_size=shard_size)
+        as_text = text_writer is not None and (fmt == "text" or (fmt == "auto" and info.plain_stdin))
+        if as_text:
+            out.write_text(text_writer(rec))  # type: ignore[misc]
+        else:
+            out.write_record(select(rec) if select else rec)
+
+    def on_reject(reject: Reject) -> None:
+        _report_reject(reject)
+        rej.write(reject)
+
+    try:
+        run(items, steps=steps, on_record=on_record, on_reject=on_reject, dedupe_options=dedupe_options,
+            jobs=_jobs(jobs), strict=strict, tick=progress.tick, summary=summary)
+        progress.stop()
+        if out is None:
+            out = Output(output, shard_size=shard_size)
+        summary.outputs = out.commit()
+        rej.commit()
+    except StrictStop:
+        progress.stop()
+        _abort(out, rej)
+        _err("stopped at the first bad record (--strict)")
+        raise typer.Exit(EXIT_DATA)
+    except KeyboardInterrupt:
+        progress.stop()
+        _abort(out, rej)
+        summary.interrupted = True
+        _err("interrupted; no output written")
+        raise typer.Exit(exit_code(summary))
+    except BrokenPipeError:
+        progress.stop()
+        _abort(out, rej)
+        _broken_pipe()
+        raise typer.Exit(EXIT_OK)
+    except OSError as exc:  # disk full, permission denied on the output...
+        progress.stop()
+        _abort(out, rej)
+        _err(f"cannot write output: {exc.strerror or exc}")
+        raise typer.Exit(EXIT_DATA)
+    _write_stats(stats, summary, paths)
+    if not STATE.quiet:
+        _err(summary.line())
+    raise typer.Exit(exit_code(summary))
+
+
+def _abort(out: Output | None, rej: RejectWriter) -> None:
+    if out is not None:
+        out.abort()
+    rej.abort()
+
+
+# ------------------------------------------------------------------ step builders
+
+def _clean_step(fold: list[str] | None, explain: bool, boilerplate: list[str] | None) -> Any:
+    from newscli.clean import CleanOptions, clean_record, load_boilerplate_file
+
+    phrases: list[str] = []
+    for path in boilerplate or []:
+        try:
+            phrases.extend(load_boilerplate_file(path))
+        except ValueError as exc:
+            raise _usage(f"--boilerplate {path}: {exc}") from None
+    try:
+        options = CleanOptions(folds=tuple(fold or ()), explain=explain, extra_phrases=tuple(phrases))
+    except ValueError as exc:
+        raise _usage(str(exc)) from None
+    return partial(clean_record, options=options)
+
+
+def _dates_step(replace: bool) -> Any:
+    from newscli.dates import DatesOptions, date_record
+
+    return partial(date_record, options=DatesOptions(replace=replace))
+
+
+def _dedupe_options(threshold: float | None, shingle: str | None, num_perm: int | None, bands: int | None,
+                    emit: str, clusters: str | None) -> Any:
+    from newscli.dedupe import DedupeOptions
+
+    kwargs: dict[str, Any] = {"emit": emit, "clusters_path": clusters}
+    for key, value in (("threshold", threshold), ("shingle", shingle), ("num_perm", num_perm), ("bands", bands)):
+        if value is not None:
+            kwargs[key] = value
+    try:
+        return DedupeOptions(**kwargs)
+    except ValueError as exc:
+        raise _usage(str(exc)) from None
+
+
+# ------------------------------------------------------------------ commands
+
+@app.command()
+def export(
+    inputs: Inputs = None,
+    output: OutputOpt = None,
+    files_from: FilesFrom = None,
+    text_field: TextField = "text",
+    fields: Fields = None,
+    no_clean: Annotated[bool, typer.Option("--no-clean", help="Skip the clean step.")] = False,
+    no_dates: Annotated[bool, typer.Option("--no-dates", help="Skip the dates step.")] = False,
+    no_dedupe: Annotated[bool, typer.Option("--no-dedupe", help="Skip the dedupe step.")] = False,
+    fold: Fold = None,
+    explain: Explain = False,
+    boilerplate: Boilerplate = None,
+    replace: Replace = False,
+    threshold: Threshold = None,
+    shingle: Shingle = None,
+    num_perm: NumPerm = None,
+    bands: Bands = None,
+    emit: Emit = "kept",
+    clusters: Clusters = None,
+    strict: Strict = False,
+    rejects: Rejects = None,
+    jobs: Jobs = 1,
+    stats: StatsOpt = None,
+    shard_size: ShardSize = None,
+) -> None:
+    """Turn any input into newscli records: clean -> dates -> dedupe -> JSONL, in one pass.
+
+    Example: newscli export data/samples -o corpus.jsonl
+    """
+    steps = []
+    if not no_clean:
+        steps.append(_clean_step(fold, explain, boilerplate))
+    if not no_dates:
+        steps.append(_dates_step(replace))
+    dd = None if no_dedupe else _dedupe_options(threshold, shingle, num_perm, bands, emit, clusters)
+    run_command(inputs=inputs, files_from=files_from, output=output, text_field=text_field, strict=strict,
+                rejects=rejects, jobs=jobs, stats=stats, shard_size=shard_size, steps=steps,
+                dedupe_options=dd, clusters=clusters, fields=fields, fmt="jsonl")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a newscli record."""
+    from newscli.records import json_schema
+
+    sys.stdout.buffer.write(orjson.dumps(json_schema(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:  # before a command took over (start-up)
+        sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        _broken_pipe()
+        sys.exit(EXIT_OK)

@@ -1,0 +1,504 @@
+"""Reading inputs and writing outputs.
+
+Readers turn any input (article text files, directories, JSONL/NDJSON, compressed with gzip, bzip2,
+xz or zstd, standard input) into a stream of records and `Reject`s, in input order, without holding
+more than one record in memory. Writers write JSONL (or text) atomically: to a temporary file next
+to the target, renamed into place only when the run succeeds.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+import os
+import sys
+import tempfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Iterable, Iterator
+
+import orjson
+
+from newscli.records import derive_id, from_object, new_record
+
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
+COMPRESSED_SUFFIXES = {".gz", ".bz2", ".xz", ".zst"}
+_MAGIC = (
+    (b"\x1f\x8b", "gzip"),
+    (b"BZh", "bzip2"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+)
+
+
+@dataclass(slots=True)
+class Reject:
+    """A record that could not be read or processed: where, why, and the raw input."""
+
+    source: str
+    line: int
+    error: str
+    raw: str | None = None
+    detail: str | None = field(default=None, compare=False)  # a traceback, shown with -v
+
+    def as_json(self) -> dict:
+        return {"source": self.source, "line": self.line, "error": self.error, "raw": self.raw}
+
+    def message(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.error}"
+
+
+class UsageError(Exception):
+    """A problem with how newscli was called (exit code 2)."""
+
+
+# --------------------------------------------------------------------------- inputs
+
+def expand_inputs(inputs: Iterable[str], files_from: str | None = None) -> list[str]:
+    """Paths to read, in order: directories recursively and sorted, `-` for stdin."""
+    items = list(inputs)
+    if files_from is not None:
+        try:
+            fh = sys.stdin if files_from == STDIN else open(files_from, encoding="utf-8")
+            with fh if fh is not sys.stdin else _nullctx(fh):
+                for line in fh:
+                    line = line.rstrip("\n").rstrip("\r")
+                    if line.strip() and not line.lstrip().startswith("#"):
+                        items.append(line)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"--files-from {files_from}: cannot read: {_oserror(exc)}") from None
+    if not items:
+        items = [STDIN]
+    out: list[str] = []
+    for item in items:
+        if item != STDIN and os.path.isdir(item):
+            found = [str(p) for p in Path(item).rglob("*") if p.is_file()
+                     and not any(part.startswith(".") for part in p.relative_to(item).parts)]
+            out.extend(sorted(found))
+        else:
+            out.append(item)
+    return out
+
+
+class _nullctx:
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+
+    def __enter__(self) -> Any:
+        return self.obj
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+
+def _oserror(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+def sniff_compression(head: bytes) -> str | None:
+    for magic, name in _MAGIC:
+        if head.startswith(magic):
+            return name
+    return None
+
+
+def open_decompressed(raw: IO[bytes]) -> tuple[IO[bytes], str | None]:
+    """Wrap a binary stream in the decompressor its first bytes call for."""
+    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
+    kind = sniff_compression(buffered.peek(8)[:8])
+    if kind == "gzip":
+        return gzip.GzipFile(fileobj=buffered), kind  # type: ignore[return-value]
+    if kind == "bzip2":
+        return bz2.BZ2File(buffered), kind  # type: ignore[return-value]
+    if kind == "xz":
+        return lzma.LZMAFile(buffered), kind  # type: ignore[return-value]
+    if kind == "zstd":
+        import zstandard
+
+        reader = zstandard.ZstdDecompressor().stream_reader(buffered, read_across_frames=True)
+        return io.BufferedReader(reader), kind  # type: ignore[arg-type]
+    return buffered, None
+
+
+_DECOMPRESS_ERRORS: tuple[type[BaseException], ...] = (EOFError, OSError, zlib.error, lzma.LZMAError)
+
+
+def _decompress_errors() -> tuple[type[BaseException], ...]:
+    try:
+        import zstandard
+
+        return _DECOMPRESS_ERRORS + (zstandard.ZstdError,)
+    except ImportError:  # pragma: no cover
+        return _DECOMPRESS_ERRORS
+
+
+def _is_jsonl_name(path: str) -> bool | None:
+    p = Path(path)
+    suffixes = [s.lower() for s in p.suffixes]
+    while suffixes and suffixes[-1] in COMPRESSED_SUFFIXES:
+        suffixes.pop()
+    if not suffixes:
+        return None
+    if suffixes[-1] in JSONL_SUFFIXES:
+        return True
+    if suffixes[-1] in {".txt", ".text"}:
+        return False
+    return None
+
+
+def _looks_like_jsonl(stream: IO[bytes]) -> bool:
+    head = stream.peek(4096)[:4096] if hasattr(stream, "peek") else b""
+    stripped = head.lstrip(b" \t\r\n\xef\xbb\xbf")
+    return stripped.startswith(b"{")
+
+
+@dataclass
+class InputInfo:
+    """What the reader found out about the inputs (used by the CLI to choose output formats)."""
+
+    plain_stdin: bool = False
+    files: list[str] = field(default_factory=list)
+
+
+def read_inputs(paths: list[str], *, text_field: str = "text", info: InputInfo | None = None) -> Iterator[dict | Reject]:
+    """Every record (or Reject) from every input, in order."""
+    for path in paths:
+        yield from read_one(path, text_field=text_field, info=info)
+
+
+def read_one(path: str, *, text_field: str = "text", info: InputInfo | None = None) -> Iterator[dict | Reject]:
+    name = STDIN_NAME if path == STDIN else path
+    try:
+        raw: IO[bytes] = sys.stdin.buffer if path == STDIN else open(path, "rb")
+    except OSError as exc:
+        yield Reject(name, 0, f"cannot read: {_oserror(exc)}")
+        return
+    try:
+        try:
+            stream, kind = open_decompressed(raw)
+        except _decompress_errors() as exc:
+            yield Reject(name, 0, f"cannot read: {_oserror(exc)}")
+            return
+        by_name = None if path == STDIN else _is_jsonl_name(path)
+        try:
+            jsonl = by_name if by_name is not None else _looks_like_jsonl(stream)
+        except _decompress_errors() as exc:
+            yield Reject(name, 1, f"corrupt or truncated {kind or 'compressed'} data: {_oserror(exc)}")
+            return
+        if info is not None:
+            if path == STDIN and not jsonl:
+                info.plain_stdin = True
+            info.files.append(name)
+        if jsonl:
+            yield from _read_jsonl(stream, name, kind, text_field)
+        else:
+            yield from _read_article(stream, name, kind)
+    finally:
+        if path != STDIN:
+            raw.close()
+
+
+def _read_jsonl(stream: IO[bytes], name: str, kind: str | None, text_field: str) -> Iterator[dict | Reject]:
+    lineno = 0
+    errors = _decompress_errors()
+    it = iter(stream)
+    while True:
+        try:
+            line = next(it)
+        except StopIteration:
+            return
+        except errors as exc:
+            yield Reject(name, lineno + 1, f"corrupt or truncated {kind or 'compressed'} data after line {lineno}: {_oserror(exc)}")
+            return
+        lineno += 1
+        if line.endswith(b"\n"):
+            line = line[:-1]
+            if line.endswith(b"\r"):
+                line = line[:-1]
+        if not line.strip():
+            continue
+        source = f"{name}:{lineno}"
+        try:
+            obj = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            yield Reject(name, lineno, _json_error(line, exc), _raw(line))
+            continue
+        if not isinstance(obj, dict):
+            yield Reject(name, lineno, f"not a JSON object but {_json_type(obj)}", _raw(line))
+            continue
+        try:
+            yield from_object(obj, source=source, position=lineno, text_field=text_field)
+        except ValueError as exc:
+            yield Reject(name, lineno, str(exc), _raw(line))
+
+
+def _json_error(line: bytes, exc: Exception) -> str:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError as ude:
+        return f"invalid UTF-8 at byte {ude.start + 1}"
+    if b"\x00" in line:
+        return "NUL byte in line"
+    msg = str(exc).split(":", 1)[0]
+    return f"invalid JSON: {msg}"
+
+
+def _json_type(obj: Any) -> str:
+    return {list: "an array", str: "a string", int: "a number", float: "a number",
+            bool: "a boolean", type(None): "null"}.get(type(obj), type(obj).__name__)
+
+
+def _raw(line: bytes) -> str:
+    return line.decode("utf-8", errors="backslashreplace")
+
+
+MAX_ARTICLE_BYTES = 64 * 1024 * 1024
+
+
+def _read_article(stream: IO[bytes], name: str, kind: str | None) -> Iterator[dict | Reject]:
+    try:
+        data = stream.read(MAX_ARTICLE_BYTES + 1)
+    except _decompress_errors() as exc:
+        yield Reject(name, 1, f"corrupt or truncated {kind or 'compressed'} data: {_oserror(exc)}")
+        return
+    if len(data) > MAX_ARTICLE_BYTES:
+        yield Reject(name, 1, f"article file larger than {MAX_ARTICLE_BYTES // 2**20} MiB (is it JSONL? name it .jsonl)")
+        return
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        yield Reject(name, line, f"invalid UTF-8 at byte {exc.start + 1}", _raw(data[:4096]))
+        return
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        yield Reject(name, line, "NUL byte in article", text[:4096].replace("\x00", "\\x00"))
+        return
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        yield Reject(name, 1, "empty article", text)
+        return
+    yield new_record(id=derive_id(name, 0), source=name, text=text)
+
+
+def read_text_lines(paths: list[str]) -> Iterator[tuple[str, int, str] | Reject]:
+    """Plain-text mode: every line of every input as (source, line number, text without \\n)."""
+    for path in paths:
+        name = STDIN_NAME if path == STDIN else path
+        try:
+            raw: IO[bytes] = sys.stdin.buffer if path == STDIN else open(path, "rb")
+        except OSError as exc:
+            yield Reject(name, 0, f"cannot read: {_oserror(exc)}")
+            continue
+        try:
+            stream, kind = open_decompressed(raw)
+            lineno = 0
+            it = iter(stream)
+            while True:
+                try:
+                    line = next(it)
+                except StopIteration:
+                    break
+                except _decompress_errors() as exc:
+                    yield Reject(name, lineno + 1, f"corrupt or truncated {kind or 'compressed'} data: {_oserror(exc)}")
+                    break
+                lineno += 1
+                nl = line.endswith(b"\n")
+                if nl:
+                    line = line[:-1]
+                try:
+                    text = line.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    yield Reject(name, lineno, f"invalid UTF-8 at byte {exc.start + 1}", _raw(line))
+                    continue
+                if "\x00" in text:
+                    yield Reject(name, lineno, "NUL byte in line", text.replace("\x00", "\\x00"))
+                    continue
+                yield (name, lineno, text.removesuffix("\r"))
+        finally:
+            if path != STDIN:
+                raw.close()
+
+
+# --------------------------------------------------------------------------- outputs
+
+def _compressor(path: str, fh: IO[bytes]) -> IO[bytes]:
+    suffix = Path(path).suffix.lower()
+    if suffix == ".gz":
+        return gzip.GzipFile(fileobj=fh, mode="wb", compresslevel=6, mtime=0)  # type: ignore[return-value]
+    if suffix == ".bz2":
+        return bz2.BZ2File(fh, mode="wb")  # type: ignore[return-value]
+    if suffix == ".xz":
+        return lzma.LZMAFile(fh, mode="wb")  # type: ignore[return-value]
+    if suffix == ".zst":
+        import zstandard
+
+        return zstandard.ZstdCompressor(level=3).stream_writer(fh, closefd=False)  # type: ignore[return-value]
+    return fh
+
+
+def same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def check_output_path(path: str | None, inputs: list[str], what: str = "output") -> None:
+    """Refuse to write over an input (raises UsageError)."""
+    if path is None or path == STDIN:
+        return
+    for item in inputs:
+        if item != STDIN and same_file(path, item):
+            raise UsageError(f"refusing to write the {what} {path} over an input file")
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise UsageError(f"cannot write {what} {path}: directory {parent} does not exist")
+
+
+class AtomicFile:
+    """A file written to a temporary name next to its target and renamed on commit().
+
+    Compression follows the target's extension (.gz .bz2 .xz .zst). abort() (also on any
+    exception inside `with`) removes the temporary file, so a failed run leaves nothing at path.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        directory = os.path.dirname(os.path.abspath(path))
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
+        self._raw = os.fdopen(fd, "wb", buffering=1 << 20)
+        self._fh = _compressor(path, self._raw)
+        self.closed = False
+
+    def write(self, data: bytes) -> None:
+        self._fh.write(data)
+
+    def commit(self) -> None:
+        if self.closed:
+            return
+        if self._fh is not self._raw:
+            self._fh.close()
+        self._raw.flush()
+        os.fsync(self._raw.fileno())
+        self._raw.close()
+        os.chmod(self.tmp, 0o666 & ~_umask())
+        os.replace(self.tmp, self.path)
+        self.closed = True
+
+    def abort(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            self._raw.close()
+        except Exception:
+            pass
+        try:
+            os.unlink(self.tmp)
+        except OSError:
+            pass
+
+    def __enter__(self) -> "AtomicFile":
+        return self
+
+    def __exit__(self, exc_type: Any, *rest: Any) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abort()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def shard_name(path: str, index: int) -> str:
+    """out.jsonl.gz -> out-00000.jsonl.gz"""
+    p = Path(path)
+    name = p.name
+    stem, dot, rest = name.partition(".")
+    return str(p.with_name(f"{stem}-{index:05d}{dot}{rest}"))
+
+
+class Output:
+    """Where records (or text lines) go: stdout, one atomic file, or atomic numbered shards.
+
+    Nothing appears at the target paths until commit(); abort() removes every temporary file.
+    """
+
+    def __init__(self, path: str | None, *, shard_size: int | None = None) -> None:
+        self.path = path if path not in (None, STDIN) else None
+        self.shard_size = shard_size if self.path else None
+        self._files: list[AtomicFile] = []
+        self._current: AtomicFile | None = None
+        self._count = 0
+        self._stdout = None if self.path else sys.stdout.buffer
+        if self.path and not self.shard_size:
+            self._current = AtomicFile(self.path)
+            self._files.append(self._current)
+
+    def _target(self) -> Any:
+        if self._stdout is not None:
+            return self._stdout
+        if self.shard_size and self._count % self.shard_size == 0:
+            self._current = AtomicFile(shard_name(self.path, len(self._files)))  # type: ignore[arg-type]
+            self._files.append(self._current)
+        return self._current
+
+    def write_record(self, record: dict) -> None:
+        self._target().write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
+        self._count += 1
+
+    def write_text(self, text: str) -> None:
+        self._target().write(text.encode("utf-8") + b"\n")
+        self._count += 1
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+    def commit(self) -> list[str]:
+        if self._stdout is not None:
+            self._stdout.flush()
+            return []
+        if self.path and not self._files:  # sharded output with no record: one empty shard
+            self._files.append(AtomicFile(shard_name(self.path, 0)))
+        for f in self._files:
+            f.commit()
+        return [f.path for f in self._files]
+
+    def abort(self) -> None:
+        for f in self._files:
+            f.abort()
+
+
+class RejectWriter:
+    """--rejects FILE: every rejected record as JSONL {source, line, error, raw}, atomically."""
+
+    def __init__(self, path: str | None) -> None:
+        self.file = AtomicFile(path) if path else None
+
+    def write(self, reject: Reject) -> None:
+        if self.file is not None:
+            self.file.write(orjson.dumps(reject.as_json(), option=orjson.OPT_APPEND_NEWLINE))
+
+    def commit(self) -> None:
+        if self.file is not None:
+            self.file.commit()
+
+    def abort(self) -> None:
+        if self.file is not None:
+            self.file.abort()

@@ -1,0 +1,190 @@
+"""The newscli record: core fields, defaults, input-field collisions and the JSON Schema.
+
+Every record newscli writes has the core fields below, in this order, followed by the input's
+other fields unchanged. This module is the one place that decides what a record looks like.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import re
+from datetime import date as _date
+from typing import Any
+
+CORE_FIELDS: tuple[str, ...] = (
+    "id", "source", "section", "title", "dateline", "outlet", "place",
+    "text", "date", "dates", "removed", "dup",
+)
+
+# Core fields that newscli itself computes: an input field with one of these names (on input that
+# is not already a newscli record) is kept under "input_<name>" instead of being overwritten.
+_COMPUTED = ("source", "dates", "removed", "dup")
+_STRUCTURE = ("section", "title", "dateline", "outlet", "place")
+
+FIELD_DOCS: dict[str, str] = {
+    "id": "The input's own `id` (as a string) when present; otherwise a 16-hex-digit hash of source and position.",
+    "source": "Where the record came from: the file path, plus `:LINE` for JSONL input (`<stdin>` for standard input).",
+    "section": "The article's category label (a standalone line before the title), or null.",
+    "title": "The headline, or null. A JSONL input's own `title` is kept.",
+    "dateline": "The `outlet – city` line as written, or null when there is none.",
+    "outlet": "The outlet named in the dateline, or null.",
+    "place": "The place named in the dateline, or null.",
+    "text": "The body: one paragraph per line, `\\n`-separated.",
+    "date": "Publication date `YYYY-MM-DD`, or null: the input's `date` parsed to ISO, else one found by `dates` in the dateline or head.",
+    "dates": "Dates found in `text`: objects {iso, match, start, end, system}; empty until `dates` runs.",
+    "removed": "Lines `clean` removed, in input order; empty until `clean` runs.",
+    "dup": "Dedupe's verdict {cluster, of, sim, ...}, or null until `dedupe` runs.",
+}
+
+
+def derive_id(source: str, position: int) -> str:
+    """A deterministic id from where a record came from."""
+    return hashlib.blake2b(f"{source}\x00{position}".encode(), digest_size=8).hexdigest()
+
+
+def new_record(*, id: str, source: str, text: str, **fields: Any) -> dict:
+    """A record with every core field at its default, then `fields`."""
+    rec: dict[str, Any] = {
+        "id": id, "source": source, "section": None, "title": None, "dateline": None,
+        "outlet": None, "place": None, "text": text, "date": None, "dates": [], "removed": [],
+        "dup": None,
+    }
+    rec.update(fields)
+    return rec
+
+
+def is_newscli_record(obj: dict) -> bool:
+    """True for a record newscli wrote (so a pipe `clean | dates | dedupe` keeps its fields)."""
+    return all(k in obj for k in CORE_FIELDS) and isinstance(obj.get("source"), str) \
+        and isinstance(obj.get("dates"), list) and isinstance(obj.get("removed"), list)
+
+
+def from_object(obj: dict, *, source: str, position: int, text_field: str = "text") -> dict:
+    """Turn one input JSON object into a record. Raises ValueError for an unusable record."""
+    if text_field not in obj:
+        raise ValueError(f"no {text_field!r} field")
+    text = obj[text_field]
+    if not isinstance(text, str):
+        raise ValueError(f"{text_field!r} is {type(text).__name__}, not a string")
+    if "\x00" in text:
+        raise ValueError(f"NUL character in {text_field!r}")
+    if not text.strip():
+        raise ValueError("empty article")
+    if is_newscli_record(obj) and text_field == "text":
+        rec = {k: obj[k] for k in CORE_FIELDS}
+        rec.update((k, v) for k, v in obj.items() if k not in rec)
+        if rec["id"] is None:
+            rec["id"] = derive_id(rec["source"], position)
+        return rec
+    rid = obj.get("id")
+    rid = str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) and str(rid) else derive_id(source, position)
+    rec = new_record(id=rid, source=source, text=text)
+    extra: dict[str, Any] = {}
+    for key in _STRUCTURE:
+        if key in obj:
+            if isinstance(obj[key], str) and obj[key].strip():
+                rec[key] = obj[key]
+            elif obj[key] is not None and obj[key] != "":
+                extra["input_" + key] = obj[key]
+    if "date" in obj and obj["date"] is not None:
+        iso = parse_date(obj["date"])
+        rec["date"] = iso
+        if iso != obj["date"]:
+            extra["input_date"] = obj["date"]
+    for key in _COMPUTED:
+        if key in obj:
+            extra["input_" + key] = obj[key]
+    if text_field != "text" and "text" in obj:
+        extra["input_text"] = obj["text"]
+    for key, value in obj.items():
+        if key not in CORE_FIELDS and key != text_field:
+            rec[key] = value
+    rec.update(extra)
+    return rec
+
+
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T\s])")
+_DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:$|\s)")
+_YMD = re.compile(r"^\s*(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?:$|\s)")
+
+
+def _valid(y: int, m: int, d: int) -> str | None:
+    try:
+        return _date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_date(value: Any) -> str | None:
+    """An input's publication date as ISO `YYYY-MM-DD`, or None when it cannot be read.
+
+    Understands ISO dates and datetimes, RFC 2822 ("Fri, 18 May 2018 06:17:27 GMT"), day-first
+    `DD/MM/YYYY`, year-first `YYYY/MM/DD`, and Arabic date strings (through newscli.dates).
+    The date is the calendar date as written (no time-zone shift).
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    if m := _ISO.match(value):
+        return _valid(int(m[1]), int(m[2]), int(m[3]))
+    if m := _DMY.match(value):
+        return _valid(int(m[3]), int(m[2]), int(m[1]))
+    if m := _YMD.match(value):
+        return _valid(int(m[1]), int(m[2]), int(m[3]))
+    if any("a" <= c.lower() <= "z" for c in value[:4]) or "," in value:
+        parsed = email.utils.parsedate_tz(value)
+        if parsed and parsed[0]:
+            return _valid(parsed[0], parsed[1], parsed[2])
+    try:
+        from newscli.dates import to_iso
+    except ImportError:  # pragma: no cover - dates is part of the package
+        return None
+    iso = to_iso(value)
+    return iso if iso and len(iso) == 10 else None
+
+
+def json_schema() -> dict:
+    """JSON Schema (draft 2020-12) of a newscli output record."""
+    nullable = {"type": ["string", "null"]}
+    entry = {
+        "type": "object",
+        "required": ["iso", "match", "start", "end", "system"],
+        "properties": {
+            "iso": {"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"},
+            "match": {"type": "string"},
+            "start": {"type": "integer", "minimum": 0},
+            "end": {"type": "integer", "minimum": 0},
+            "system": {"enum": ["libyan", "levantine", "egyptian", "maghrebi", "moroccan",
+                                "mauritanian", "hijri", "numeric"]},
+            "year_from": {"enum": ["publication"]},
+        },
+    }
+    props: dict[str, Any] = {
+        "id": {"type": "string"},
+        "source": {"type": "string"},
+        "section": nullable, "title": nullable, "dateline": nullable,
+        "outlet": nullable, "place": nullable,
+        "text": {"type": "string"},
+        "date": {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+        "dates": {"type": "array", "items": entry},
+        "removed": {"type": "array", "items": {"type": "string"}},
+        "dup": {
+            "type": ["object", "null"],
+            "required": ["cluster", "of", "sim"],
+            "properties": {
+                "cluster": {"type": "string"},
+                "of": {"type": ["string", "null"]},
+                "sim": {"type": ["number", "null"]},
+            },
+        },
+    }
+    for name, schema in props.items():
+        schema["description"] = FIELD_DOCS[name]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "newscli record",
+        "type": "object",
+        "required": list(CORE_FIELDS),
+        "properties": props,
+        "additionalProperties": True,
+    }

@@ -1,0 +1,70 @@
+from newscli.records import CORE_FIELDS, derive_id, from_object, json_schema, new_record, parse_date
+
+import pytest
+
+
+def test_new_record_has_every_core_field_in_order():
+    rec = new_record(id="a", source="x.txt", text="نص الخبر")
+    assert tuple(rec) == CORE_FIELDS
+    assert rec["dates"] == [] and rec["removed"] == [] and rec["dup"] is None and rec["date"] is None
+
+
+def test_derived_id_is_deterministic_and_position_sensitive():
+    assert derive_id("a.jsonl:1", 1) == derive_id("a.jsonl:1", 1)
+    assert derive_id("a.jsonl", 1) != derive_id("a.jsonl", 2)
+    assert len(derive_id("a", 0)) == 16
+
+
+def test_input_fields_are_kept_and_collisions_are_renamed():
+    obj = {"id": 42, "source": "alwatan", "title": "عنوان الخبر", "date": "Fri, 18 May 2018 06:17:27 GMT",
+           "url": "http://example.org/1", "text": "أعلنت الوزارة اليوم عن خطة جديدة."}
+    rec = from_object(obj, source="in.jsonl:3", position=3)
+    assert rec["id"] == "42"
+    assert rec["source"] == "in.jsonl:3"
+    assert rec["input_source"] == "alwatan"
+    assert rec["title"] == "عنوان الخبر"
+    assert rec["date"] == "2018-05-18" and rec["input_date"] == "Fri, 18 May 2018 06:17:27 GMT"
+    assert rec["url"] == "http://example.org/1"
+    assert list(rec)[: len(CORE_FIELDS)] == list(CORE_FIELDS)
+
+
+def test_text_field_option():
+    rec = from_object({"body": "خبر عاجل من طرابلس", "text": "old"}, source="s:1", position=1, text_field="body")
+    assert rec["text"] == "خبر عاجل من طرابلس" and rec["input_text"] == "old"
+
+
+def test_a_newscli_record_passes_through_unchanged():
+    rec = new_record(id="x", source="a.txt", text="نص", title="عنوان", removed=["الوسوم"])
+    rec["extra"] = 1
+    assert from_object(dict(rec), source="<stdin>:1", position=1) == rec
+
+
+@pytest.mark.parametrize("obj,error", [
+    ({"text": 5}, "'text' is int, not a string"),
+    ({"text": "   \n"}, "empty article"),
+    ({"title": "x"}, "no 'text' field"),
+    ({"text": "a\x00b"}, "NUL character in 'text'"),
+])
+def test_bad_objects(obj, error):
+    with pytest.raises(ValueError, match=error):
+        from_object(obj, source="s:1", position=1)
+
+
+@pytest.mark.parametrize("raw,iso", [
+    ("2017-01-20T21:43:00+01:00", "2017-01-20"),
+    ("2013-03-20 00:16:02", "2013-03-20"),
+    ("20/01/2017", "2017-01-20"),
+    ("2020/01/08", "2020-01-08"),
+    ("Sun, 18 Feb 2018 21:35:43 +0400", "2018-02-18"),
+    ("2020-02-30", None),
+    ("not a date", None),
+    (None, None),
+])
+def test_parse_date(raw, iso):
+    assert parse_date(raw) == iso
+
+
+def test_json_schema_lists_core_fields():
+    schema = json_schema()
+    assert schema["required"] == list(CORE_FIELDS)
+    assert all("description" in p for p in schema["properties"].values())
