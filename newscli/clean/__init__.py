@@ -1,0 +1,402 @@
+"""Article structure, Arabic web-boilerplate removal with an audit trail, lossless normalization.
+
+Pure functions; nothing here prints, exits or logs. See docs/clean.md for every rule.
+
+    >>> r = clean_text("محلي\\n\\nعنوان الخبر\\n\\nأوج – أنقرة\\nنص الخبر الأول.\\n\\nإغلاق")
+    >>> r.section, r.title, r.outlet, r.place, r.body, r.removed
+    ('محلي', 'عنوان الخبر', 'أوج', 'أنقرة', ['نص الخبر الأول.'], ['إغلاق'])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newscli.normalize import FOLDS, fold, normalize
+from newscli.clean import _rules as R
+
+__all__ = [
+    "CleanOptions",
+    "CleanResult",
+    "RULES",
+    "clean_text",
+    "clean_record",
+    "format_text",
+    "load_boilerplate_file",
+]
+
+#: Rule ids that can appear in ``explain`` (structure ids are not removals).
+RULES: dict[str, str] = {
+    "section": "structure: the section label line (not a removal)",
+    "title": "structure: the title line (not a removal)",
+    "dateline": "structure: the `outlet – city` dateline (not a removal)",
+    "phrase": "whole line equals a phrase of data/phrases.txt",
+    "user-phrase": "whole line equals a phrase given in CleanOptions.extra_phrases",
+    "prefix": "line starts with an anchored prefix of data/prefixes.txt and a separator",
+    "block": "header of data/block_headers.txt and the list items that follow it",
+    "comments": "header of data/end_headers.txt after the body started: everything to the end",
+    "symbols": "line without any letter or digit (separators, lone punctuation)",
+    "link": "line that is only a URL or an e-mail address",
+    "time": "relative time line (منذ ساعتين, قبل 5 دقائق)",
+    "click-here": "short line with اضغط هنا / انقر هنا",
+    "menu": "breadcrumb or menu line (items between » › > | / separators)",
+    "nav": "slider navigation words (Next Previous) before the first line",
+    "byline": "head/tail: author line (كتب - فلان:, name – outlet) or a second dateline",
+    "notice": "head/tail: cookie, privacy, newsletter or app notice (data/notices.txt)",
+    "copyright": "head/tail: copyright line",
+    "credit": "head/tail: credit or contact line (data/tail_prefixes.txt)",
+    "tags": "tail: tag trailer (سمات …, الوسوم: …), whole line or the end of the last line",
+    "head-short": "head: short line without sentence-ending punctuation before the body",
+    "tail-short": "tail: short line without sentence-ending punctuation after the body",
+}
+
+
+@dataclass(frozen=True)
+class CleanOptions:
+    """Options of the clean step (shared by the library and the CLI).
+
+    folds: named lossy folds from ``newscli.normalize.FOLDS`` applied, in order, to the title
+        and the body after the lossless normalization (default none: output is lossless).
+        Section, dateline, outlet, place and ``removed`` stay lossless.
+    explain: when True, ``clean_record`` sets ``record["explain"]`` to the audit list (one
+        ``{"line", "rule", "text"}`` dict per removed or structural line).
+    extra_phrases: the user's own boilerplate phrases, matched whole-line like data/phrases.txt
+        (rule ``user-phrase``); see ``load_boilerplate_file``.
+    structure: detect section, title and dateline (default True). When False only boilerplate
+        is removed and those fields are left as they are.
+    short_words: a head or tail line without sentence-ending punctuation is removed when it
+        has at most this many words (default 8; 0 disables the head/tail short-line rule).
+    """
+
+    folds: tuple[str, ...] = ()
+    explain: bool = False
+    extra_phrases: tuple[str, ...] = ()
+    structure: bool = True
+    short_words: int = 8
+
+    def __post_init__(self) -> None:
+        for name in self.folds:
+            if name not in FOLDS:
+                raise ValueError(f"unknown fold {name!r}; known: {', '.join(sorted(FOLDS))}")
+        if self.short_words < 0:
+            raise ValueError("short_words must be >= 0")
+
+
+_DEFAULT = CleanOptions()
+
+
+@dataclass
+class CleanResult:
+    """What ``clean_text`` found. ``explain`` line numbers are 1-based lines of the input text."""
+
+    section: str | None = None
+    title: str | None = None
+    dateline: str | None = None
+    outlet: str | None = None
+    place: str | None = None
+    body: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    explain: list[dict[str, Any]] = field(default_factory=list)
+
+
+def load_boilerplate_file(path: str | Path) -> tuple[str, ...]:
+    """Phrases from a UTF-8 text file, one per line; blank lines and ``#`` comments skipped.
+
+    Raises ValueError with a one-line message when the file cannot be read or decoded.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ValueError(f"cannot read boilerplate file {str(path)!r}: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"boilerplate file {str(path)!r} is not UTF-8 (byte {exc.start})") from None
+    return R.parse_phrase_lines(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _title_like(line: str) -> bool:
+    if R.words(line) > 35 or R.dateline_sides(line):
+        return False
+    return not (line.endswith(".") and not line.endswith(".."))
+
+
+def _item_like(line: str, w: int) -> bool:
+    return w <= 25 and (w <= 15 or not R.is_terminal(line))
+
+
+def _whole_rule(k: str, user: frozenset[str]) -> str | None:
+    if k in R.PHRASES or k in R.END_HEADERS or k in R.BLOCK_HEADERS:
+        return "phrase"
+    if user and k in user:
+        return "user-phrase"
+    return None
+
+
+def _anywhere_rule(line: str, w: int, k: str | None, user: frozenset[str]) -> str | None:
+    """Rules that hold anywhere in the article (headers handled by the caller)."""
+    if k is not None:
+        r = _whole_rule(k, user)
+        if r:
+            return r
+        if not R.HAS_ALNUM.search(line):
+            return "symbols"
+    if w <= 25 and R.PREFIX_RE.match(R.fold_line(line[:80])):
+        return "prefix"
+    if w <= 2 and R.LINK_RE.match(line):
+        return "link"
+    if w <= 14:
+        f = R.fold_line(line)
+        if w <= 4 and R.RELTIME_RE.match(f):
+            return "time"
+        if R.CLICK_RE.search(f):
+            return "click-here"
+        if R.is_menu(line):
+            return "menu"
+    return None
+
+
+def _edge_rule(line: str, w: int) -> str | None:
+    """Rules that hold only at the head or the tail of an article."""
+    if w > 40:
+        return None
+    k = R.key(line)
+    if w <= 7 and R.BYLINE_RE.match(R.fold_line(line)) and (not R.is_terminal(line) or line.endswith(":")):
+        return "byline"
+    if k.startswith("سمات ") and not R.is_terminal(line):
+        return "tags"
+    if any(n in k for n in R.NOTICES):
+        return "notice"
+    if w <= 15 and ("©" in line or R.COPYRIGHT_KEY_RE.match(k)):
+        return "copyright"
+    if w <= 14:
+        for p in R.TAIL_PREFIXES:
+            if k.startswith(p) and (len(k) == len(p) or k[len(p)] == " "):
+                return "credit"
+    return None
+
+
+def _clean(
+    text: str,
+    opts: CleanOptions,
+    detect_title: bool,
+    detect_dateline: bool,
+) -> CleanResult:
+    norm = normalize(text)
+    raw = norm.split("\n")
+    if len(raw) != text.count("\n") + 1:  # cannot happen (normalize keeps newlines); be safe
+        raw = [normalize(x).replace("\n", " ") for x in text.split("\n")]
+    items = [(i + 1, line) for i, line in enumerate(raw) if line]
+    n = len(items)
+    lines = [line for _, line in items]
+    wc = [R.words(line) for line in lines]
+    rule: list[str | None] = [None] * n
+    partial: dict[int, tuple[str, str, bool]] = {}  # index -> (rule, removed text, before line)
+    res = CleanResult()
+    user = R.user_phrase_keys(opts.extra_phrases) if opts.extra_phrases else frozenset()
+    max_key = max(R.MAX_KEY_WORDS, max((k.count(" ") + 1 for k in user), default=0))
+    short = opts.short_words
+
+    def keyof(i: int) -> str | None:
+        return R.key(lines[i]) if wc[i] <= max_key else None
+
+    # slider navigation glued to the first line
+    if n:
+        m = R.NAV_PREFIX_RE.match(lines[0])
+        if m:
+            partial[0] = ("nav", m.group().strip(), True)
+            lines[0] = lines[0][m.end():]
+            wc[0] = R.words(lines[0])
+
+    pos = 0
+    if detect_title and opts.structure:
+        while pos < n:
+            r = _anywhere_rule(lines[pos], wc[pos], keyof(pos), user)
+            if not r:
+                break
+            rule[pos] = r
+            pos += 1
+        if pos < n - 1:
+            l0 = lines[pos]
+            k0 = R.key(l0)
+            if not R.dateline_sides(l0) and not R.is_terminal(l0) and (
+                (k0 in R.SECTIONS and wc[pos] <= 4)
+                or (wc[pos] <= 2 and _title_like(lines[pos + 1]) and pos + 2 < n)
+            ):
+                res.section = l0
+                rule[pos] = "section"
+                pos += 1
+        if pos < n - 1 and _title_like(lines[pos]) and not _anywhere_rule(lines[pos], wc[pos], keyof(pos), user):
+            res.title = lines[pos]
+            rule[pos] = "title"
+            pos += 1
+
+    # rules that hold anywhere, with header-led blocks and the comment section
+    seen_body = False
+    i = pos
+    while i < n:
+        if rule[i]:
+            i += 1
+            continue
+        line, w = lines[i], wc[i]
+        k = keyof(i)
+        if k is not None and k in R.END_HEADERS and seen_body:
+            for j in range(i, n):
+                if rule[j] is None:
+                    kj = keyof(j)
+                    rule[j] = "phrase" if kj is not None and kj in R.PHRASES else "comments"
+            break
+        if k is not None and k in R.BLOCK_HEADERS:
+            rule[i] = "block"
+            j = i + 1
+            while j < n and j - i <= 30 and _item_like(lines[j], wc[j]):
+                kj = keyof(j)
+                if kj is not None and (kj in R.END_HEADERS or kj in R.BLOCK_HEADERS or kj in R.PHRASES):
+                    break
+                rule[j] = "block"
+                j += 1
+            i = j
+            continue
+        r = _anywhere_rule(line, w, k, user)
+        if r:
+            rule[i] = r
+        elif w > 15 and R.is_terminal(line):
+            seen_body = True
+        i += 1
+
+    kept = [i for i in range(n) if rule[i] is None]
+    has_body = short > 0 and any(R.is_terminal(lines[i]) or wc[i] > short for i in kept)
+
+    # head: dateline, bylines, furniture, short unpunctuated lines before the body
+    dateline_open = detect_dateline and opts.structure
+    head_end = 0
+    for idx, i in enumerate(kept):
+        line, w = lines[i], wc[i]
+        sides = R.dateline_sides(line)
+        if sides:
+            o = R.orient(*sides)
+            if o and dateline_open:
+                res.dateline, (res.outlet, res.place) = line, o
+                rule[i] = "dateline"
+                dateline_open = False
+            else:
+                rule[i] = "byline"
+            continue
+        r = _edge_rule(line, w)
+        if r:
+            rule[i] = r
+            continue
+        if has_body and w <= short and not R.is_terminal(line):
+            rule[i] = "head-short"
+            continue
+        head_end = idx
+        break
+    else:
+        head_end = len(kept)
+
+    # tail: credits, notices, tags, short unpunctuated lines after the body
+    for i in reversed(kept[head_end:]):
+        line, w = lines[i], wc[i]
+        r = _edge_rule(line, w)
+        if r:
+            rule[i] = r
+            continue
+        if has_body and w <= short and not R.is_terminal(line):
+            rule[i] = "tail-short"
+            continue
+        break
+
+    body_idx = [i for i in kept if rule[i] is None]
+    if body_idx:  # tag trailer glued to the last paragraph (3alyoum: "... . سمات وسم وسم")
+        last = body_idx[-1]
+        m = R.TAG_TRAILER_RE.search(lines[last])
+        if m:
+            partial[last] = ("tags", m.group(1), False)
+            lines[last] = lines[last][: m.start()].rstrip()
+
+    removed: list[str] = []
+    explain: list[dict[str, Any]] = []
+    for i in range(n):
+        lineno = items[i][0]
+        p = partial.get(i)
+        if p and p[2]:
+            removed.append(p[1])
+            explain.append({"line": lineno, "rule": p[0], "text": p[1]})
+        r = rule[i]
+        if r is not None:
+            explain.append({"line": lineno, "rule": r, "text": lines[i]})
+            if r not in ("section", "title", "dateline"):
+                removed.append(lines[i])
+        if p and not p[2]:
+            removed.append(p[1])
+            explain.append({"line": lineno, "rule": p[0], "text": p[1]})
+    body = [lines[i] for i in body_idx if lines[i]]
+    if opts.folds:
+        body = [fold(b, *opts.folds) for b in body]
+        if res.title is not None:
+            res.title = fold(res.title, *opts.folds)
+    res.body = body
+    res.removed = removed
+    res.explain = explain
+    return res
+
+
+def clean_text(text: str, options: CleanOptions | None = None) -> CleanResult:
+    """Clean one raw article (section line, title, dateline, body, boilerplate) given as text.
+
+    Detects section, title and dateline (unless ``options.structure`` is False), removes
+    boilerplate lines and returns them in input order with the rule that removed each.
+    """
+    return _clean(text, options or _DEFAULT, detect_title=True, detect_dateline=True)
+
+
+_STRUCT = ("section", "title", "dateline", "outlet", "place")
+
+
+def clean_record(record: dict, options: CleanOptions | None = None) -> dict:
+    """Clean a record in place-compatible fashion and return it (a new dict).
+
+    Structure fields are filled only where the record has null; a record that already carries
+    a title keeps it (only ``text`` is cleaned, the title is normalized). ``text`` becomes the
+    body paragraphs joined with "\\n"; ``removed`` is extended; with ``options.explain``,
+    ``explain`` is extended. Idempotent: cleaning the output again changes nothing.
+    """
+    opts = options or _DEFAULT
+    out = dict(record)
+    title = out.get("title")
+    has_title = isinstance(title, str) and title.strip() != ""
+    text = out.get("text") or ""
+    res = _clean(text, opts, detect_title=not has_title, detect_dateline=out.get("dateline") is None)
+    if has_title:
+        t = normalize(title).replace("\n", " ")
+        out["title"] = fold(t, *opts.folds) if opts.folds else t
+    for name in _STRUCT:
+        if out.get(name) is None:
+            value = getattr(res, name)
+            if value is not None or name not in out:
+                out[name] = value
+    out["text"] = "\n".join(res.body)
+    prev = out.get("removed")
+    out["removed"] = (list(prev) if isinstance(prev, list) else []) + res.removed
+    if opts.explain:
+        prev_e = out.get("explain")
+        out["explain"] = (list(prev_e) if isinstance(prev_e, list) else []) + res.explain
+    return out
+
+
+def format_text(record: dict) -> str:
+    """Plain text of a cleaned article in the input layout: section, blank, title, blank,
+    dateline, then the body paragraphs separated by blank lines (ends with one newline)."""
+    head: list[str] = []
+    if record.get("section"):
+        head.append(record["section"] + "\n\n")
+    if record.get("title"):
+        head.append(record["title"] + "\n\n")
+    if record.get("dateline"):
+        head.append(record["dateline"] + "\n")
+    paras = [p for p in (record.get("text") or "").split("\n") if p]
+    return "".join(head) + "\n\n".join(paras) + ("\n" if paras or head else "")

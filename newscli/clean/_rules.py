@@ -1,0 +1,168 @@
+"""Phrase lists (package data) and the line predicates of the boilerplate classifier.
+
+Nothing here prints or keeps state beyond import-time compiled tables.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from newscli.normalize import FOLDS, normalize
+
+_SEARCH = FOLDS["search"]
+
+# sentence ends, as the issue defines them (a closing quote or bracket after one also counts)
+TERMINAL = frozenset(".!؟?:»”…")
+_CLOSERS = "\"'»”)]’"
+_KEY_DROP = re.compile(r"[\W\d_\u0640]+")
+
+
+def fold_line(line: str) -> str:
+    """The search fold, lower-cased (line must already be normalized)."""
+    return line.translate(_SEARCH).lower()
+
+
+def key(line: str) -> str:
+    """Matching key: search fold, lower case, punctuation/symbols/digits dropped, spaces collapsed."""
+    return " ".join(_KEY_DROP.sub(" ", line.translate(_SEARCH).lower()).split())
+
+
+def words(line: str) -> int:
+    """Word count of a normalized line (single spaces)."""
+    return line.count(" ") + 1 if line else 0
+
+
+def is_terminal(line: str) -> bool:
+    """Does the line end a sentence (. ! ؟ ? : » ” … possibly followed by closing quotes)?"""
+    if not line:
+        return False
+    last = line[-1]
+    if last in TERMINAL:
+        return True
+    if last in _CLOSERS:
+        stripped = line.rstrip(_CLOSERS)
+        return bool(stripped) and stripped[-1] in TERMINAL
+    return False
+
+
+def parse_phrase_lines(lines: list[str]) -> tuple[str, ...]:
+    """Phrases from a list of file lines: strips, drops blanks and `#` comments."""
+    out = []
+    for raw in lines:
+        s = raw.strip()
+        if not s or s.startswith("#"):
+            continue
+        out.append(s)
+    return tuple(out)
+
+
+def _data(name: str) -> tuple[str, ...]:
+    text = resources.files("newscli.clean").joinpath("data", name).read_text(encoding="utf-8")
+    return parse_phrase_lines(text.split("\n"))
+
+
+def key_set(phrases: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(k for k in (key(normalize(p)) for p in phrases) if k)
+
+
+PHRASES = key_set(_data("phrases.txt"))
+BLOCK_HEADERS = key_set(_data("block_headers.txt"))
+END_HEADERS = key_set(_data("end_headers.txt"))
+SECTIONS = key_set(_data("sections.txt"))
+PLACES = key_set(_data("places.txt"))
+OUTLETS = key_set(_data("outlets.txt"))
+CREDITS = key_set(_data("credits.txt"))
+NOTICES = tuple(sorted(key_set(_data("notices.txt"))))
+TAIL_PREFIXES = tuple(sorted(key_set(_data("tail_prefixes.txt"))))
+HOME = frozenset({"الرييسيه", "الصفحه الرييسيه", "home", "الرئيسيه"})
+
+_ALL_WHOLE = PHRASES | BLOCK_HEADERS | END_HEADERS
+MAX_KEY_WORDS = max(k.count(" ") + 1 for k in _ALL_WHOLE)
+
+
+def _alternation(items: tuple[str, ...]) -> str:
+    folded = sorted({fold_line(normalize(p)) for p in items}, key=len, reverse=True)
+    return "|".join(r"\s+".join(re.escape(w) for w in f.split()) for f in folded)
+
+
+_SEP = r"[:\-–—ـ|]"
+# anchored prefix followed by a separator (on the folded line)
+PREFIX_RE = re.compile(r"^[^\w]*(?:" + _alternation(_data("prefixes.txt")) + r")\s*" + _SEP)
+# byline verb + at most 6 more words, optional separator, optional final colon
+BYLINE_RE = re.compile(
+    r"^[^\w]*(?:" + _alternation(_data("bylines.txt")) + r")(?:\s*" + _SEP + r"+\s*|\s+)(\S+(?:\s+\S+){0,5})\s*:?$"
+)
+RELTIME_RE = re.compile(
+    r"^(?:منذ|قبل)\s+(?:[0-9]+\s+)?(?:ثانيه|ثوان|ثواني|ثوانٍ|دقيقه|دقيقتين|دقايق|دقائق|ساعه|ساعتين|ساعات|"
+    r"يوم|يومين|ايام|اسبوع|اسبوعين|اسابيع|شهر|شهرين|اشهر|سنه|سنتين|سنوات|عام|عامين|اعوام)$"
+)
+CLICK_RE = re.compile(r"اضغط\s+هنا|انقر\s+هنا|click\s+here")
+LINK_RE = re.compile(r"^(?:https?://|www\.)\S+$|^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$", re.I)
+HAS_ALNUM = re.compile(r"[^\W_]")
+MENU_SPLIT = re.compile(r"\s*[»›>|•·/\\]\s*|\s+[<‹«]\s+")
+COPYRIGHT_KEY_RE = re.compile(r"^(?:جميع )?(?:ال)?حقوق (?:(?:النشر|الطبع|التاليف|الملكيه) )?محفوظه|^copyright")
+DASHES = "-–—ـ"
+DATELINE_RE = re.compile(
+    r"^([^\-–—ـ:|/.،,!؟?«»\"0-9٠-٩]{2,40}?)\s*[-–—ـ]+\s*([^\-–—ـ:|/.،,!؟?«»\"0-9٠-٩]{2,40}?)\s*:?$"
+)
+NAV_PREFIX_RE = re.compile(r"^(?:Next\s+Previous|Previous\s+Next)\s+(?=\S)")
+TAG_TRAILER_RE = re.compile(r"(?<=[.!؟?…»”\"])\s*((?:سمات|الوسوم\s*:|وسوم\s*:)\s+[^.!؟?…:«»]{1,300}?)\s*$")
+
+
+def is_menu(line: str) -> bool:
+    """Breadcrumb or menu: 'الرئيسية » أخبار » محلي' or >= 3 short items between separators."""
+    if not MENU_SPLIT.search(line):
+        return False
+    parts = [p for p in MENU_SPLIT.split(line) if p]
+    if len(parts) >= 2 and key(parts[0]) in HOME:
+        return True
+    return len(parts) >= 3 and all(words(p) <= 3 and not is_terminal(p) for p in parts)
+
+
+def dateline_sides(line: str) -> tuple[str, str] | None:
+    """Split a short `A – B` line into its two sides, or None."""
+    if words(line) > 9:
+        return None
+    m = DATELINE_RE.match(line)
+    if not m:
+        return None
+    a, b = m.group(1).strip(), m.group(2).strip()
+    if not a or not b or words(a) > 4 or words(b) > 4:
+        return None
+    if not HAS_ALNUM.search(a) or not HAS_ALNUM.search(b):
+        return None
+    return a, b
+
+
+def orient(a: str, b: str) -> tuple[str, str | None] | None:
+    """(outlet, place) of a dateline's two sides, or None when the line is a byline."""
+    ka, kb = key(a), key(b)
+    a_place, b_place = ka in PLACES, kb in PLACES
+    if b_place and not a_place:
+        return a, b
+    if a_place and not b_place:
+        return b, a
+    if a_place and b_place:
+        return a, b
+    a_out, b_out = ka in OUTLETS, kb in OUTLETS
+    a_cred, b_cred = ka in CREDITS, kb in CREDITS
+    if a_out and b_out:
+        return a, None
+    if a_out:
+        if b_cred:
+            return a, None
+        return (a, b) if words(b) == 1 else None
+    if b_out:
+        if a_cred:
+            return b, None
+        return (b, a) if words(a) == 1 else None
+    if a_cred or b_cred:
+        return None
+    return a, b
+
+
+@lru_cache(maxsize=64)
+def user_phrase_keys(phrases: tuple[str, ...]) -> frozenset[str]:
+    return key_set(phrases)
