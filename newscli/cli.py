@@ -219,6 +219,7 @@ def run_command(
     fields: str | None = None,
     text_writer: Callable[[dict], str] | None = None,
     fmt: str = "auto",
+    line_mode: bool = False,
 ) -> None:
     """Shared body of every record-processing subcommand."""
     signal.signal(signal.SIGTERM, _sigterm)
@@ -234,7 +235,7 @@ def run_command(
         raise _usage(f"--format must be auto, jsonl or text, not {fmt!r}")
     select = _select(fields)
     info = InputInfo()
-    items = read_inputs(paths, text_field=text_field, info=info)
+    items = _line_records(paths) if line_mode else read_inputs(paths, text_field=text_field, info=info)
     summary = Summary()
     out: Output | None = None
     rej = RejectWriter(rejects)
@@ -374,6 +375,137 @@ def export(
     dd = None if no_dedupe else _dedupe_options(threshold, shingle, num_perm, bands, emit, clusters)
     run_command(inputs=inputs, files_from=files_from, output=output, text_field=text_field, strict=strict,
                 rejects=rejects, jobs=jobs, stats=stats, shard_size=shard_size, steps=steps,
+                dedupe_options=dd, clusters=clusters, fields=fields, fmt="jsonl")
+
+
+@app.command()
+def clean(
+    inputs: Inputs = None,
+    output: OutputOpt = None,
+    files_from: FilesFrom = None,
+    text_field: TextField = "text",
+    fmt: Format = "auto",
+    fold: Fold = None,
+    explain: Explain = False,
+    boilerplate: Boilerplate = None,
+    fields: Fields = None,
+    strict: Strict = False,
+    rejects: Rejects = None,
+    jobs: Jobs = 1,
+    stats: StatsOpt = None,
+    shard_size: ShardSize = None,
+) -> None:
+    """Split articles into section, title, dateline and body; remove web boilerplate (listed in `removed`).
+
+    Example: newscli clean article.txt | jq .title    (plain text on stdin gives cleaned text out)
+    """
+    from newscli.clean import format_text
+
+    run_command(inputs=inputs, files_from=files_from, output=output, text_field=text_field, strict=strict,
+                rejects=rejects, jobs=jobs, stats=stats, shard_size=shard_size,
+                steps=[_clean_step(fold, explain, boilerplate)], fields=fields, text_writer=format_text, fmt=fmt)
+
+
+def _dates_line(rec: dict, *, extract: bool, keep: bool, year: int | None) -> dict:
+    """Plain-text mode of `dates`, one input line per record (runs in workers too)."""
+    from newscli.dates import find_dates, replace_dates
+
+    if extract:
+        rec["_out"] = orjson.dumps({"line": rec["line"], "dates": find_dates(rec["text"], year_hint=year)}).decode()
+    else:
+        rec["_out"] = replace_dates(rec["text"], keep=keep, year_hint=year)
+    return rec
+
+
+def _line_records(paths: list[str]):
+    from newscli.io import read_text_lines
+
+    for item in read_text_lines(paths):
+        if isinstance(item, Reject):
+            yield item
+        else:
+            name, lineno, text = item
+            yield {"source": f"{name}:{lineno}", "line": lineno, "text": text}
+
+
+@app.command()
+def dates(
+    inputs: Inputs = None,
+    output: OutputOpt = None,
+    files_from: FilesFrom = None,
+    text_field: TextField = "text",
+    fmt: Format = "auto",
+    extract: Annotated[bool, typer.Option("--extract", help="Text mode: one JSON object per input line, "
+                                          "{line, dates: [{iso, match, start, end, system}]}.")] = False,
+    keep: Annotated[bool, typer.Option("--keep", help="Text mode: keep each date and add [ISO] after it.")] = False,
+    year: Annotated[Optional[int], typer.Option("--year", help="Text mode: the publication year, used for dates "
+                                                "written without one (marked year_from=publication).", show_default=False)] = None,
+    replace: Replace = False,
+    fields: Fields = None,
+    strict: Strict = False,
+    rejects: Rejects = None,
+    jobs: Jobs = 1,
+    stats: StatsOpt = None,
+    shard_size: ShardSize = None,
+) -> None:
+    """Find dates in Arabic text (Libyan, Levantine, Egyptian, Maghrebi, Hijri, numeric) and convert them to ISO.
+
+    Example: echo "في 8 آي النار/يناير 2020م" | newscli dates    ->    في 2020-01-08
+    """
+    if fmt not in ("auto", "jsonl", "text"):
+        raise _usage(f"--format must be auto, jsonl or text, not {fmt!r}")
+    text_mode = extract or fmt == "text"
+    if not text_mode and fmt == "auto":
+        try:
+            paths = expand_inputs(inputs or [], files_from)
+        except UsageError as exc:
+            raise _usage(str(exc)) from None
+        text_mode = paths == [STDIN] and _stdin_is_plain()
+    if not text_mode:
+        if keep or year is not None:
+            raise _usage("--keep and --year are for text mode (plain text in, or --format text / --extract)")
+        run_command(inputs=inputs, files_from=files_from, output=output, text_field=text_field, strict=strict,
+                    rejects=rejects, jobs=jobs, stats=stats, shard_size=shard_size,
+                    steps=[_dates_step(replace)], fields=fields, fmt="jsonl")
+        return
+    step = partial(_dates_line, extract=extract, keep=keep, year=year)
+    run_command(inputs=inputs, files_from=files_from, output=output, text_field=text_field, strict=strict,
+                rejects=rejects, jobs=jobs, stats=stats, shard_size=shard_size, steps=[step],
+                text_writer=lambda rec: rec["_out"], fmt="text", line_mode=True)
+
+
+def _stdin_is_plain() -> bool:
+    from newscli.io import peek_stdin_is_jsonl
+
+    return not peek_stdin_is_jsonl()
+
+
+@app.command()
+def dedupe(
+    inputs: Inputs = None,
+    output: OutputOpt = None,
+    files_from: FilesFrom = None,
+    text_field: TextField = "text",
+    threshold: Threshold = None,
+    shingle: Shingle = None,
+    num_perm: NumPerm = None,
+    bands: Bands = None,
+    emit: Emit = "kept",
+    clusters: Clusters = None,
+    fields: Fields = None,
+    strict: Strict = False,
+    rejects: Rejects = None,
+    jobs: Jobs = 1,
+    stats: StatsOpt = None,
+    shard_size: ShardSize = None,
+) -> None:
+    """Remove exact and near-duplicate articles (Arabic-aware MinHash/LSH, verified); every record gets `dup`.
+
+    Example: newscli dedupe corpus.jsonl --clusters clusters.jsonl -o unique.jsonl
+    """
+    dd = _dedupe_options(threshold, shingle, num_perm, bands, emit, clusters)
+    run_command(inputs=inputs, files_from=files_from, output=output, text_field=text_field, strict=strict,
+                rejects=rejects, jobs=jobs, stats=stats, shard_size=shard_size, steps=[],
                 dedupe_options=dd, clusters=clusters, fields=fields, fmt="jsonl")
 
 

@@ -174,6 +174,28 @@ def read_inputs(paths: list[str], *, text_field: str = "text", info: InputInfo |
         yield from read_one(path, text_field=text_field, info=info)
 
 
+_STDIN_CACHE: list = []
+
+
+def _stdin_decompressed() -> tuple[IO[bytes], str | None]:
+    """Standard input behind its decompressor, opened once (so it can be peeked at, then read)."""
+    raw = sys.stdin.buffer
+    if _STDIN_CACHE and _STDIN_CACHE[0] is raw:
+        return _STDIN_CACHE[1], _STDIN_CACHE[2]
+    stream, kind = open_decompressed(raw)
+    _STDIN_CACHE[:] = [raw, stream, kind]
+    return stream, kind
+
+
+def peek_stdin_is_jsonl() -> bool:
+    """Whether standard input holds JSONL (without consuming it)."""
+    try:
+        stream, _ = _stdin_decompressed()
+        return _looks_like_jsonl(stream)
+    except _decompress_errors():
+        return False
+
+
 def read_one(path: str, *, text_field: str = "text", info: InputInfo | None = None) -> Iterator[dict | Reject]:
     name = STDIN_NAME if path == STDIN else path
     try:
@@ -183,7 +205,7 @@ def read_one(path: str, *, text_field: str = "text", info: InputInfo | None = No
         return
     try:
         try:
-            stream, kind = open_decompressed(raw)
+            stream, kind = _stdin_decompressed() if path == STDIN else open_decompressed(raw)
         except _decompress_errors() as exc:
             yield Reject(name, 0, f"cannot read: {_oserror(exc)}")
             return
@@ -301,7 +323,7 @@ def read_text_lines(paths: list[str]) -> Iterator[tuple[str, int, str] | Reject]
             yield Reject(name, 0, f"cannot read: {_oserror(exc)}")
             continue
         try:
-            stream, kind = open_decompressed(raw)
+            stream, kind = _stdin_decompressed() if path == STDIN else open_decompressed(raw)
             lineno = 0
             it = iter(stream)
             while True:
@@ -375,9 +397,14 @@ class AtomicFile:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        directory = os.path.dirname(os.path.abspath(path))
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
-        self._raw = os.fdopen(fd, "wb", buffering=1 << 20)
+        self.special = os.path.exists(path) and not os.path.isfile(path)
+        if self.special:  # /dev/null, a named pipe: nothing to rename, write straight through
+            self.tmp = path
+            self._raw = open(path, "wb", buffering=1 << 20)
+        else:
+            directory = os.path.dirname(os.path.abspath(path))
+            fd, self.tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
+            self._raw = os.fdopen(fd, "wb", buffering=1 << 20)
         self._fh = _compressor(path, self._raw)
         self.closed = False
 
@@ -390,6 +417,10 @@ class AtomicFile:
         if self._fh is not self._raw:
             self._fh.close()
         self._raw.flush()
+        if self.special:
+            self._raw.close()
+            self.closed = True
+            return
         os.fsync(self._raw.fileno())
         self._raw.close()
         os.chmod(self.tmp, 0o666 & ~_umask())
@@ -404,6 +435,8 @@ class AtomicFile:
             self._raw.close()
         except Exception:
             pass
+        if self.special:
+            return
         try:
             os.unlink(self.tmp)
         except OSError:
