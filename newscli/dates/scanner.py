@@ -1,0 +1,314 @@
+"""Find date expressions in Arabic running text and convert them to ISO dates.
+
+One compiled scanner (``tables().scanner``) proposes candidates; ``_candidate`` applies the
+context rules documented in docs/dates.md and converts; ``scan`` resolves yearless dates
+(range partner's year, else the publication year hint) and returns entries in text order.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+
+from hijridate import Hijri
+
+from .tables import DIGITS, SP0, WORD, Month, fold, tables, to_int
+
+_HAS_DIGIT = re.compile(f"[{DIGITS}]")
+_CONNECT = re.compile(f"{SP0}(?:[-–—]|[اإ]ل[يى]|حت[يى]|و){SP0}")
+_RANGE_WORDS = re.compile(f"{SP0}(?:[-–—]|[اإ]ل[يى]|حت[يى]){SP0}")
+_PREV_WORD = re.compile(f"([{WORD}]+)[^{WORD}{DIGITS}]{{0,3}}$")
+_ANNOT = re.compile(r"[ \u00a0]?\[(\d{4}-\d{2}(?:-\d{2})?(?:/\d{4}-\d{2}-\d{2})?)\]")
+_NUMBER_HEADS = frozenset({"رقم", "الرقم", "برقم", "العدد", "عدد", "هاتف", "الهاتف", "جوال", "رقمه"})
+HIJRI_RANGE = (1343, 1500)
+
+
+@dataclass
+class _Raw:
+    start: int
+    end: int
+    system: str
+    year: int | None  # Gregorian year, or Hijri year when hijri is True
+    month: int
+    day: int | None
+    hijri: bool
+    weak: bool  # ambiguous month without strong context: accept only with a range partner's year
+    name_head: bool  # preceded by a name head (ثورة، شارع ...): never take the publication year
+    explicit: bool  # year written in the expression
+    range_role: str | None = None
+    error: str | None = None
+
+
+def _prev_word(text: str, pos: int) -> str:
+    m = _PREV_WORD.search(text, max(0, pos - 40), pos)
+    return fold(m.group(1)) if m else ""
+
+
+def _strip_clitics(word: str) -> list[str]:
+    out = [word]
+    if word[:1] in "وبلف" and len(word) > 3:
+        out.append(word[1:])
+    for w in list(out):
+        if w.startswith("ال") and len(w) > 4:
+            out.append(w[2:])
+        if w.startswith("لل") and len(w) > 4:
+            out.append("ال" + w[2:])
+            out.append(w[2:])
+    return out
+
+
+def _is_name_head(text: str, pos: int) -> bool:
+    heads = tables().name_heads
+    return any(w in heads for w in _strip_clitics(_prev_word(text, pos)))
+
+
+def _month(name: str) -> Month | None:
+    return tables().months.get(fold(name))
+
+
+def _valid(y: int, m: int, d: int) -> bool:
+    try:
+        _dt.date(y, m, d)
+    except ValueError:
+        return False
+    return True
+
+
+def _resolve_year(m: re.Match[str], s: str, month: Month, pair_ok: bool) -> tuple[str, int | None, bool]:
+    """Interpret the year part of candidate form s. Returns (kind, year, used) where kind is
+    'greg' | 'hijri' | 'reject'; used is False when the digits are not a year (the match then
+    ends before them)."""
+    ytxt = m.group("y" + s)
+    if ytxt is None:
+        return ("greg", None, False)
+    y = to_int(ytxt)
+    mk = m.group("k" + s)
+    kind = tables().markers.get(fold(mk)) if mk else None
+    nd = len(ytxt.strip())
+    if month.system == "hijri":
+        if kind == "hijri" and nd >= 3:
+            return ("hijri", y, True)
+        if kind == "wr" and nd in (2, 4):
+            wr = y + 1300 if nd == 2 else y
+            return ("hijri", wr + 11, True)
+        if kind is None and nd == 4 and 1300 <= y <= 1600:
+            return ("hijri", y, True)
+        if kind is None:
+            return ("hijri", None, False)  # e.g. "3 صفر 15" : a count, not a year
+        return ("reject", None, True)
+    # solar months
+    if kind == "hijri":
+        return ("reject", None, True)
+    if kind == "wr" and nd in (2, 4):
+        wr = y + 1300 if nd == 2 else y
+        return ("greg", wr + 632, True)
+    if kind == "gregorian" and nd >= 3:
+        return ("greg", y, True)
+    if kind is None and nd == 4:
+        if month.system == "libyan" and 1340 <= y <= 1400:
+            return ("greg", y + 632, True)  # an unmarked Jamahiriya-era و.ر year
+        if 1000 <= y <= 2199:
+            return ("greg", y, True)
+    return ("greg", None, False)
+
+
+def _candidate(text: str, m: re.Match[str]) -> list[_Raw] | None:
+    g = m.group
+    t = tables()
+    if g("iy") or g("nd") or g("ry"):
+        return _numeric(text, m)
+    s = "1" if g("m1") else "2"
+    month = _month(g("m" + s))
+    if month is None:
+        return None
+    pname = g("p" + s) or g("q" + s)
+    pair_end = m.end("p" + s) if g("p" + s) else (m.end("q" + s) if g("q" + s) else None)
+    if pname:
+        pm = _month(pname)
+        if pm is not None and pm.system != "hijri" and month.system != "hijri":
+            if month.month is None:
+                month = Month(month.system, pm.month, False, False) if pm.month in (1, 12) else month
+            elif pm.month is None:
+                pm = Month(pm.system, month.month, False, False) if month.month in (1, 12) else pm
+            if pm.month == month.month and month.month is not None:
+                system = month.system if month.system != "egyptian" else pm.system
+                month = Month(system, month.month, False, False)
+                if g("q" + s):
+                    pair_end = m.end("q" + s) + text[m.end("q" + s):m.end()].index(")" if ")" in text[m.end("q" + s):m.end()] else "]") + 1
+            else:
+                return None  # "يناير/فبراير": two different months, not one date
+        else:
+            pname = None
+    kind, year, used = _resolve_year(m, s, month, bool(pname))
+    if kind == "reject":
+        return None
+    if month.month is None:
+        # "كانون" alone: only with a و.ر year (Libyan December)
+        mk = g("k" + s)
+        if used and mk and t.markers.get(fold(mk)) == "wr":
+            month = Month("libyan", 12, False, False)
+        else:
+            return None
+    hijri = kind == "hijri"
+    if used:
+        end = m.end()
+    elif pname:
+        end = pair_end
+    else:
+        end = m.end("m" + s)
+    start = m.start()
+    if g("wd") is None and g("cl"):
+        start = m.start("cl") + 1
+    strong = bool(pname) or bool(g("sh" + s)) or (used and g("k" + s) is not None and t.markers.get(fold(g("k" + s))) == "wr")
+    if s == "2":
+        # month and year alone
+        if not used or hijri:
+            return None  # a Hijri month-year has no single Gregorian month
+        if month.ambiguous and not strong:
+            return None
+        if g("wd") and not g("sh2"):
+            start = m.start("m2")
+        return [_Raw(start, end, month.system, year, month.month, None, False, False, False, True)]
+    # day forms
+    if g("d1"):
+        day = to_int(g("d1"))
+    elif g("o1"):
+        day = t.ordinals[fold(g("o1"))]
+        prev = _prev_word(text, m.start())
+        if g("wd") is None and prev.startswith("ال") and prev not in t.weekdays and prev not in t.adjective_heads_ok:
+            return None  # "الأسبوع الأول من يناير": an adjective, not a day
+    else:
+        day = 1
+    if not 1 <= day <= 31:
+        return None
+    weak = month.ambiguous and not (used or strong or g("wd"))
+    name_head = (not used) and _is_name_head(text, m.start())
+    if g("o1") and fold(g("o1")) == "الفاتح" and _is_name_head(text, m.start()):
+        name_head = True
+    out: list[_Raw] = []
+    if g("d2"):
+        d2 = to_int(g("d2"))
+        if not 1 <= d2 <= 31 or d2 <= day:
+            return None
+        role = "from" if _RANGE_WORDS.fullmatch(g("rs")) else None
+        out.append(_Raw(start, m.end("d1"), month.system, year, month.month, day, hijri, weak, name_head, used, role))
+        out.append(_Raw(m.start("d2"), end, month.system, year, month.month, d2, hijri, weak, name_head, used, "to" if role else None))
+    else:
+        out.append(_Raw(start, end, month.system, year, month.month, day, hijri, weak, name_head, used))
+    return out
+
+
+def _numeric(text: str, m: re.Match[str]) -> list[_Raw] | None:
+    g = m.group
+    if g("iy"):
+        y, mo, d = to_int(g("iy")), to_int(g("im")), to_int(g("id"))
+    elif g("nd"):
+        y, mo, d = to_int(g("ny")), to_int(g("nm")), to_int(g("nd"))
+    else:
+        y, mo, d = to_int(g("ry")), to_int(g("rm")), to_int(g("rd"))
+    prev = _prev_word(text, m.start())
+    if prev in _NUMBER_HEADS:
+        return None  # "قرار رقم 12/3/2020" is a reference number
+    kind = tables().markers.get(fold(g("nk"))) if g("nk") else None
+    hijri = kind == "hijri" or (kind is None and 1300 <= y <= 1600)
+    if kind == "wr":
+        return None
+    if not hijri and not (1000 <= y <= 2199):
+        return None
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    start = m.start()
+    return [_Raw(start, m.end(), "hijri" if hijri else "numeric", y, mo, d, hijri, False, False, True)]
+
+
+def _convert(r: _Raw) -> tuple[str | None, str | None]:
+    if r.hijri:
+        lo, hi = HIJRI_RANGE
+        if not lo <= r.year <= hi:
+            return None, f"Hijri year {r.year} is outside the Umm al-Qura table ({lo}-{hi} AH)"
+        try:
+            return Hijri(r.year, r.month, r.day).to_gregorian().isoformat(), None
+        except (ValueError, OverflowError) as exc:
+            return None, f"not a Umm al-Qura date: {exc}"
+    if r.day is None:
+        return f"{r.year:04d}-{r.month:02d}", None
+    if not _valid(r.year, r.month, r.day):
+        return None, "invalid"
+    return f"{r.year:04d}-{r.month:02d}-{r.day:02d}", None
+
+
+def scan(text: str, year_hint: int | None = None) -> list[tuple[dict, int]]:
+    """Entries plus, for each, the end of an existing " [ISO]" annotation (or its own end)."""
+    if not text:
+        return []
+    if year_hint is None and not _HAS_DIGIT.search(text):
+        return []
+    t = tables()
+    raws: list[_Raw] = []
+    pos = 0
+    search = t.scanner.search
+    n = len(text)
+    while pos < n:
+        m = search(text, pos)
+        if m is None:
+            break
+        if m.end() == m.start():
+            pos = m.start() + 1
+            continue
+        got = _candidate(text, m)
+        if got:
+            raws.extend(got)
+            pos = got[-1].end
+        else:
+            pos = m.start() + 1
+    # resolve yearless day forms: a following range/list partner's year, else the hint
+    for i, r in enumerate(raws):
+        if r.year is not None or r.day is None:
+            continue
+        j = i + 1
+        while j < len(raws) and raws[j].year is None and raws[j].day is not None and raws[j].start - raws[j - 1].end < 12:
+            j += 1
+        if j < len(raws):
+            nxt = raws[j]
+            between = text[raws[j - 1].end:nxt.start]
+            if nxt.year is not None and nxt.day is not None and nxt.hijri == r.hijri and _CONNECT.fullmatch(between):
+                for k in range(i, j):
+                    raws[k].year = nxt.year
+                    raws[k].explicit = True
+                if _RANGE_WORDS.fullmatch(between) and j == i + 1 and r.range_role is None:
+                    r.range_role, nxt.range_role = "from", "to"
+                continue
+    out: list[tuple[dict, int]] = []
+    skip_until = -1
+    for r in raws:
+        if r.start < skip_until:
+            continue
+        from_pub = False
+        if r.year is None:
+            if r.weak or r.hijri or r.name_head or year_hint is None:
+                continue
+            r.year, from_pub = year_hint, True
+        elif r.weak and not r.explicit:
+            continue
+        iso, err = _convert(r)
+        if err == "invalid":
+            continue
+        e = {"iso": iso, "match": text[r.start:r.end], "start": r.start, "end": r.end, "system": r.system}
+        if from_pub:
+            e["year_from"] = "publication"
+        if r.range_role:
+            e["range"] = r.range_role
+        if err:
+            e["error"] = err
+        annot_end = r.end
+        if iso:
+            a = _ANNOT.match(text, r.end)
+            if a:
+                want = iso
+                if r.range_role == "to" and out and out[-1][0].get("range") == "from" and "/" in a.group(1):
+                    want = f"{out[-1][0]['iso']}/{iso}"
+                if a.group(1) == want:
+                    annot_end = skip_until = a.end()
+        out.append((e, annot_end))
+    return out

@@ -1,0 +1,182 @@
+"""Month tables (package data in ``data/months.json``) and the one compiled date scanner.
+
+Everything that names a month, weekday, ordinal day or year marker lives in the JSON file;
+this module turns it into lookup dictionaries keyed by a folded spelling and into a single
+regular expression built once per process (``SCANNER``).
+
+Folding used for both the regex and the lookups: hamza/alef forms (أ إ آ ٱ) -> ا, ى -> ي,
+ة -> ه, harakat and tatweel dropped, Arabic-Indic/Persian digits -> ASCII, runs of spaces -> one.
+The regex accepts every folded variant of a listed spelling, so a listed "أبريل" also matches
+"ابريل" and "إبريل"; listing extra variants is harmless.
+
+The regex is linear: every repetition is bounded ({0,3} spaces, {1,4} digits) and alternations
+of names are emitted as a trie (one branch per first letter), so a failed attempt at a position
+costs a few character comparisons and no input makes it backtrack more than a constant amount.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+DIGITS = "0-9\u0660-\u0669\u06f0-\u06f9"
+# word characters: Latin and Arabic letters, harakat, tatweel (not Arabic digits or punctuation)
+WORD = "A-Za-z\u0621-\u063a\u0640-\u065f\u066e\u066f\u0670-\u06d3\u06d5-\u06ef\u06fa-\u06ff"
+_SP_CHARS = " \u00a0\u202f\u200e\u200f\t"
+SP = f"[{_SP_CHARS}]{{1,3}}"
+SP0 = f"[{_SP_CHARS}]{{0,3}}"
+_MARKS = "\u0640\u064b-\u0652\u0670"  # tatweel, harakat, superscript alef: allowed inside names
+
+_FOLD = {ord(a): b for a, b in {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"}.items()}
+_FOLD.update({0x0660 + i: str(i) for i in range(10)})
+_FOLD.update({0x06F0 + i: str(i) for i in range(10)})
+_FOLD.update({cp: None for cp in [0x0640, 0x0670, *range(0x064B, 0x0653)]})
+_FOLD.update({ord(c): " " for c in _SP_CHARS})
+_MULTISPACE = re.compile(" {2,}")
+
+# character classes emitted for a folded letter
+_CLASS = {
+    "ا": "[اأإآٱ]",
+    "ي": "[يى]",
+    "ه": "[هة]",
+    " ": SP,
+    ".": r"\.",
+}
+for _i in range(10):
+    _CLASS[str(_i)] = f"[{_i}{chr(0x0660 + _i)}{chr(0x06F0 + _i)}]"
+
+
+def fold(s: str) -> str:
+    """Lookup key of a spelling or a matched name (see module docstring)."""
+    s = s.translate(_FOLD)
+    if "  " in s:
+        s = _MULTISPACE.sub(" ", s)
+    return s.strip()
+
+
+def to_int(digits: str) -> int:
+    return int(digits.translate(_FOLD))
+
+
+def _trie_regex(words: list[str]) -> str:
+    """Alternation of folded words as a trie regex; longer spellings win (greedy)."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def emit(node: dict) -> str:
+        terminal = "" in node
+        branches = []
+        for ch in sorted(k for k in node if k):
+            cls = _CLASS.get(ch, re.escape(ch))
+            if ch not in " .":
+                cls += f"[{_MARKS}]{{0,2}}"
+            branches.append(cls + emit(node[ch]))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if terminal:
+            return "(?:" + body + ")?"
+        return body
+
+    return emit(trie)
+
+
+@dataclass(frozen=True)
+class Month:
+    system: str
+    month: int | None  # None: "كانون" alone, resolved by a pair or a و.ر year
+    ambiguous: bool  # an everyday word or a name: needs strong date context
+    needs_pair: bool
+
+
+@dataclass(frozen=True)
+class Tables:
+    months: dict[str, Month]
+    weekdays: frozenset[str]
+    ordinals: dict[str, int]
+    first_of_month: frozenset[str]
+    markers: dict[str, str]  # folded marker -> "gregorian" | "hijri" | "wr"
+    name_heads: frozenset[str]
+    adjective_heads_ok: frozenset[str]
+    scanner: re.Pattern[str]
+
+
+def _load_json() -> dict:
+    return json.loads(resources.files("newscli.dates").joinpath("data/months.json").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def tables() -> Tables:
+    data = _load_json()
+    ambiguous = {fold(x) for x in data["ambiguous"]}
+    needs_pair = {fold(x) for x in data["needs_pair"]}
+    months: dict[str, Month] = {}
+    for system in data["system_order"]:
+        for num, names in data["months"].get(system, {}).items():
+            for name in names:
+                key = fold(name)
+                if key in months:
+                    continue
+                months[key] = Month(system, None if key in needs_pair else int(num), key in ambiguous, key in needs_pair)
+    ordinals = {fold(n): int(k) for k, names in data["ordinals"].items() for n in names}
+    markers = {fold(n): kind for kind, names in data["markers"].items() for n in names}
+    weekdays = frozenset(fold(x) for x in data["weekdays"])
+    first = frozenset(fold(x) for x in data["first_of_month"])
+    heads = frozenset(fold(x) for x in data["name_heads"])
+    adj_ok = frozenset(fold(x) for x in data["adjective_heads_ok"])
+    year_words = [fold(x) for x in data["year_words"]]
+    scanner = _build_scanner(list(months), list(weekdays), list(ordinals), list(first), list(markers), year_words)
+    return Tables(months, weekdays, ordinals, first, markers, heads, adj_ok, scanner)
+
+
+def _build_scanner(months, weekdays, ordinals, first, markers, year_words) -> re.Pattern[str]:
+    W, D = WORD, DIGITS
+    MONTH = _trie_regex(months)
+    WEEKDAY = _trie_regex(weekdays)
+    ORD = _trie_regex(ordinals)
+    FIRST = _trie_regex(first)
+    MARK = _trie_regex(markers)
+    YW = _trie_regex(year_words)
+    END = f"(?![{W}{D}])"
+    DAY = f"[{D}]{{1,2}}(?![{D}])"
+    MIN = "م[ن]"
+
+    def pair(s: str) -> str:
+        return (
+            f"(?:{SP0}[/\\\\|\\-–]{SP0}(?P<p{s}>{MONTH}){END}"
+            f"|{SP0}[(\\[]{SP0}(?P<q{s}>{MONTH}){END}{SP0}[)\\]])"
+        )
+
+    def year(s: str) -> str:
+        return (
+            f"(?:{SP0}[،,]{SP0}|{SP0})(?:{MIN}{SP})?(?:{YW}{SP0})?"
+            f"(?P<y{s}>[{D}]{{1,4}})(?![{D}])(?P<k{s}>{SP0}(?:{MARK})(?![{W}]))?"
+        )
+
+    weekday = f"(?P<wd>(?:يوم{SP})?{WEEKDAY}{END}{SP0}[،,]?{SP0})?"
+    day_form = (
+        f"(?:(?P<cl>[وبلف])(?=[{D}])|(?P<al>ال[\u0640]?)(?=[{D}]))?"
+        f"(?:(?P<d1>{DAY})|(?P<o1>{ORD}){END}{SP}{MIN}{SP}|(?P<g1>{FIRST}){END}{SP0})"
+        f"(?:(?P<rs>{SP0}[-–—]{SP0}|{SP}(?:[اإ]ل[يى]|حت[يى]|و){SP0})(?P<d2>{DAY}))?"
+        f"{SP0}(?:{MIN}{SP})?(?P<sh1>شهر{SP})?"
+        f"(?P<m1>{MONTH}){END}(?:{pair('1')})?(?:{year('1')})?"
+    )
+    month_year = f"(?P<sh2>[وبلف]?شهر{SP})?(?P<m2>{MONTH}){END}(?:{pair('2')})?{year('2')}"
+    numeric = (
+        f"(?<![{D}][-.])(?P<iy>[{D}]{{4}})-(?P<im>[{D}]{{2}})-(?P<id>[{D}]{{2}})(?![{D}]|[-.][{D}])"
+        f"|(?<![{D}][-./])(?:(?P<nd>[{D}]{{1,2}})(?P<ns>[-/.])(?P<nm>[{D}]{{1,2}})(?P=ns)(?P<ny>[{D}]{{4}})"
+        f"|(?P<ry>[{D}]{{4}})(?P<rs2>[-/.])(?P<rm>[{D}]{{1,2}})(?P=rs2)(?P<rd>[{D}]{{1,2}}))"
+        f"(?![{D}]|[-/.][{D}])"
+    )
+    pattern = (
+        f"(?<![{W}{D}]){weekday}"
+        f"(?:{day_form}|{month_year}|(?:{numeric})(?P<nk>{SP0}(?:{MARK})(?![{W}]))?)"
+    )
+    return re.compile(pattern)
