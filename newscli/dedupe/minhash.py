@@ -1,0 +1,116 @@
+"""MinHash signatures (one-permutation hashing with densification), band keys, number sketches.
+
+One-permutation hashing (Li, Owen & Zhang 2012): every shingle hash is mixed once; its high bits
+pick one of ``num_perm`` bins and its low 32 bits are the value; a signature is the minimum value per
+bin. This needs one pass over the shingles instead of ``num_perm`` passes, and runs for a whole batch
+of documents in a few numpy calls. Bins left empty (short texts) are filled by rotation
+densification (Shrivastava & Li 2014): an empty bin takes the value of the next non-empty bin to its
+right (circularly) plus ``distance * C``, so two texts with the same shingles still agree. The
+fraction of equal positions of two signatures estimates the Jaccard similarity of their shingle sets.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from newscli.dedupe.text import NormalizedBatch, mix64, shingle_hashes, token_hashes
+
+__all__ = ["EMPTY", "signatures_from_hashes", "band_keys", "similarity", "number_sketches", "number_overlap", "batch_signatures"]
+
+EMPTY = np.uint32(0xFFFFFFFF)  # a signature of all EMPTY: the text had no shingle
+_U64 = np.uint64
+_ROT = np.uint32(0x9E3779B1)
+
+
+def signatures_from_hashes(hashes: np.ndarray, doc: np.ndarray, n_docs: int, num_perm: int) -> np.ndarray:
+    """OPH signatures (n_docs x num_perm, uint32) from mixed 64-bit shingle hashes and their doc index."""
+    sig = np.full(n_docs * num_perm, EMPTY, dtype=np.uint32)
+    if len(hashes):
+        with np.errstate(over="ignore"):
+            bins = (((hashes >> _U64(32)) * _U64(num_perm)) >> _U64(32)).astype(np.int64)
+        val = np.minimum((hashes & _U64(0xFFFFFFFF)).astype(np.uint32), np.uint32(0xFFFFFFFE))
+        np.minimum.at(sig, doc * num_perm + bins, val)
+    sig = sig.reshape(n_docs, num_perm)
+    _densify(sig)
+    return sig
+
+
+def _densify(sig: np.ndarray) -> None:
+    empty = sig == EMPTY
+    rows = np.flatnonzero(empty.any(axis=1) & ~empty.all(axis=1))
+    if not len(rows):
+        return
+    k = sig.shape[1]
+    sub = sig[rows]
+    sub2 = np.concatenate([sub, sub], axis=1)
+    idx = np.where(sub2 != EMPTY, np.arange(2 * k), 2 * k)
+    nxt = np.minimum.accumulate(idx[:, ::-1], axis=1)[:, ::-1][:, :k]
+    dist = (nxt - np.arange(k)).astype(np.uint32)
+    with np.errstate(over="ignore"):
+        filled = np.take_along_axis(sub2, nxt, axis=1) + dist * _ROT
+    sig[rows] = np.where(sub == EMPTY, np.minimum(filled, np.uint32(0xFFFFFFFE)), sub)
+
+
+def band_keys(sig: np.ndarray, bands: int) -> np.ndarray:
+    """32-bit key per band (n x bands, uint32): a hash of the band's ``num_perm // bands`` values.
+
+    Texts without shingles get key 0 in every band (callers exclude them from the index).
+    """
+    n, k = sig.shape
+    rows = k // bands
+    s = sig.reshape(n, bands, rows).astype(_U64)
+    with np.errstate(over="ignore"):
+        acc = np.full((n, bands), 0x243F6A8885A308D3, dtype=_U64)
+        for r in range(rows):
+            acc = (acc ^ s[:, :, r]) * _U64(0x100000001B3)
+        acc = mix64(acc)
+    return (acc >> _U64(32)).astype(np.uint32)
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray | float:
+    """Estimated Jaccard similarity: fraction of equal signature positions (row-wise for 2-D)."""
+    eq = np.asarray(a) == np.asarray(b)
+    if eq.ndim == 1:
+        return float(eq.mean())
+    return eq.mean(axis=1)
+
+
+_SK_WORDS = 4  # 256-bit sketch of the set of numbers in a text
+
+
+def number_sketches(tok_hash: np.ndarray, tok_doc: np.ndarray, is_num: np.ndarray, n_docs: int) -> np.ndarray:
+    """256-bit set sketch (n x 4 uint64) of the numbers (digit-only tokens) of each text."""
+    sk = np.zeros(n_docs * _SK_WORDS, dtype=_U64)
+    h = tok_hash[is_num]
+    if len(h):
+        d = tok_doc[is_num]
+        word = ((h >> _U64(6)) & _U64(_SK_WORDS - 1)).astype(np.int64)
+        bit = _U64(1) << (h & _U64(63))
+        np.bitwise_or.at(sk, d * _SK_WORDS + word, bit)
+    return sk.reshape(n_docs, _SK_WORDS)
+
+
+def _popcount(x: np.ndarray) -> np.ndarray:
+    return np.bitwise_count(x).sum(axis=-1).astype(np.int64)
+
+
+def number_overlap(a: np.ndarray, b: np.ndarray, min_numbers: int = 3) -> np.ndarray:
+    """Overlap coefficient |A∩B| / min(|A|, |B|) of two texts' number sets (row-wise), estimated on
+    the sketches; 1.0 where either text has fewer than ``min_numbers`` distinct numbers."""
+    pa, pb = _popcount(a), _popcount(b)
+    inter = _popcount(a & b)
+    lo = np.minimum(pa, pb)
+    out = np.ones(len(lo), dtype=np.float64)
+    m = lo >= min_numbers
+    out[m] = inter[m] / lo[m]
+    return out
+
+
+def batch_signatures(batch: NormalizedBatch, kind: str, n: int, num_perm: int, seed: int):
+    """Signatures and number sketches of every text of a normalized batch."""
+    tokens = token_hashes(batch)
+    h, d = shingle_hashes(batch, kind, n, seed, tokens=tokens)
+    n_docs = len(batch.lengths)
+    sig = signatures_from_hashes(h, d, n_docs, num_perm)
+    sk = number_sketches(*tokens, n_docs)
+    return sig, sk

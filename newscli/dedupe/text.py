@@ -1,0 +1,263 @@
+"""Dedupe text stages: the dedupe normal form, shingles, token hashes (vectorised over many texts).
+
+`normalize_for_dedupe(text)` is defined as::
+
+    collapse(post(c) for c in search_fold(text))
+
+where ``search_fold`` is :func:`newscli.normalize.search_fold` (lossless normalization plus the
+``search`` fold: diacritics removed, أ/إ/آ/ٱ→ا, ى→ي, ة→ه, ؤ→و, ئ→ي, Arabic-Indic digits → ASCII) and
+``post`` maps each character: combining marks are dropped, letters and digits are kept (lower-cased
+when that gives one character), everything else (spaces, newlines, punctuation, symbols) becomes a
+space; ``collapse`` turns runs of spaces into one and trims the ends. The result is words separated by
+single spaces.
+
+The batch implementation does not call ``search_fold`` for most texts: a text that is already NFC
+and contains no character whose fold depends on context (``&`` of HTML entities) or expands to
+several characters (presentation-form ligatures) is mapped with one lookup table built from
+``search_fold`` applied to every character, which gives the same result by construction (and a
+property test checks it). Other texts go through ``search_fold`` first.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from newscli.normalize import search_fold
+
+__all__ = ["normalize_for_dedupe", "parse_shingle", "shingles", "NormalizedBatch", "normalize_batch"]
+
+_SPACE = 32
+_DEL = 0xFFFFFFFF
+_NONBMP = 0x10000
+_U64 = np.uint64
+
+
+def _post_char(f: str) -> int:
+    """Map one already-folded character to its dedupe code point (or _DEL / _SPACE)."""
+    if f.isspace():
+        return _SPACE
+    if unicodedata.category(f).startswith("M"):
+        return _DEL
+    if f.isalnum():
+        low = f.lower()
+        return ord(low if len(low) == 1 else f)
+    return _SPACE
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[np.ndarray, re.Pattern[str]]:
+    """Lookup table (BMP + one slot for 'beyond BMP') and the regex of context-dependent chars."""
+    lut = np.empty(_NONBMP + 1, dtype=np.uint32)
+    complex_chars = ["&"]
+    for cp in range(_NONBMP):
+        if 0xD800 <= cp <= 0xDFFF:
+            lut[cp] = _SPACE
+            continue
+        ch = chr(cp)
+        if ch.isspace():
+            lut[cp] = _SPACE
+            continue
+        f = search_fold(ch)
+        if f == "":
+            lut[cp] = _DEL
+        elif len(f) == 1:
+            lut[cp] = _post_char(f)
+        else:
+            complex_chars.append(ch)
+            lut[cp] = _SPACE
+    lut[ord("&")] = _SPACE
+    lut[_NONBMP] = _NONBMP  # marker: resolve in Python
+    pattern = re.compile("[" + "".join(re.escape(c) for c in complex_chars) + "]")
+    return lut, pattern
+
+
+@lru_cache(maxsize=4096)
+def _nonbmp(cp: int) -> int:
+    return _post_char(chr(cp))
+
+
+@dataclass(frozen=True)
+class NormalizedBatch:
+    """Normalized texts of a batch as one code-point array.
+
+    ``codes``: uint32 code points of all normalized texts, each followed by one 0 separator;
+    ``starts``/``lengths``: where each text's normalized code points are (without the separator).
+    """
+
+    codes: np.ndarray
+    starts: np.ndarray
+    lengths: np.ndarray
+
+    def text(self, i: int) -> str:
+        a = int(self.starts[i])
+        return self.codes[a : a + int(self.lengths[i])].tobytes().decode("utf-32-le")
+
+
+def normalize_batch(texts: list[str]) -> NormalizedBatch:
+    """Normalize many texts with a few numpy calls (see module docstring for the definition)."""
+    lut, pattern = _tables()
+    prepared: list[str] = []
+    for t in texts:
+        if t is None:
+            t = ""
+        if not t.isascii() and (not unicodedata.is_normalized("NFC", t) or pattern.search(t)):
+            t = search_fold(t)
+        elif "&" in t:
+            t = search_fold(t)
+        prepared.append(t)
+    n = len(prepared)
+    raw_len = np.fromiter((len(t) for t in prepared), dtype=np.int64, count=n)
+    # one "\0" after each text so that documents are separated in the flat array
+    raw = np.frombuffer("\0".join(prepared).encode("utf-32-le", "surrogatepass") + b"\0\0\0\0", dtype=np.uint32)
+    doc = np.repeat(np.arange(n, dtype=np.int64), raw_len + 1) if n else np.zeros(0, np.int64)
+    sep = raw == 0
+    big = raw > 0xFFFF
+    mapped = lut[np.minimum(raw, _NONBMP)]
+    if big.any():
+        idx = np.flatnonzero(big)
+        mapped[idx] = [_nonbmp(int(c)) for c in raw[idx]]
+    mapped[sep] = 0
+    # a literal NUL inside a text is a space, not a separator: separators are at known positions
+    true_sep = np.zeros(len(raw), dtype=bool)
+    if n:
+        true_sep[np.cumsum(raw_len + 1) - 1] = True
+    mapped[sep & ~true_sep] = _SPACE
+    keep = mapped != _DEL
+    mapped, doc, true_sep = mapped[keep], doc[keep], true_sep[keep]
+    # collapse: drop a space that starts the array or follows a space or a separator ...
+    is_sp = mapped == _SPACE
+    if len(mapped):
+        prev_blank = np.concatenate([[True], is_sp[:-1] | true_sep[:-1]])
+        keep = ~(is_sp & prev_blank)
+        mapped, doc, true_sep = mapped[keep], doc[keep], true_sep[keep]
+        # ... then a (now single) space just before a separator
+        is_sp = mapped == _SPACE
+        keep = ~(is_sp & np.concatenate([true_sep[1:], [True]]))
+        mapped, doc = mapped[keep], doc[keep]
+    codes = mapped
+    counts = np.bincount(doc, minlength=n).astype(np.int64) if n else np.zeros(0, np.int64)
+    lengths = counts - 1  # minus the separator
+    starts = np.zeros(n, dtype=np.int64)
+    if n > 1:
+        starts[1:] = np.cumsum(counts)[:-1]
+    return NormalizedBatch(codes=np.ascontiguousarray(codes), starts=starts, lengths=lengths)
+
+
+def normalize_for_dedupe(text: str) -> str:
+    """The dedupe normal form of one text: ``search_fold`` + words joined by single spaces."""
+    return normalize_batch([text]).text(0)
+
+
+_SPEC = re.compile(r"^(char|word):([0-9]{1,2})$")
+
+
+def parse_shingle(spec: str) -> tuple[str, int]:
+    """Parse ``char:N`` or ``word:N`` (1 <= N <= 32) into ``(kind, N)``; ValueError otherwise."""
+    m = _SPEC.match(spec.strip()) if isinstance(spec, str) else None
+    if not m or not 1 <= int(m.group(2)) <= 32:
+        raise ValueError(f"shingle must be 'char:N' or 'word:N' with 1 <= N <= 32, got {spec!r}")
+    return m.group(1), int(m.group(2))
+
+
+def _splitmix(x: int) -> int:
+    x = (x + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    return x ^ (x >> 31)
+
+
+@lru_cache(maxsize=16)
+def _multipliers(seed: int, n: int) -> np.ndarray:
+    out, s = [], seed
+    for _ in range(n):
+        s = _splitmix(s)
+        out.append(s | 1)
+    return np.array(out, dtype=_U64)
+
+
+def mix64(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3 fmix64 finaliser, in place on a uint64 array (returned)."""
+    h ^= h >> _U64(33)
+    h *= _U64(0xFF51AFD7ED558CCD)
+    h ^= h >> _U64(33)
+    h *= _U64(0xC4CEB9FE1A85EC53)
+    h ^= h >> _U64(33)
+    return h
+
+
+_P = 0x100000001B3  # odd: invertible modulo 2**64
+_PINV = pow(_P, -1, 1 << 64)
+
+
+def token_hashes(batch: NormalizedBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """64-bit hash, document index and all-digits flag of every word token (vectorised)."""
+    c = batch.codes.astype(_U64)
+    N = len(c)
+    if N == 0:
+        return np.zeros(0, _U64), np.zeros(0, np.int64), np.zeros(0, bool)
+    blank = (batch.codes == _SPACE) | (batch.codes == 0)
+    starts = np.flatnonzero(~blank & np.concatenate([[True], blank[:-1]]))
+    ends = np.flatnonzero(~blank & np.concatenate([blank[1:], [True]])) + 1
+    with np.errstate(over="ignore"):
+        pw = np.full(N + 1, _P, dtype=_U64)
+        pw[0] = 1
+        pw = np.cumprod(pw, dtype=_U64)  # P**i, wrapping
+        ipw = np.full(N + 1, _PINV, dtype=_U64)
+        ipw[0] = 1
+        ipw = np.cumprod(ipw, dtype=_U64)
+        pref = np.zeros(N + 1, dtype=_U64)
+        np.cumsum(c * pw[:N], dtype=_U64, out=pref[1:])
+        h = (pref[ends] - pref[starts]) * ipw[starts]
+    digit = (batch.codes >= 48) & (batch.codes <= 57)
+    dc = np.zeros(N + 1, dtype=np.int64)
+    np.cumsum(digit, out=dc[1:])
+    is_num = (dc[ends] - dc[starts]) == (ends - starts)
+    zc = np.zeros(N + 1, dtype=np.int64)
+    np.cumsum(batch.codes == 0, out=zc[1:])
+    return mix64(h), zc[starts], is_num
+
+
+def shingle_hashes(batch: NormalizedBatch, kind: str, n: int, seed: int, tokens=None) -> tuple[np.ndarray, np.ndarray]:
+    """(hashes, doc index) of every shingle of every text in the batch (duplicates kept)."""
+    if kind == "char":
+        codes = batch.codes
+        L = len(codes) - n + 1
+        if L <= 0:
+            return np.zeros(0, _U64), np.zeros(0, np.int64)
+        c = codes.astype(_U64)
+        M = _multipliers(seed, n)
+        with np.errstate(over="ignore"):
+            h = c[:L] * M[0]
+            for k in range(1, n):
+                h += c[k : k + L] * M[k]
+        zc = np.zeros(len(codes) + 1, dtype=np.int64)
+        np.cumsum(codes == 0, out=zc[1:])
+        valid = zc[n : n + L] == zc[:L]
+        return mix64(h[valid]), zc[:L][valid]
+    th, tdoc, _ = tokens if tokens is not None else token_hashes(batch)
+    L = len(th) - n + 1
+    if L <= 0:
+        return np.zeros(0, _U64), np.zeros(0, np.int64)
+    M = _multipliers(seed ^ 0x5A5A, n)
+    with np.errstate(over="ignore"):
+        h = th[:L] * M[0]
+        for k in range(1, n):
+            h += th[k : k + L] * M[k]
+    valid = tdoc[n - 1 : n - 1 + L] == tdoc[:L]
+    return mix64(h[valid]), tdoc[:L][valid]
+
+
+def shingles(text: str, spec: str = "char:5", seed: int = 1) -> np.ndarray:
+    """Sorted unique 64-bit hashes of the shingles of ``normalize_for_dedupe(text)``.
+
+    ``spec`` is ``char:N`` (N-character windows, spaces included) or ``word:N`` (N-word windows).
+    A text shorter than one shingle has none.
+    """
+    kind, n = parse_shingle(spec)
+    h, _ = shingle_hashes(normalize_batch([text]), kind, n, seed)
+    return np.unique(h)
