@@ -510,6 +510,73 @@ def dedupe(
 
 
 @app.command()
+def stats(
+    inputs: Inputs = None,
+    files_from: FilesFrom = None,
+    text_field: TextField = "text",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON instead of a table.")] = False,
+) -> None:
+    """Report on a corpus: records, sizes, sources, date coverage by year and system, duplicate rate.
+
+    Example: newscli stats corpus.jsonl --json | jq .by_year
+    """
+    from newscli.stats import CorpusStats
+
+    try:
+        paths = expand_inputs(inputs or [], files_from)
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    report = CorpusStats()
+    try:
+        for item in read_inputs(paths, text_field=text_field):
+            if isinstance(item, Reject):
+                report.rejected += 1
+                _report_reject(item)
+            else:
+                report.add(item)
+    except KeyboardInterrupt:
+        _err("interrupted")
+        raise typer.Exit(EXIT_INTERRUPTED)
+    data = report.as_dict()
+    try:
+        if as_json:
+            sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+            sys.stdout.flush()
+        else:
+            _print_stats(data)
+    except BrokenPipeError:
+        _broken_pipe()
+    raise typer.Exit(EXIT_DATA if report.rejected else EXIT_OK)
+
+
+def _print_stats(data: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title="corpus", show_header=False)
+    for key in ("records", "rejected", "text_chars", "mean_chars", "max_chars", "dated",
+                "records_with_dates_in_text", "lines_removed", "records_with_dup", "duplicates",
+                "duplicate_rate", "duplicate_clusters"):
+        value = data[key]
+        table.add_row(key.replace("_", " "), "-" if value is None else f"{value:,}" if isinstance(value, int) else str(value))
+    console.print(table)
+    for key, title in (("by_year", "publication year"), ("dates_by_system", "dates in text by system"),
+                       ("outlets", "outlets"), ("files", "files")):
+        items = list(data[key].items())
+        if not items:
+            continue
+        t = Table(title=title)
+        t.add_column(title.split()[0])
+        t.add_column("records" if key != "dates_by_system" else "dates", justify="right")
+        for name, count in items[:15]:
+            t.add_row(str(name), f"{count:,}")
+        if len(items) > 15:
+            t.add_row(f"... {len(items) - 15} more", "")
+        console.print(t)
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of a newscli record."""
     from newscli.records import json_schema
