@@ -78,12 +78,25 @@ def expand_inputs(inputs: Iterable[str], files_from: str | None = None) -> list[
     out: list[str] = []
     for item in items:
         if item != STDIN and os.path.isdir(item):
-            found = [str(p) for p in Path(item).rglob("*") if p.is_file()
+            found = [str(p) for p in Path(item).rglob("*") if p.is_file() and is_input_name(p.name)
                      and not any(part.startswith(".") for part in p.relative_to(item).parts)]
             out.extend(sorted(found))
         else:
             out.append(item)
     return out
+
+
+DIRECTORY_SUFFIXES = {".txt", ".text"} | JSONL_SUFFIXES
+
+
+def is_input_name(name: str) -> bool:
+    """Which files a directory contributes: .txt/.text/.jsonl/.ndjson/.json (compressed or not) and
+    files without an extension. README.md, images and the like are skipped; a file named on the
+    command line is always read."""
+    suffixes = [s.lower() for s in Path(name).suffixes]
+    while suffixes and suffixes[-1] in COMPRESSED_SUFFIXES:
+        suffixes.pop()
+    return not suffixes or suffixes[-1] in DIRECTORY_SUFFIXES or not suffixes[-1][1:].isalpha()
 
 
 class _nullctx:

@@ -52,6 +52,7 @@ def test_article_file_and_directory_order(tmp_path):
     (tmp_path / "b" / "2.txt").write_text(ARTICLE, encoding="utf-8")
     (tmp_path / "1.txt").write_text(ARTICLE.replace("\n", "\r\n"), encoding="utf-8")
     (tmp_path / ".hidden.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "README.md").write_text("# notes", encoding="utf-8")
     paths = expand_inputs([str(tmp_path)])
     assert paths == [str(tmp_path / "1.txt"), str(tmp_path / "b" / "2.txt")]
     recs = list(read_inputs(paths))
