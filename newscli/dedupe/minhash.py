@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from newscli.dedupe.text import NormalizedBatch, mix64, shingle_hashes, token_hashes
+from newscli.dedupe.text import NormalizedBatch, mix64, number_hashes, shingle_hashes
 
 __all__ = ["EMPTY", "signatures_from_hashes", "band_keys", "similarity", "number_sketches", "number_overlap", "batch_signatures"]
 
@@ -78,12 +78,10 @@ def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray | float:
 _SK_WORDS = 4  # 256-bit sketch of the set of numbers in a text
 
 
-def number_sketches(tok_hash: np.ndarray, tok_doc: np.ndarray, is_num: np.ndarray, n_docs: int) -> np.ndarray:
-    """256-bit set sketch (n x 4 uint64) of the numbers (digit-only tokens) of each text."""
+def number_sketches(h: np.ndarray, d: np.ndarray, n_docs: int) -> np.ndarray:
+    """256-bit set sketch (n x 4 uint64) of the numbers (hashes ``h`` in documents ``d``)."""
     sk = np.zeros(n_docs * _SK_WORDS, dtype=_U64)
-    h = tok_hash[is_num]
     if len(h):
-        d = tok_doc[is_num]
         word = ((h >> _U64(6)) & _U64(_SK_WORDS - 1)).astype(np.int64)
         bit = _U64(1) << (h & _U64(63))
         np.bitwise_or.at(sk, d * _SK_WORDS + word, bit)
@@ -108,9 +106,8 @@ def number_overlap(a: np.ndarray, b: np.ndarray, min_numbers: int = 3) -> np.nda
 
 def batch_signatures(batch: NormalizedBatch, kind: str, n: int, num_perm: int, seed: int):
     """Signatures and number sketches of every text of a normalized batch."""
-    tokens = token_hashes(batch)
-    h, d = shingle_hashes(batch, kind, n, seed, tokens=tokens)
+    h, d = shingle_hashes(batch, kind, n, seed)
     n_docs = len(batch.lengths)
     sig = signatures_from_hashes(h, d, n_docs, num_perm)
-    sk = number_sketches(*tokens, n_docs)
+    sk = number_sketches(*number_hashes(batch), n_docs)
     return sig, sk

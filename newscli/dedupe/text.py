@@ -49,11 +49,13 @@ def _post_char(f: str) -> int:
     return _SPACE
 
 
+_COMPLEX = 0xFFFFFFFE  # LUT marker: the fold of this char depends on context or expands
+
+
 @lru_cache(maxsize=1)
-def _tables() -> tuple[np.ndarray, re.Pattern[str]]:
-    """Lookup table (BMP + one slot for 'beyond BMP') and the regex of context-dependent chars."""
+def _tables() -> np.ndarray:
+    """Lookup table over the BMP (+ one slot meaning 'beyond the BMP', resolved in Python)."""
     lut = np.empty(_NONBMP + 1, dtype=np.uint32)
-    complex_chars = ["&"]
     for cp in range(_NONBMP):
         if 0xD800 <= cp <= 0xDFFF:
             lut[cp] = _SPACE
@@ -68,12 +70,11 @@ def _tables() -> tuple[np.ndarray, re.Pattern[str]]:
         elif len(f) == 1:
             lut[cp] = _post_char(f)
         else:
-            complex_chars.append(ch)
-            lut[cp] = _SPACE
-    lut[ord("&")] = _SPACE
-    lut[_NONBMP] = _NONBMP  # marker: resolve in Python
-    pattern = re.compile("[" + "".join(re.escape(c) for c in complex_chars) + "]")
-    return lut, pattern
+            lut[cp] = _COMPLEX
+    lut[ord("&")] = _COMPLEX
+    lut[0] = 0  # document separator (a literal NUL inside a text is turned into a space first)
+    lut[_NONBMP] = _NONBMP
+    return lut
 
 
 @lru_cache(maxsize=4096)
@@ -100,52 +101,48 @@ class NormalizedBatch:
 
 def normalize_batch(texts: list[str]) -> NormalizedBatch:
     """Normalize many texts with a few numpy calls (see module docstring for the definition)."""
-    lut, pattern = _tables()
-    prepared: list[str] = []
-    for t in texts:
-        if t is None:
-            t = ""
-        if not t.isascii() and (not unicodedata.is_normalized("NFC", t) or pattern.search(t)):
-            t = search_fold(t)
-        elif "&" in t:
-            t = search_fold(t)
-        prepared.append(t)
+    prepared = ["" if t is None else (t.replace("\0", " ") if "\0" in t else t) for t in texts]
+    for k, t in enumerate(prepared):
+        if not t.isascii() and not unicodedata.is_normalized("NFC", t):
+            prepared[k] = search_fold(t)
+    mapped = _map(prepared)
+    cx = mapped == _COMPLEX
+    if cx.any():
+        # texts with entities or expanding characters: search_fold them first, then map again
+        seps = np.flatnonzero(mapped == 0)
+        for k in np.unique(np.searchsorted(seps, np.flatnonzero(cx))).tolist():
+            prepared[k] = search_fold(prepared[k])
+        mapped = _map(prepared)
+        mapped[mapped == _COMPLEX] = _SPACE  # a literal '&' left after unescaping
     n = len(prepared)
-    raw_len = np.fromiter((len(t) for t in prepared), dtype=np.int64, count=n)
-    # one "\0" after each text so that documents are separated in the flat array
-    raw = np.frombuffer("\0".join(prepared).encode("utf-32-le", "surrogatepass") + b"\0\0\0\0", dtype=np.uint32)
-    doc = np.repeat(np.arange(n, dtype=np.int64), raw_len + 1) if n else np.zeros(0, np.int64)
-    sep = raw == 0
-    big = raw > 0xFFFF
-    mapped = lut[np.minimum(raw, _NONBMP)]
-    if big.any():
-        idx = np.flatnonzero(big)
-        mapped[idx] = [_nonbmp(int(c)) for c in raw[idx]]
-    mapped[sep] = 0
-    # a literal NUL inside a text is a space, not a separator: separators are at known positions
-    true_sep = np.zeros(len(raw), dtype=bool)
-    if n:
-        true_sep[np.cumsum(raw_len + 1) - 1] = True
-    mapped[sep & ~true_sep] = _SPACE
-    keep = mapped != _DEL
-    mapped, doc, true_sep = mapped[keep], doc[keep], true_sep[keep]
-    # collapse: drop a space that starts the array or follows a space or a separator ...
-    is_sp = mapped == _SPACE
+    mapped = mapped[mapped != _DEL]
     if len(mapped):
-        prev_blank = np.concatenate([[True], is_sp[:-1] | true_sep[:-1]])
-        keep = ~(is_sp & prev_blank)
-        mapped, doc, true_sep = mapped[keep], doc[keep], true_sep[keep]
+        # collapse: drop a space that starts the array or follows a space or a separator ...
+        blank = (mapped == _SPACE) | (mapped == 0)
+        drop = np.empty(len(mapped), dtype=bool)
+        drop[0] = True
+        drop[1:] = blank[:-1]
+        mapped = mapped[~(drop & (mapped == _SPACE))]
         # ... then a (now single) space just before a separator
-        is_sp = mapped == _SPACE
-        keep = ~(is_sp & np.concatenate([true_sep[1:], [True]]))
-        mapped, doc = mapped[keep], doc[keep]
-    codes = mapped
-    counts = np.bincount(doc, minlength=n).astype(np.int64) if n else np.zeros(0, np.int64)
-    lengths = counts - 1  # minus the separator
+        drop = np.zeros(len(mapped), dtype=bool)
+        drop[:-1] = (mapped[:-1] == _SPACE) & (mapped[1:] == 0)
+        mapped = mapped[~drop]
+    seps = np.flatnonzero(mapped == 0)
     starts = np.zeros(n, dtype=np.int64)
     if n > 1:
-        starts[1:] = np.cumsum(counts)[:-1]
-    return NormalizedBatch(codes=np.ascontiguousarray(codes), starts=starts, lengths=lengths)
+        starts[1:] = seps[:-1] + 1
+    lengths = seps - starts
+    return NormalizedBatch(codes=np.ascontiguousarray(mapped), starts=starts, lengths=lengths)
+
+
+def _map(prepared: list[str]) -> np.ndarray:
+    lut = _tables()
+    raw = np.frombuffer(("\0".join(prepared) + "\0").encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    mapped = lut[np.minimum(raw, _NONBMP)]
+    big = np.flatnonzero(raw > 0xFFFF)
+    if len(big):
+        mapped[big] = [_nonbmp(int(c)) for c in raw[big]]
+    return mapped
 
 
 def normalize_for_dedupe(text: str) -> str:
@@ -194,13 +191,20 @@ _P = 0x100000001B3  # odd: invertible modulo 2**64
 _PINV = pow(_P, -1, 1 << 64)
 
 
+def _zero_count(codes: np.ndarray) -> np.ndarray:
+    zc = np.zeros(len(codes) + 1, dtype=np.int32)
+    np.cumsum(codes == 0, out=zc[1:])
+    return zc
+
+
 def token_hashes(batch: NormalizedBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """64-bit hash, document index and all-digits flag of every word token (vectorised)."""
-    c = batch.codes.astype(_U64)
-    N = len(c)
+    codes = batch.codes
+    N = len(codes)
     if N == 0:
         return np.zeros(0, _U64), np.zeros(0, np.int64), np.zeros(0, bool)
-    blank = (batch.codes == _SPACE) | (batch.codes == 0)
+    c = codes.astype(_U64)
+    blank = (codes == _SPACE) | (codes == 0)
     starts = np.flatnonzero(~blank & np.concatenate([[True], blank[:-1]]))
     ends = np.flatnonzero(~blank & np.concatenate([blank[1:], [True]])) + 1
     with np.errstate(over="ignore"):
@@ -213,16 +217,45 @@ def token_hashes(batch: NormalizedBatch) -> tuple[np.ndarray, np.ndarray, np.nda
         pref = np.zeros(N + 1, dtype=_U64)
         np.cumsum(c * pw[:N], dtype=_U64, out=pref[1:])
         h = (pref[ends] - pref[starts]) * ipw[starts]
-    digit = (batch.codes >= 48) & (batch.codes <= 57)
+    digit = (codes >= 48) & (codes <= 57)
     dc = np.zeros(N + 1, dtype=np.int64)
     np.cumsum(digit, out=dc[1:])
     is_num = (dc[ends] - dc[starts]) == (ends - starts)
-    zc = np.zeros(N + 1, dtype=np.int64)
-    np.cumsum(batch.codes == 0, out=zc[1:])
-    return mix64(h), zc[starts], is_num
+    return mix64(h), _zero_count(codes)[starts].astype(np.int64), is_num
 
 
-def shingle_hashes(batch: NormalizedBatch, kind: str, n: int, seed: int, tokens=None) -> tuple[np.ndarray, np.ndarray]:
+def number_hashes(batch: NormalizedBatch) -> tuple[np.ndarray, np.ndarray]:
+    """64-bit hash and document index of every number (a token made of ASCII digits only)."""
+    codes = batch.codes
+    N = len(codes)
+    if N == 0:
+        return np.zeros(0, _U64), np.zeros(0, np.int64)
+    digit = (codes >= 48) & (codes <= 57)
+    # a number token: a digit run bounded by blanks (space or separator) on both sides
+    d = np.flatnonzero(digit)
+    if not len(d):
+        return np.zeros(0, _U64), np.zeros(0, np.int64)
+    run_start = d[np.concatenate([[True], np.diff(d) > 1])]
+    run_end = d[np.concatenate([np.diff(d) > 1, [True]])] + 1
+    blank = (codes == _SPACE) | (codes == 0)
+    left_ok = (run_start == 0) | blank[np.maximum(run_start - 1, 0)]
+    right_ok = (run_end == N) | blank[np.minimum(run_end, N - 1)]
+    ok = left_ok & right_ok
+    st, en = run_start[ok], run_end[ok]
+    if not len(st):
+        return np.zeros(0, _U64), np.zeros(0, np.int64)
+    ln = en - st
+    h = np.zeros(len(st), dtype=_U64)
+    with np.errstate(over="ignore"):
+        for k in range(int(min(ln.max(), 24))):
+            m = ln > k
+            h[m] = (h[m] ^ codes[st[m] + k].astype(_U64)) * _U64(_P)
+        h ^= ln.astype(_U64)
+    doc = np.searchsorted(np.flatnonzero(codes == 0), st)
+    return mix64(h), doc.astype(np.int64)
+
+
+def shingle_hashes(batch: NormalizedBatch, kind: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """(hashes, doc index) of every shingle of every text in the batch (duplicates kept)."""
     if kind == "char":
         codes = batch.codes
@@ -235,11 +268,10 @@ def shingle_hashes(batch: NormalizedBatch, kind: str, n: int, seed: int, tokens=
             h = c[:L] * M[0]
             for k in range(1, n):
                 h += c[k : k + L] * M[k]
-        zc = np.zeros(len(codes) + 1, dtype=np.int64)
-        np.cumsum(codes == 0, out=zc[1:])
+        zc = _zero_count(codes)
         valid = zc[n : n + L] == zc[:L]
-        return mix64(h[valid]), zc[:L][valid]
-    th, tdoc, _ = tokens if tokens is not None else token_hashes(batch)
+        return mix64(h[valid]), zc[:L][valid].astype(np.int64)
+    th, tdoc, _ = token_hashes(batch)
     L = len(th) - n + 1
     if L <= 0:
         return np.zeros(0, _U64), np.zeros(0, np.int64)
