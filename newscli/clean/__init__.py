@@ -66,14 +66,14 @@ class CleanOptions:
     structure: detect section, title and dateline (default True). When False only boilerplate
         is removed and those fields are left as they are.
     short_words: a head or tail line without sentence-ending punctuation is removed when it
-        has at most this many words (default 8; 0 disables the head/tail short-line rule).
+        has at most this many words (default 5; 0 disables the head/tail short-line rule).
     """
 
     folds: tuple[str, ...] = ()
     explain: bool = False
     extra_phrases: tuple[str, ...] = ()
     structure: bool = True
-    short_words: int = 8
+    short_words: int = 5
 
     def __post_init__(self) -> None:
         for name in self.folds:
@@ -153,9 +153,9 @@ def _anywhere_rule(line: str, w: int, k: str | None, user: frozenset[str]) -> st
         f = R.fold_line(line)
         if w <= 4 and R.RELTIME_RE.match(f):
             return "time"
-        if R.CLICK_RE.search(f):
+        if R.CLICK_RE.search(f) and R.key(line).startswith(R.CLICK_START):
             return "click-here"
-        if R.is_menu(line):
+        if R.is_home_menu(line):
             return "menu"
     return None
 
@@ -169,15 +169,33 @@ def _edge_rule(line: str, w: int) -> str | None:
         return "byline"
     if k.startswith("سمات ") and not R.is_terminal(line):
         return "tags"
-    if any(n in k for n in R.NOTICES):
+    if w <= 40 and R.NOTICE_RE.search(k):
         return "notice"
     if w <= 15 and ("©" in line or R.COPYRIGHT_KEY_RE.match(k)):
         return "copyright"
+    if w <= 12 and R.is_menu(line):
+        return "menu"
     if w <= 14:
         for p in R.TAIL_PREFIXES:
             if k.startswith(p) and (len(k) == len(p) or k[len(p)] == " "):
                 return "credit"
     return None
+
+
+_MAX_SHORT_RUN = 3
+
+
+def _short(line: str, w: int, short: int) -> bool:
+    """Short line without a sentence end, not a numbered list item ("4- المكسيك")."""
+    return w <= short and not R.is_terminal(line) and not R.LIST_ITEM_RE.match(line)
+
+
+def _cap_short(rule: list[str | None], region: list[int], name: str) -> None:
+    """More than a few short lines in a row at an edge is a list (teams, groups), not furniture."""
+    marked = [i for i in region if rule[i] == name]
+    if len(marked) > _MAX_SHORT_RUN:
+        for i in marked:
+            rule[i] = None
 
 
 def _clean(
@@ -290,28 +308,40 @@ def _clean(
         if r:
             rule[i] = r
             continue
-        if has_body and w <= short and not R.is_terminal(line):
+        if has_body and _short(line, w, short):
             rule[i] = "head-short"
             continue
         head_end = idx
         break
     else:
         head_end = len(kept)
+    _cap_short(rule, kept[:head_end], "head-short")
+
+    # tag trailer glued to the last paragraph (3alyoum: "... . سمات وسم وسم")
+    rest = kept[head_end:]
+    if rest:
+        last = rest[-1]
+        m = R.TAG_TRAILER_RE.search(lines[last])
+        if m:
+            partial[last] = ("tags", m.group(1), False)
+            lines[last] = lines[last][: m.start()].rstrip()
+            wc[last] = R.words(lines[last])
 
     # tail: credits, notices, tags, short unpunctuated lines after the body
-    for i in reversed(kept[head_end:]):
+    for i in reversed(rest):
         line, w = lines[i], wc[i]
         r = _edge_rule(line, w)
         if r:
             rule[i] = r
             continue
-        if has_body and w <= short and not R.is_terminal(line):
+        if has_body and _short(line, w, short):
             rule[i] = "tail-short"
             continue
         break
+    _cap_short(rule, rest, "tail-short")
 
     body_idx = [i for i in kept if rule[i] is None]
-    if body_idx:  # tag trailer glued to the last paragraph (3alyoum: "... . سمات وسم وسم")
+    if body_idx and body_idx[-1] not in partial:  # the tail scan may have uncovered a trailer
         last = body_idx[-1]
         m = R.TAG_TRAILER_RE.search(lines[last])
         if m:

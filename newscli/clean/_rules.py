@@ -74,7 +74,10 @@ SECTIONS = key_set(_data("sections.txt"))
 PLACES = key_set(_data("places.txt"))
 OUTLETS = key_set(_data("outlets.txt"))
 CREDITS = key_set(_data("credits.txt"))
-NOTICES = tuple(sorted(key_set(_data("notices.txt"))))
+NOTICE_RE = re.compile(
+    r"(?:^| )(?:" + "|".join(re.escape(k) for k in sorted(key_set(_data("notices.txt")), key=len, reverse=True)) + r")(?: |$)"
+)
+LIST_ITEM_RE = re.compile(r"^[0-9٠-٩۰-۹]{1,3}\s*[-–.)]")
 TAIL_PREFIXES = tuple(sorted(key_set(_data("tail_prefixes.txt"))))
 HOME = frozenset({"الرييسيه", "الصفحه الرييسيه", "home", "الرئيسيه"})
 
@@ -99,9 +102,12 @@ RELTIME_RE = re.compile(
     r"يوم|يومين|ايام|اسبوع|اسبوعين|اسابيع|شهر|شهرين|اشهر|سنه|سنتين|سنوات|عام|عامين|اعوام)$"
 )
 CLICK_RE = re.compile(r"اضغط\s+هنا|انقر\s+هنا|click\s+here")
+# a click-here line is an invitation: it starts with one of these (on the key)
+CLICK_START = ("ل", "اضغط", "انقر", "يمكنك", "click", "للمزيد", "تابع", "شاهد")
 LINK_RE = re.compile(r"^(?:https?://|www\.)\S+$|^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$", re.I)
 HAS_ALNUM = re.compile(r"[^\W_]")
-MENU_SPLIT = re.compile(r"\s*[»›>|•·/\\]\s*|\s+[<‹«]\s+")
+MENU_SPLIT = re.compile(r"\s*[|•·/\\]\s*|\s+[»›><‹«]\s+")
+_LETTER = re.compile(r"[^\W\d_]")
 COPYRIGHT_KEY_RE = re.compile(r"^(?:جميع )?(?:ال)?حقوق (?:(?:النشر|الطبع|التاليف|الملكيه) )?محفوظه|^copyright")
 DASHES = "-–—ـ"
 DATELINE_RE = re.compile(
@@ -118,7 +124,17 @@ def is_menu(line: str) -> bool:
     parts = [p for p in MENU_SPLIT.split(line) if p]
     if len(parts) >= 2 and key(parts[0]) in HOME:
         return True
-    return len(parts) >= 3 and all(words(p) <= 3 and not is_terminal(p) for p in parts)
+    return len(parts) >= 3 and all(
+        words(p) <= 3 and _LETTER.search(p) and not any(c in p for c in ":.،,؟?!") for p in parts
+    )
+
+
+def is_home_menu(line: str) -> bool:
+    """Breadcrumb starting at the home page: 'الرئيسية » أخبار'."""
+    if not MENU_SPLIT.search(line):
+        return False
+    parts = [p for p in MENU_SPLIT.split(line) if p]
+    return len(parts) >= 2 and key(parts[0]) in HOME
 
 
 def dateline_sides(line: str) -> tuple[str, str] | None:
@@ -133,6 +149,9 @@ def dateline_sides(line: str) -> tuple[str, str] | None:
         return None
     if not HAS_ALNUM.search(a) or not HAS_ALNUM.search(b):
         return None
+    ka, kb = key(a), key(b)
+    if ka in PHRASES or kb in PHRASES or ka.startswith("صوره") or kb.startswith("صوره"):
+        return None  # a photo caption such as "اقتحام المقر - أرشيفية"
     return a, b
 
 
