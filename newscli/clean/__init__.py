@@ -201,6 +201,7 @@ def _cap_short(rule: list[str | None], region: list[int], name: str) -> None:
 def _clean(
     text: str,
     opts: CleanOptions,
+    detect_section: bool,
     detect_title: bool,
     detect_dateline: bool,
 ) -> CleanResult:
@@ -230,32 +231,9 @@ def _clean(
             lines[0] = lines[0][m.end():]
             wc[0] = R.words(lines[0])
 
-    pos = 0
-    if detect_title and opts.structure:
-        while pos < n:
-            r = _anywhere_rule(lines[pos], wc[pos], keyof(pos), user)
-            if not r:
-                break
-            rule[pos] = r
-            pos += 1
-        if pos < n - 1:
-            l0 = lines[pos]
-            k0 = R.key(l0)
-            if not R.dateline_sides(l0) and not R.is_terminal(l0) and (
-                (k0 in R.SECTIONS and wc[pos] <= 4)
-                or (wc[pos] <= 2 and _title_like(lines[pos + 1]) and pos + 2 < n)
-            ):
-                res.section = l0
-                rule[pos] = "section"
-                pos += 1
-        if pos < n - 1 and _title_like(lines[pos]) and not _anywhere_rule(lines[pos], wc[pos], keyof(pos), user):
-            res.title = lines[pos]
-            rule[pos] = "title"
-            pos += 1
-
     # rules that hold anywhere, with header-led blocks and the comment section
     seen_body = False
-    i = pos
+    i = 0
     while i < n:
         if rule[i]:
             i += 1
@@ -287,34 +265,56 @@ def _clean(
         i += 1
 
     kept = [i for i in range(n) if rule[i] is None]
-    has_body = short > 0 and any(R.is_terminal(lines[i]) or wc[i] > short for i in kept)
+    m_kept = len(kept)
+    bodyish = [R.is_terminal(lines[i]) or wc[i] > short for i in kept]
+    body_after = [False] * (m_kept + 1)  # body_after[x]: a body-like line in kept[x:]
+    for x in range(m_kept - 1, -1, -1):
+        body_after[x] = bodyish[x] or body_after[x + 1]
 
-    # head: dateline, bylines, furniture, short unpunctuated lines before the body
-    dateline_open = detect_dateline and opts.structure
-    head_end = 0
+    # head: section, title (raw articles), dateline, bylines, furniture, short unpunctuated
+    # lines before the body. One scan, so a second run starts where this one stopped.
+    structure = opts.structure
+    section_open = detect_section and detect_title and structure
+    title_open = detect_title and structure
+    dateline_open = detect_dateline and structure
+    head_end = m_kept
     for idx, i in enumerate(kept):
         line, w = lines[i], wc[i]
         sides = R.dateline_sides(line)
+        edge = None if sides else _edge_rule(line, w)
+        if title_open and not sides and not edge and idx + 1 < m_kept and dateline_open:
+            nxt = lines[kept[idx + 1]]
+            if section_open and not R.is_terminal(line) and (
+                (R.key(line) in R.SECTIONS and w <= 4)
+                or (w <= 2 and idx + 2 < m_kept and _title_like(nxt) and not _edge_rule(nxt, wc[kept[idx + 1]]))
+            ):
+                res.section = line
+                rule[i] = "section"
+                section_open = False
+                continue
+            if _title_like(line):
+                res.title = line
+                rule[i] = "title"
+                title_open = section_open = False
+                continue
+        section_open = False
         if sides:
             o = R.orient(*sides)
             if o and dateline_open:
                 res.dateline, (res.outlet, res.place) = line, o
                 rule[i] = "dateline"
-                dateline_open = False
+                title_open = dateline_open = False
             else:
                 rule[i] = "byline"
             continue
-        r = _edge_rule(line, w)
-        if r:
-            rule[i] = r
+        if edge:
+            rule[i] = edge
             continue
-        if has_body and _short(line, w, short):
+        if short and body_after[idx + 1] and _short(line, w, short):
             rule[i] = "head-short"
             continue
         head_end = idx
         break
-    else:
-        head_end = len(kept)
     _cap_short(rule, kept[:head_end], "head-short")
 
     # tag trailer glued to the last paragraph (3alyoum: "... . سمات وسم وسم")
@@ -328,13 +328,17 @@ def _clean(
             wc[last] = R.words(lines[last])
 
     # tail: credits, notices, tags, short unpunctuated lines after the body
-    for i in reversed(rest):
+    body_before = [False] * (len(rest) + 1)  # body_before[x]: a body-like line in rest[:x]
+    for x, i in enumerate(rest):
+        body_before[x + 1] = body_before[x] or R.is_terminal(lines[i]) or wc[i] > short
+    for x in range(len(rest) - 1, -1, -1):
+        i = rest[x]
         line, w = lines[i], wc[i]
         r = _edge_rule(line, w)
         if r:
             rule[i] = r
             continue
-        if has_body and _short(line, w, short):
+        if short and body_before[x] and _short(line, w, short):
             rule[i] = "tail-short"
             continue
         break
@@ -381,7 +385,7 @@ def clean_text(text: str, options: CleanOptions | None = None) -> CleanResult:
     Detects section, title and dateline (unless ``options.structure`` is False), removes
     boilerplate lines and returns them in input order with the rule that removed each.
     """
-    return _clean(text, options or _DEFAULT, detect_title=True, detect_dateline=True)
+    return _clean(text, options or _DEFAULT, detect_section=True, detect_title=True, detect_dateline=True)
 
 
 _STRUCT = ("section", "title", "dateline", "outlet", "place")
@@ -400,7 +404,13 @@ def clean_record(record: dict, options: CleanOptions | None = None) -> dict:
     title = out.get("title")
     has_title = isinstance(title, str) and title.strip() != ""
     text = out.get("text") or ""
-    res = _clean(text, opts, detect_title=not has_title, detect_dateline=out.get("dateline") is None)
+    res = _clean(
+        text,
+        opts,
+        detect_section=out.get("section") is None,
+        detect_title=not has_title,
+        detect_dateline=out.get("dateline") is None,
+    )
     if has_title:
         t = normalize(title).replace("\n", " ")
         out["title"] = fold(t, *opts.folds) if opts.folds else t
