@@ -153,10 +153,38 @@ def signatures(texts: list[str], options: DedupeOptions) -> np.ndarray:
     return prepare(texts, options).sig
 
 
+_BATCH_CHARS = 1_000_000  # texts are processed in slices of about this many characters (bounds RAM)
+
+
 def prepare(texts: list[str], options: DedupeOptions) -> Signed:
-    """Normalize, shingle and sign a chunk of texts (pure; run it in worker processes)."""
+    """Normalize, shingle and sign a chunk of texts (pure; run it in worker processes).
+
+    The result for a text does not depend on the other texts of the chunk.
+    """
+    texts = ["" if t is None else t for t in texts]
+    parts, a, size = [], 0, 0
+    for k, t in enumerate(texts):
+        size += len(t)
+        if size >= _BATCH_CHARS:
+            parts.append(_prepare(texts[a : k + 1], options))
+            a, size = k + 1, 0
+    if a < len(texts) or not parts:
+        parts.append(_prepare(texts[a:], options))
+    if len(parts) == 1:
+        return parts[0]
+    return Signed(
+        exact=np.concatenate([p.exact for p in parts]),
+        sig=np.concatenate([p.sig for p in parts]),
+        bands=np.concatenate([p.bands for p in parts]),
+        numbers=np.concatenate([p.numbers for p in parts]),
+        nchars=np.concatenate([p.nchars for p in parts]),
+        signing=options._signing,
+    )
+
+
+def _prepare(texts: list[str], options: DedupeOptions) -> Signed:
     kind, n = parse_shingle(options.shingle)
-    batch = normalize_batch(list(texts))
+    batch = normalize_batch(texts)
     sig, sk = batch_signatures(batch, kind, n, options.num_perm, options.seed)
     codes = batch.codes
     exact = np.fromiter(

@@ -32,7 +32,8 @@ from newscli.normalize import search_fold
 __all__ = ["normalize_for_dedupe", "parse_shingle", "shingles", "NormalizedBatch", "normalize_batch"]
 
 _SPACE = 32
-_DEL = 0xFFFFFFFF
+_DEL = 0xFFFFFFFF  # dropped (a control, tatweel or other non-mark the fold deletes)
+_DEL_MARK = 0xFFFFFFFD  # dropped combining mark
 _NONBMP = 0x10000
 _U64 = np.uint64
 
@@ -41,8 +42,10 @@ def _post_char(f: str) -> int:
     """Map one already-folded character to its dedupe code point (or _DEL / _SPACE)."""
     if f.isspace():
         return _SPACE
-    if unicodedata.category(f).startswith("M"):
+    if f == "\u0640":  # tatweel the fold kept (used as a dash): dropped here
         return _DEL
+    if unicodedata.category(f).startswith("M"):
+        return _DEL_MARK
     if f.isalnum():
         low = f.lower()
         return ord(low if len(low) == 1 else f)
@@ -56,17 +59,22 @@ _COMPLEX = 0xFFFFFFFE  # LUT marker: the fold of this char depends on context or
 def _tables() -> np.ndarray:
     """Lookup table over the BMP (+ one slot meaning 'beyond the BMP', resolved in Python)."""
     lut = np.empty(_NONBMP + 1, dtype=np.uint32)
+    todo = []
     for cp in range(_NONBMP):
-        if 0xD800 <= cp <= 0xDFFF:
-            lut[cp] = _SPACE
-            continue
         ch = chr(cp)
-        if ch.isspace():
+        if 0xD800 <= cp <= 0xDFFF or ch.isspace():
             lut[cp] = _SPACE
-            continue
-        f = search_fold(ch)
+        else:
+            todo.append(ch)
+    # search_fold of each character, in one call: "\n" separates them and never composes, is
+    # never dropped and no character folds to it (whitespace was handled above)
+    folded = search_fold("\n".join(todo)).split("\n")
+    if len(folded) != len(todo):  # defensive: fall back to one call per character
+        folded = [search_fold(ch) for ch in todo]
+    for ch, f in zip(todo, folded):
+        cp = ord(ch)
         if f == "":
-            lut[cp] = _DEL
+            lut[cp] = _DEL_MARK if unicodedata.category(ch).startswith("M") else _DEL
         elif len(f) == 1:
             lut[cp] = _post_char(f)
         else:
@@ -101,21 +109,29 @@ class NormalizedBatch:
 
 def normalize_batch(texts: list[str]) -> NormalizedBatch:
     """Normalize many texts with a few numpy calls (see module docstring for the definition)."""
-    prepared = ["" if t is None else (t.replace("\0", " ") if "\0" in t else t) for t in texts]
+    orig = ["" if t is None else (t.replace("\0", " ") if "\0" in t else t) for t in texts]
+    prepared = list(orig)
+    slow = set()
     for k, t in enumerate(prepared):
         if not t.isascii() and not unicodedata.is_normalized("NFC", t):
+            slow.add(k)  # search_fold removes controls before NFC: take the reference path
             prepared[k] = search_fold(t)
     mapped = _map(prepared)
+    # The table is exact unless a text has an entity or expanding character (_COMPLEX), or a
+    # dropped control/tatweel right before a mark or another one (removing it lets NFC compose
+    # across it inside search_fold). Those texts take the reference path: search_fold first.
     cx = mapped == _COMPLEX
+    cx[:-1] |= (mapped[:-1] == _DEL) & ((mapped[1:] == _DEL) | (mapped[1:] == _DEL_MARK))
     if cx.any():
-        # texts with entities or expanding characters: search_fold them first, then map again
         seps = np.flatnonzero(mapped == 0)
-        for k in np.unique(np.searchsorted(seps, np.flatnonzero(cx))).tolist():
-            prepared[k] = search_fold(prepared[k])
-        mapped = _map(prepared)
+        redo = [k for k in np.unique(np.searchsorted(seps, np.flatnonzero(cx))).tolist() if k not in slow]
+        if redo:
+            for k in redo:
+                prepared[k] = search_fold(orig[k])
+            mapped = _map(prepared)
         mapped[mapped == _COMPLEX] = _SPACE  # a literal '&' left after unescaping
     n = len(prepared)
-    mapped = mapped[mapped != _DEL]
+    mapped = mapped[(mapped != _DEL) & (mapped != _DEL_MARK)]
     if len(mapped):
         # collapse: drop a space that starts the array or follows a space or a separator ...
         blank = (mapped == _SPACE) | (mapped == 0)
@@ -264,10 +280,13 @@ def shingle_hashes(batch: NormalizedBatch, kind: str, n: int, seed: int) -> tupl
             return np.zeros(0, _U64), np.zeros(0, np.int64)
         c = codes.astype(_U64)
         M = _multipliers(seed, n)
+        tmp = np.empty(L, dtype=_U64)
         with np.errstate(over="ignore"):
             h = c[:L] * M[0]
             for k in range(1, n):
-                h += c[k : k + L] * M[k]
+                np.multiply(c[k : k + L], M[k], out=tmp)
+                h += tmp
+        del tmp
         zc = _zero_count(codes)
         valid = zc[n : n + L] == zc[:L]
         return mix64(h[valid]), zc[:L][valid].astype(np.int64)
