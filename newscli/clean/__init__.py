@@ -185,6 +185,20 @@ def _edge_rule(line: str, w: int) -> str | None:
 _MAX_SHORT_RUN = 3
 
 
+def _split_trailer(i: int, lines: list[str], wc: list[int], rule: list, partial: dict) -> None:
+    """Cut a tag trailer off the end of line i; a line left without letters goes entirely."""
+    m = R.TAG_TRAILER_RE.search(lines[i])
+    if not m:
+        return
+    head = lines[i][: m.start()].rstrip()
+    if not R.HAS_ALNUM.search(head):
+        rule[i] = "tags"
+        return
+    partial[i] = ("tags", m.group(1), False)
+    lines[i] = head
+    wc[i] = R.words(head)
+
+
 def _short(line: str, w: int, short: int) -> bool:
     """Short line without a sentence end, not a numbered list item ("4- المكسيك")."""
     return w <= short and not R.is_terminal(line) and not R.LIST_ITEM_RE.match(line)
@@ -320,12 +334,7 @@ def _clean(
     # tag trailer glued to the last paragraph (3alyoum: "... . سمات وسم وسم")
     rest = kept[head_end:]
     if rest:
-        last = rest[-1]
-        m = R.TAG_TRAILER_RE.search(lines[last])
-        if m:
-            partial[last] = ("tags", m.group(1), False)
-            lines[last] = lines[last][: m.start()].rstrip()
-            wc[last] = R.words(lines[last])
+        _split_trailer(rest[-1], lines, wc, rule, partial)
 
     # tail: credits, notices, tags, short unpunctuated lines after the body
     body_before = [False] * (len(rest) + 1)  # body_before[x]: a body-like line in rest[:x]
@@ -346,11 +355,8 @@ def _clean(
 
     body_idx = [i for i in kept if rule[i] is None]
     if body_idx and body_idx[-1] not in partial:  # the tail scan may have uncovered a trailer
-        last = body_idx[-1]
-        m = R.TAG_TRAILER_RE.search(lines[last])
-        if m:
-            partial[last] = ("tags", m.group(1), False)
-            lines[last] = lines[last][: m.start()].rstrip()
+        _split_trailer(body_idx[-1], lines, wc, rule, partial)
+        body_idx = [i for i in kept if rule[i] is None]
 
     removed: list[str] = []
     explain: list[dict[str, Any]] = []
