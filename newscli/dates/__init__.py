@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .scanner import scan
+from .scanner import group_annotation, scan
 
 __all__ = ["find_dates", "to_iso", "replace_dates", "DatesOptions", "date_record"]
 
@@ -34,10 +34,10 @@ def find_dates(text: str, *, year_hint: int | None = None) -> list[dict]:
       - ``"error"``: the expression is a date that cannot be converted (a Hijri year outside
         the Umm al-Qura table 1343-1500 AH, or a day the table does not have); ``iso`` is then
         None. Never a wrong date.
-    An existing annotation " [ISO]" right after a date (from ``replace_dates(keep=True)``) is
-    not reported again.
+    An annotation " [ISO]" right after a date (from ``replace_dates(keep=True)``) is not
+    reported again.
     """
-    return [e for e, _ in scan(text, year_hint)]
+    return [f.entry for f in scan(text, year_hint)]
 
 
 def to_iso(s: str) -> str | None:
@@ -47,7 +47,7 @@ def to_iso(s: str) -> str | None:
     found = scan(stripped)
     if len(found) != 1:
         return None
-    e, _ = found[0]
+    e = found[0].entry
     if e["start"] != 0 or e["end"] != len(stripped):
         return None
     return e["iso"]
@@ -56,12 +56,16 @@ def to_iso(s: str) -> str | None:
 def replace_dates(text: str, *, keep: bool = False, year_hint: int | None = None) -> str:
     """Replace every convertible date expression by its ISO date.
 
-    ``keep=True`` keeps the expression and appends `` [ISO]`` instead (not added twice); a range
-    is annotated once after its end: "8-10 الطير 2009 [2009-04-08/2009-04-10]".
-    A range joined by a dash ("8-10 الطير 2009") becomes one ISO interval "2009-04-08/2009-04-10";
-    a range in words ("من 8 إلى 10 الطير 2009") keeps its words: "من 2009-04-08 إلى 2009-04-10".
-    Dates with ``error`` are left as they are. Idempotent: the output's ISO dates are found
-    again as numeric dates and replaced by themselves.
+    - A range joined by a dash ("8-10 الطير 2009") becomes one ISO interval
+      "2009-04-08/2009-04-10"; ranges and lists in words keep their words:
+      "من 8 إلى 10 الطير 2009" -> "من 2009-04-08 إلى 2009-04-10".
+    - ``keep=True`` keeps the text and appends `` [ISO]`` after each date; a range or list is
+      annotated once after its last end: "8-10 الطير 2009 [2009-04-08/2009-04-10]",
+      "يومي 8 و9 يناير 2020 [2020-01-08, 2020-01-09]". An annotation already there is not
+      added again.
+    - Dates with ``error`` (iso None) are left as they are.
+    Idempotent in both modes: ISO output is found again as numeric dates and replaced by
+    itself, and existing annotations are recognised.
     """
     found = scan(text, year_hint)
     if not found:
@@ -70,38 +74,38 @@ def replace_dates(text: str, *, keep: bool = False, year_hint: int | None = None
     pos = 0
     i = 0
     while i < len(found):
-        e, annot_end = found[i]
-        if e["iso"] is None:
-            i += 1
-            continue
-        nxt = found[i + 1][0] if i + 1 < len(found) else None
-        range_pair = nxt is not None and e.get("range") == "from" and nxt.get("range") == "to" and nxt["iso"] is not None
-        dash_range = range_pair and _DASH_BETWEEN.fullmatch(text, e["end"], nxt["start"]) is not None
+        j = i
+        while found[j].joined and j + 1 < len(found):
+            j += 1
+        group = found[i:j + 1]
+        last = group[-1]
         if keep:
-            if range_pair:
-                n_annot = found[i + 1][1]
-                parts.append(text[pos:nxt["end"]])
-                if n_annot == nxt["end"]:
-                    parts.append(f" [{e['iso']}/{nxt['iso']}]")
-                pos = nxt["end"]
-                i += 2
-                continue
-            if annot_end == e["end"]:
-                parts.append(text[pos:e["end"]])
-                parts.append(f" [{e['iso']}]")
-                pos = e["end"]
-            i += 1
+            ann = group_annotation(group)
+            if ann and last.annot_end == last.entry["end"]:
+                parts.append(text[pos:last.entry["end"]])
+                parts.append(f" [{ann}]")
+                pos = last.entry["end"]
+            i = j + 1
             continue
-        if dash_range:
-            parts.append(text[pos:e["start"]])
-            parts.append(f"{e['iso']}/{nxt['iso']}")
-            pos = found[i + 1][1]
-            i += 2
-            continue
-        parts.append(text[pos:e["start"]])
-        parts.append(e["iso"])
-        pos = annot_end
-        i += 1
+        first = group[0].entry
+        if (
+            len(group) == 2
+            and first.get("range") == "from"
+            and first["iso"]
+            and last.entry["iso"]
+            and _DASH_BETWEEN.fullmatch(text, first["end"], last.entry["start"])
+        ):
+            parts.append(text[pos:first["start"]])
+            parts.append(f"{first['iso']}/{last.entry['iso']}")
+            pos = last.annot_end
+        else:
+            for f in group:
+                if f.entry["iso"] is None:
+                    continue
+                parts.append(text[pos:f.entry["start"]])
+                parts.append(f.entry["iso"])
+                pos = f.annot_end
+        i = j + 1
     parts.append(text[pos:])
     return "".join(parts)
 
@@ -129,7 +133,8 @@ _ISO_YEAR = re.compile(r"(\d{4})-\d{2}")
 def _full_date(text: str | None, limit: int | None = None) -> str | None:
     if not text:
         return None
-    for e, _ in scan(text):
+    for f in scan(text):
+        e = f.entry
         if limit is not None and e["start"] > limit:
             return None
         iso = e["iso"]

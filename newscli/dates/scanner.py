@@ -19,7 +19,8 @@ _HAS_DIGIT = re.compile(f"[{DIGITS}]")
 _CONNECT = re.compile(f"{SP0}(?:[-–—]|[اإ]ل[يى]|حت[يى]|و){SP0}")
 _RANGE_WORDS = re.compile(f"{SP0}(?:[-–—]|[اإ]ل[يى]|حت[يى]){SP0}")
 _PREV_WORD = re.compile(f"([{WORD}]+)[^{WORD}{DIGITS}]{{0,3}}$")
-_ANNOT = re.compile(r"[ \u00a0]?\[(\d{4}-\d{2}(?:-\d{2})?(?:/\d{4}-\d{2}-\d{2})?)\]")
+_ISO = r"\d{4}-\d{2}(?:-\d{2})?"
+_ANNOT = re.compile(rf"[ \u00a0]?\[({_ISO}(?:(?:/|, ){_ISO})*)\]")
 _NUMBER_HEADS = frozenset({"رقم", "الرقم", "برقم", "العدد", "عدد", "هاتف", "الهاتف", "جوال", "رقمه"})
 HIJRI_RANGE = (1343, 1500)
 
@@ -37,7 +38,7 @@ class _Raw:
     name_head: bool  # preceded by a name head (ثورة، شارع ...): never take the publication year
     explicit: bool  # year written in the expression
     range_role: str | None = None
-    error: str | None = None
+    joined: bool = False  # joined to the next expression ("8 و9 يناير", "من 8 إلى 10 ...")
 
 
 def _prev_word(text: str, pos: int) -> str:
@@ -122,8 +123,8 @@ def _candidate(text: str, m: re.Match[str]) -> list[_Raw] | None:
     month = _month(g("m" + s))
     if month is None:
         return None
-    pname = g("p" + s) or g("q" + s)
-    pair_end = m.end("p" + s) if g("p" + s) else (m.end("q" + s) if g("q" + s) else None)
+    pname = g("p" + s)
+    pair_end = m.end("p" + s) if pname else None
     if pname:
         pm = _month(pname)
         if pm is not None and pm.system != "hijri" and month.system != "hijri":
@@ -135,7 +136,8 @@ def _candidate(text: str, m: re.Match[str]) -> list[_Raw] | None:
                 system = month.system if month.system != "egyptian" else pm.system
                 month = Month(system, month.month, False, False)
                 if g("q" + s):
-                    pair_end = m.end("q" + s) + text[m.end("q" + s):m.end()].index(")" if ")" in text[m.end("q" + s):m.end()] else "]") + 1
+                    close = text.find(")" if g("q" + s) == "(" else "]", pair_end)
+                    pair_end = close + 1
             else:
                 return None  # "يناير/فبراير": two different months, not one date
         else:
@@ -150,7 +152,7 @@ def _candidate(text: str, m: re.Match[str]) -> list[_Raw] | None:
             month = Month("libyan", 12, False, False)
         else:
             return None
-    hijri = kind == "hijri"
+    hijri = month.system == "hijri"
     if used:
         end = m.end()
     elif pname:
@@ -184,15 +186,13 @@ def _candidate(text: str, m: re.Match[str]) -> list[_Raw] | None:
         return None
     weak = month.ambiguous and not (used or strong or g("wd"))
     name_head = (not used) and _is_name_head(text, m.start())
-    if g("o1") and fold(g("o1")) == "الفاتح" and _is_name_head(text, m.start()):
-        name_head = True
     out: list[_Raw] = []
     if g("d2"):
         d2 = to_int(g("d2"))
         if not 1 <= d2 <= 31 or d2 <= day:
             return None
         role = "from" if _RANGE_WORDS.fullmatch(g("rs")) else None
-        out.append(_Raw(start, m.end("d1"), month.system, year, month.month, day, hijri, weak, name_head, used, role))
+        out.append(_Raw(start, m.end("d1"), month.system, year, month.month, day, hijri, weak, name_head, used, role, True))
         out.append(_Raw(m.start("d2"), end, month.system, year, month.month, d2, hijri, weak, name_head, used, "to" if role else None))
     else:
         out.append(_Raw(start, end, month.system, year, month.month, day, hijri, weak, name_head, used))
@@ -238,8 +238,22 @@ def _convert(r: _Raw) -> tuple[str | None, str | None]:
     return f"{r.year:04d}-{r.month:02d}-{r.day:02d}", None
 
 
-def scan(text: str, year_hint: int | None = None) -> list[tuple[dict, int]]:
-    """Entries plus, for each, the end of an existing " [ISO]" annotation (or its own end)."""
+@dataclass
+class Found:
+    entry: dict
+    annot_end: int  # end of an existing " [ISO]" annotation after the entry, else entry end
+    joined: bool  # joined to the next found entry (a range or a "8 و9 يناير" list)
+
+
+def group_annotation(group: list[Found]) -> str:
+    isos = [f.entry["iso"] for f in group if f.entry["iso"]]
+    if len(group) == 2 and group[0].entry.get("range") == "from":
+        return "/".join(isos)
+    return ", ".join(isos)
+
+
+def scan(text: str, year_hint: int | None = None) -> list[Found]:
+    """Entries in text order (see ``newscli.dates.find_dates``) with annotation/join facts."""
     if not text:
         return []
     if year_hint is None and not _HAS_DIGIT.search(text):
@@ -262,28 +276,19 @@ def scan(text: str, year_hint: int | None = None) -> list[tuple[dict, int]]:
             pos = got[-1].end
         else:
             pos = m.start() + 1
-    # resolve yearless day forms: a following range/list partner's year, else the hint
-    for i, r in enumerate(raws):
-        if r.year is not None or r.day is None:
+    # resolve yearless day forms from a following connected partner's year ("من 28 فبراير إلى
+    # 3 مارس 2020", "8 و9 يناير 2020"); right to left so chains resolve in one linear pass
+    for i in range(len(raws) - 2, -1, -1):
+        r, nxt = raws[i], raws[i + 1]
+        if r.year is not None or r.day is None or nxt.year is None or nxt.day is None or nxt.hijri != r.hijri:
             continue
-        j = i + 1
-        while j < len(raws) and raws[j].year is None and raws[j].day is not None and raws[j].start - raws[j - 1].end < 12:
-            j += 1
-        if j < len(raws):
-            nxt = raws[j]
-            between = text[raws[j - 1].end:nxt.start]
-            if nxt.year is not None and nxt.day is not None and nxt.hijri == r.hijri and _CONNECT.fullmatch(between):
-                for k in range(i, j):
-                    raws[k].year = nxt.year
-                    raws[k].explicit = True
-                if _RANGE_WORDS.fullmatch(between) and j == i + 1 and r.range_role is None:
-                    r.range_role, nxt.range_role = "from", "to"
-                continue
-    out: list[tuple[dict, int]] = []
-    skip_until = -1
-    for r in raws:
-        if r.start < skip_until:
+        if nxt.start - r.end > 12 or not _CONNECT.fullmatch(text, r.end, nxt.start):
             continue
+        r.year, r.explicit, r.joined = nxt.year, True, True
+        if r.range_role is None and nxt.range_role is None and _RANGE_WORDS.fullmatch(text, r.end, nxt.start):
+            r.range_role, nxt.range_role = "from", "to"
+    kept: list[tuple[int, dict]] = []
+    for idx, r in enumerate(raws):
         from_pub = False
         if r.year is None:
             if r.weak or r.hijri or r.name_head or year_hint is None:
@@ -301,14 +306,29 @@ def scan(text: str, year_hint: int | None = None) -> list[tuple[dict, int]]:
             e["range"] = r.range_role
         if err:
             e["error"] = err
-        annot_end = r.end
-        if iso:
-            a = _ANNOT.match(text, r.end)
-            if a:
-                want = iso
-                if r.range_role == "to" and out and out[-1][0].get("range") == "from" and "/" in a.group(1):
-                    want = f"{out[-1][0]['iso']}/{iso}"
-                if a.group(1) == want:
-                    annot_end = skip_until = a.end()
-        out.append((e, annot_end))
+        kept.append((idx, e))
+    out: list[Found] = []
+    group: list[Found] = []
+    skip_until = -1
+    for k, (idx, e) in enumerate(kept):
+        if e["start"] < skip_until:
+            continue
+        joined = raws[idx].joined and k + 1 < len(kept) and kept[k + 1][0] == idx + 1
+        f = Found(e, e["end"], joined)
+        if not (out and out[-1].joined):
+            group = []
+        group.append(f)
+        if not joined and e["iso"]:
+            a = _ANNOT.match(text, e["end"])
+            if a and a.group(1) == group_annotation(group):
+                f.annot_end = skip_until = a.end()
+        out.append(f)
+    if any(f.entry.get("range") for f in out):
+        # a range end whose partner was dropped is not a range
+        for k, f in enumerate(out):
+            role = f.entry.get("range")
+            if role == "from" and not (f.joined and out[k + 1].entry.get("range") == "to"):
+                del f.entry["range"]
+            elif role == "to" and not (k and out[k - 1].joined and out[k - 1].entry.get("range") == "from"):
+                del f.entry["range"]
     return out

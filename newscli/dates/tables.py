@@ -28,7 +28,6 @@ WORD = "A-Za-z\u0621-\u063a\u0640-\u065f\u066e\u066f\u0670-\u06d3\u06d5-\u06ef\u
 _SP_CHARS = " \u00a0\u202f\u200e\u200f\t"
 SP = f"[{_SP_CHARS}]{{1,3}}"
 SP0 = f"[{_SP_CHARS}]{{0,3}}"
-_MARKS = "\u0640\u064b-\u0652\u0670"  # tatweel, harakat, superscript alef: allowed inside names
 
 _FOLD = {ord(a): b for a, b in {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"}.items()}
 _FOLD.update({0x0660 + i: str(i) for i in range(10)})
@@ -75,8 +74,6 @@ def _trie_regex(words: list[str]) -> str:
         branches = []
         for ch in sorted(k for k in node if k):
             cls = _CLASS.get(ch, re.escape(ch))
-            if ch not in " .":
-                cls += f"[{_MARKS}]{{0,2}}"
             branches.append(cls + emit(node[ch]))
         if not branches:
             return ""
@@ -149,10 +146,7 @@ def _build_scanner(months, weekdays, ordinals, first, markers, year_words) -> re
     MIN = "م[ن]"
 
     def pair(s: str) -> str:
-        return (
-            f"(?:{SP0}[/\\\\|\\-–]{SP0}(?P<p{s}>{MONTH}){END}"
-            f"|{SP0}[(\\[]{SP0}(?P<q{s}>{MONTH}){END}{SP0}[)\\]])"
-        )
+        return f"{SP0}(?:[/\\\\|\\-–]|(?P<q{s}>[(\\[])){SP0}(?P<p{s}>{MONTH}){END}(?(q{s}){SP0}[)\\]])"
 
     def year(s: str) -> str:
         return (
@@ -175,8 +169,14 @@ def _build_scanner(months, weekdays, ordinals, first, markers, year_words) -> re
         f"|(?P<ry>[{D}]{{4}})(?P<rs2>[-/.])(?P<rm>[{D}]{{1,2}})(?P=rs2)(?P<rd>[{D}]{{1,2}}))"
         f"(?![{D}]|[-/.][{D}])"
     )
+    # cheap guard: a digit can only start a date when a month/connector word, a range or a
+    # numeric date follows; this keeps long runs of digits and separators linear and fast
+    guard = (
+        f"(?=[{W}]|[{D}]{{1,2}}(?:{SP0}[{W}(]|{SP0}[-–—]{SP0}[{D}]{{1,2}}{SP0}[{W}]"
+        f"|[-/.][{D}]{{1,2}}[-/.][{D}]{{4}}(?![{D}]))|[{D}]{{4}}[-/.][{D}])"
+    )
     pattern = (
-        f"(?<![{W}{D}]){weekday}"
+        f"(?<![{W}{D}]){guard}{weekday}"
         f"(?:{day_form}|{month_year}|(?:{numeric})(?P<nk>{SP0}(?:{MARK})(?![{W}]))?)"
     )
     return re.compile(pattern)
