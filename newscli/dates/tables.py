@@ -74,6 +74,8 @@ def _trie_regex(words: list[str]) -> str:
         branches = []
         for ch in sorted(k for k in node if k):
             cls = _CLASS.get(ch, re.escape(ch))
+            if ch not in " .0123456789":
+                cls += "\u0640{0,3}"  # tatweel, as in "هـ"
             branches.append(cls + emit(node[ch]))
         if not branches:
             return ""

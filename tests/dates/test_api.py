@@ -1,0 +1,125 @@
+"""API behaviour beyond the case files: to_iso, replace_dates, date_record, long inputs."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newscli.dates import DatesOptions, date_record, find_dates, replace_dates, to_iso
+
+SEED = "في 8 آي النار/يناير 2020م"
+
+
+def _record(text, date=None, dateline=None):
+    return {"id": "x", "source": "t", "section": None, "title": None, "dateline": dateline,
+            "outlet": None, "place": None, "text": text, "date": date, "dates": [], "removed": [], "dup": None}
+
+
+def test_seed_three_modes():
+    assert replace_dates(SEED) == "في 2020-01-08"
+    assert replace_dates(SEED, keep=True) == "في 8 آي النار/يناير 2020م [2020-01-08]"
+    [e] = find_dates(SEED)
+    assert e == {"iso": "2020-01-08", "match": "8 آي النار/يناير 2020م", "start": 3, "end": 25, "system": "libyan"}
+
+
+def test_to_iso():
+    assert to_iso("8 آي النار/يناير 2020م") == "2020-01-08"
+    assert to_iso(" يناير 2020 ") == "2020-01"
+    assert to_iso("2020-01-08") == "2020-01-08"
+    assert to_iso("٠٨/٠١/٢٠٢٠") == "2020-01-08"
+    assert to_iso("5 رجب 1441هـ") == "2020-02-29"
+    assert to_iso("في 8 يناير 2020") is None  # not a lone date
+    assert to_iso("8 يناير") is None  # no year
+    assert to_iso("الربيع العربي") is None
+    assert to_iso("20 ربيع الأول 1300هـ") is None  # cannot convert
+    assert to_iso("") is None
+
+
+def test_ranges_replacement():
+    assert replace_dates("8-10 الطير 2009") == "2009-04-08/2009-04-10"
+    assert replace_dates("من 8 إلى 10 الطير 2009") == "من 2009-04-08 إلى 2009-04-10"
+    assert replace_dates("يومي 8 و9 يناير 2020", keep=True) == "يومي 8 و9 يناير 2020 [2020-01-08, 2020-01-09]"
+    es = find_dates("8-10 الطير 2009")
+    assert [e.get("range") for e in es] == ["from", "to"]
+    assert [e["match"] for e in es] == ["8", "10 الطير 2009"]
+
+
+def test_keep_on_replaced_and_replace_on_kept():
+    kept = replace_dates("صدر في 3 كانون الأول/ديسمبر 2017 قرار", keep=True)
+    assert kept == "صدر في 3 كانون الأول/ديسمبر 2017 [2017-12-03] قرار"
+    assert replace_dates(kept) == "صدر في 2017-12-03 قرار"
+    assert [e["iso"] for e in find_dates(kept)] == ["2017-12-03"]
+
+
+def test_error_entry_left_in_text():
+    text = "صدر في 20 ربيع الأول 1300هـ"
+    [e] = find_dates(text)
+    assert e["iso"] is None and "1343-1500" in e["error"]
+    assert replace_dates(text) == text
+
+
+def test_date_record_fills_date_from_dateline_and_hint():
+    rec = _record("قال المسؤول في 17 آي النار إن الاجتماع تأجل.", dateline="طرابلس 8 آي النار 2020")
+    out = date_record(rec, DatesOptions())
+    assert out["date"] == "2020-01-08"
+    assert out["dates"] == [{"iso": "2020-01-17", "match": "17 آي النار", "start": 15, "end": 26,
+                             "system": "libyan", "year_from": "publication"}]
+    assert rec["dates"] == []  # input not mutated
+
+
+def test_date_record_head_line():
+    rec = _record("طرابلس 8 آي النار 2020\nأعلنت الحكومة في 9 يناير عن خطة.")
+    out = date_record(rec, DatesOptions())
+    assert out["date"] == "2020-01-08"
+    assert [e["iso"] for e in out["dates"]] == ["2020-01-08", "2020-01-09"]
+
+
+def test_date_record_keeps_given_date_and_does_not_invent():
+    out = date_record(_record("في 9 يناير أعلنت الحكومة", date="2019-05-01"), DatesOptions())
+    assert out["date"] == "2019-05-01" and out["dates"][0]["iso"] == "2019-01-09"
+    out = date_record(_record("في 9 يناير أعلنت الحكومة، وفي الربيع العربي"), DatesOptions())
+    assert out["date"] is None and out["dates"] == []
+
+
+def test_date_record_replace_is_idempotent():
+    rec = _record("طرابلس 8 آي النار 2020\nفي 8-10 الطير 2009 وفي 5 رجب 1441هـ وفي 9 يناير.")
+    for opts in (DatesOptions(replace=True), DatesOptions(replace=True, keep=True), DatesOptions()):
+        once = date_record(rec, opts)
+        twice = date_record(once, opts)
+        assert once == twice, opts
+        for e in once["dates"]:
+            assert once["text"][e["start"]:e["end"]] == e["match"]
+    out = date_record(rec, DatesOptions(replace=True))
+    assert out["text"] == "طرابلس 2020-01-08\nفي 2009-04-08/2009-04-10 وفي 2020-02-29 وفي 2020-01-09."
+    json.dumps(out)
+
+
+def test_long_inputs_are_correct():
+    # speed is measured in bench/dates_bench.py; here only the output of 1 MB lines is checked
+    n = 1_000_000
+    for s in ("1" * n, "٨" * n, "/" * n, "1/" * (n // 2), "12-" * (n // 3), "يناير " * (n // 6),
+              "الماء " * (n // 6), "كانون " * (n // 6), " " * n, "8 / 1 / 2020 " * (n // 13),
+              "الأول من " * (n // 9), "8 يناير " * (n // 8)):
+        assert find_dates(s) == []
+    s = "8 يناير 2020 " * (n // 13)
+    found = find_dates(s)
+    assert len(found) == n // 13 and {e["iso"] for e in found} == {"2020-01-08"}
+    s = "2020-01-08/" * (n // 11)
+    assert len(find_dates(s)) == n // 11
+
+
+_alphabet = st.sampled_from(list("0123456789٠١٢٣/-.، ") + ["يناير", " آي النار", " الماء", "رجب", " 2020", " 1441هـ",
+                                                                "و.ر", "من", " إلى ", "الأول", "[", "]", "م", "كانون", " الأول"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_alphabet, max_size=30).map("".join))
+def test_offsets_and_idempotence_on_noise(text):
+    for e in find_dates(text, year_hint=2020):
+        assert text[e["start"]:e["end"]] == e["match"]
+    once = replace_dates(text)
+    assert replace_dates(once) == once
+    kept = replace_dates(text, keep=True)
+    assert replace_dates(kept, keep=True) == kept
