@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from hijridate import Hijri
 
@@ -25,7 +26,7 @@ _NUMBER_HEADS = frozenset({"رقم", "الرقم", "برقم", "العدد", "ع
 HIJRI_RANGE = (1343, 1500)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Raw:
     start: int
     end: int
@@ -35,7 +36,7 @@ class _Raw:
     day: int | None
     hijri: bool
     weak: bool  # ambiguous month without strong context: accept only with a range partner's year
-    name_head: bool  # preceded by a name head (ثورة، شارع ...): never take the publication year
+    head_pos: int  # where a name head (ثورة، شارع ...) would end; -1: not needed (year written)
     explicit: bool  # year written in the expression
     range_role: str | None = None
     joined: bool = False  # joined to the next expression ("8 و9 يناير", "من 8 إلى 10 ...")
@@ -64,8 +65,14 @@ def _is_name_head(text: str, pos: int) -> bool:
     return any(w in heads for w in _strip_clitics(_prev_word(text, pos)))
 
 
+@lru_cache(maxsize=4096)
 def _month(name: str) -> Month | None:
     return tables().months.get(fold(name))
+
+
+@lru_cache(maxsize=1024)
+def _marker(mk: str | None) -> str | None:
+    return tables().markers.get(fold(mk)) if mk else None
 
 
 def _valid(y: int, m: int, d: int) -> bool:
@@ -85,7 +92,7 @@ def _resolve_year(m: re.Match[str], s: str, month: Month, pair_ok: bool) -> tupl
         return ("greg", None, False)
     y = to_int(ytxt)
     mk = m.group("k" + s)
-    kind = tables().markers.get(fold(mk)) if mk else None
+    kind = _marker(mk)
     nd = len(ytxt.strip())
     if month.system == "hijri":
         if kind == "hijri" and nd >= 3:
@@ -115,7 +122,7 @@ def _resolve_year(m: re.Match[str], s: str, month: Month, pair_ok: bool) -> tupl
 
 
 def _candidate(text: str, m: re.Match[str]) -> list[_Raw] | None:
-    g = m.group
+    g = m.groupdict().__getitem__
     t = tables()
     if g("iy") or g("nd") or g("ry"):
         return _numeric(text, m)
@@ -148,7 +155,7 @@ def _candidate(text: str, m: re.Match[str]) -> list[_Raw] | None:
     if month.month is None:
         # "كانون" alone: only with a و.ر year (Libyan December)
         mk = g("k" + s)
-        if used and mk and t.markers.get(fold(mk)) == "wr":
+        if used and _marker(mk) == "wr":
             month = Month("libyan", 12, False, False)
         else:
             return None
@@ -162,7 +169,7 @@ def _candidate(text: str, m: re.Match[str]) -> list[_Raw] | None:
     start = m.start()
     if g("wd") is None and g("cl"):
         start = m.start("cl") + 1
-    strong = bool(pname) or bool(g("sh" + s)) or (used and g("k" + s) is not None and t.markers.get(fold(g("k" + s))) == "wr")
+    strong = bool(pname) or bool(g("sh" + s)) or (used and _marker(g("k" + s)) == "wr")
     if s == "2":
         # month and year alone
         if not used or hijri:
@@ -171,7 +178,7 @@ def _candidate(text: str, m: re.Match[str]) -> list[_Raw] | None:
             return None
         if g("wd") and not g("sh2"):
             start = m.start("m2")
-        return [_Raw(start, end, month.system, year, month.month, None, False, False, False, True)]
+        return [_Raw(start, end, month.system, year, month.month, None, False, False, -1, True)]
     # day forms
     if g("d1"):
         day = to_int(g("d1"))
@@ -185,32 +192,32 @@ def _candidate(text: str, m: re.Match[str]) -> list[_Raw] | None:
     if not 1 <= day <= 31:
         return None
     weak = month.ambiguous and not (used or strong or g("wd"))
-    name_head = (not used) and _is_name_head(text, m.start())
+    head_pos = -1 if used else m.start()
     out: list[_Raw] = []
     if g("d2"):
         d2 = to_int(g("d2"))
         if not 1 <= d2 <= 31 or d2 <= day:
             return None
         role = "from" if _RANGE_WORDS.fullmatch(g("rs")) else None
-        out.append(_Raw(start, m.end("d1"), month.system, year, month.month, day, hijri, weak, name_head, used, role, True))
-        out.append(_Raw(m.start("d2"), end, month.system, year, month.month, d2, hijri, weak, name_head, used, "to" if role else None))
+        out.append(_Raw(start, m.end("d1"), month.system, year, month.month, day, hijri, weak, head_pos, used, role, True))
+        out.append(_Raw(m.start("d2"), end, month.system, year, month.month, d2, hijri, weak, head_pos, used, "to" if role else None))
     else:
-        out.append(_Raw(start, end, month.system, year, month.month, day, hijri, weak, name_head, used))
+        out.append(_Raw(start, end, month.system, year, month.month, day, hijri, weak, head_pos, used))
     return out
 
 
 def _numeric(text: str, m: re.Match[str]) -> list[_Raw] | None:
-    g = m.group
+    g = m.groupdict().__getitem__
     if g("iy"):
         y, mo, d = to_int(g("iy")), to_int(g("im")), to_int(g("id"))
     elif g("nd"):
         y, mo, d = to_int(g("ny")), to_int(g("nm")), to_int(g("nd"))
     else:
         y, mo, d = to_int(g("ry")), to_int(g("rm")), to_int(g("rd"))
-    prev = _prev_word(text, m.start())
-    if prev in _NUMBER_HEADS:
+    window = text[max(0, m.start() - 14):m.start()]
+    if ("رقم" in window or "عدد" in window or "هاتف" in window or "جوال" in window) and _prev_word(text, m.start()) in _NUMBER_HEADS:
         return None  # "قرار رقم 12/3/2020" is a reference number
-    kind = tables().markers.get(fold(g("nk"))) if g("nk") else None
+    kind = _marker(g("nk"))
     hijri = kind == "hijri" or (kind is None and 1300 <= y <= 1600)
     if kind == "wr":
         return None
@@ -219,23 +226,28 @@ def _numeric(text: str, m: re.Match[str]) -> list[_Raw] | None:
     if not (1 <= mo <= 12 and 1 <= d <= 31):
         return None
     start = m.start()
-    return [_Raw(start, m.end(), "hijri" if hijri else "numeric", y, mo, d, hijri, False, False, True)]
+    return [_Raw(start, m.end(), "hijri" if hijri else "numeric", y, mo, d, hijri, False, -1, True)]
 
 
 def _convert(r: _Raw) -> tuple[str | None, str | None]:
-    if r.hijri:
+    return _convert_ymd(r.hijri, r.year, r.month, r.day)
+
+
+@lru_cache(maxsize=65536)
+def _convert_ymd(hijri: bool, year: int, month: int, day: int | None) -> tuple[str | None, str | None]:
+    if hijri:
         lo, hi = HIJRI_RANGE
-        if not lo <= r.year <= hi:
-            return None, f"Hijri year {r.year} is outside the Umm al-Qura table ({lo}-{hi} AH)"
+        if not lo <= year <= hi:
+            return None, f"Hijri year {year} is outside the Umm al-Qura table ({lo}-{hi} AH)"
         try:
-            return Hijri(r.year, r.month, r.day).to_gregorian().isoformat(), None
+            return Hijri(year, month, day).to_gregorian().isoformat(), None
         except (ValueError, OverflowError) as exc:
             return None, f"not a Umm al-Qura date: {exc}"
-    if r.day is None:
-        return f"{r.year:04d}-{r.month:02d}", None
-    if not _valid(r.year, r.month, r.day):
+    if day is None:
+        return f"{year:04d}-{month:02d}", None
+    if not _valid(year, month, day):
         return None, "invalid"
-    return f"{r.year:04d}-{r.month:02d}-{r.day:02d}", None
+    return f"{year:04d}-{month:02d}-{day:02d}", None
 
 
 @dataclass
@@ -291,7 +303,7 @@ def scan(text: str, year_hint: int | None = None) -> list[Found]:
     for idx, r in enumerate(raws):
         from_pub = False
         if r.year is None:
-            if r.weak or r.hijri or r.name_head or year_hint is None:
+            if r.weak or r.hijri or year_hint is None or (r.head_pos >= 0 and _is_name_head(text, r.head_pos)):
                 continue
             r.year, from_pub = year_hint, True
         elif r.weak and not r.explicit:
