@@ -61,19 +61,39 @@ def _presentation_table() -> dict[int, str]:
 _LOSSLESS: dict[int, str | None] = _presentation_table()
 _LOSSLESS.update({ord(c): None for c in _CONTROLS + _TATWEEL})
 
-# One scan finds everything the character table touches: runs of controls and presentation
-# forms, and tatweel runs attached to a non-space character on at least one side.
-_FIX = re.compile(
-    "[" + re.escape(_CONTROLS) + "\ufb50-\ufdff\ufe70-\ufefe]+"
-    r"|(?<=\S)\u0640+|\u0640+(?=\S)"
-)
+# One character-class scan finds everything the table touches (a class of ranges is several
+# times faster in `re` than an alternation with lookarounds); the callback keeps a tatweel run
+# that stands alone between spaces or line edges.
+_FIX_CLASS = "[\u0640\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufb50-\ufdff\ufe70-\ufeff]"
+_FIX_GATE = re.compile(_FIX_CLASS)  # a bare class scans ~4x faster than a class with "+"
+
+
+def _fix_all(text: str) -> str:
+    if _FIX_GATE.search(text) is None:
+        return text
+    return _FIX_GATE.sub(_fix, text)
+
+
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _SPACES = re.compile(r"[ \t\u00a0\u202f\u2007]{2,}|[\t\u00a0\u202f\u2007]")
 _LINE_EDGE = re.compile(r"^ +| +$", re.M)
 
 
 def _fix(match: re.Match[str]) -> str:
-    return match.group().translate(_LOSSLESS)
+    ch = match.group()
+    if ch == _TATWEEL:
+        # keep a tatweel run standing alone between spaces or line edges: a dash ("كتب ـ فلان")
+        text = match.string
+        a, b = match.start(), match.end()
+        while a > 0 and text[a - 1] == _TATWEEL:
+            a -= 1
+        n = len(text)
+        while b < n and text[b] == _TATWEEL:
+            b += 1
+        if (a == 0 or text[a - 1].isspace()) and (b == n or text[b].isspace()):
+            return ch
+        return ""
+    return _LOSSLESS.get(ord(ch), ch)
 
 
 def _unescape(match: re.Match[str]) -> str:
@@ -95,13 +115,13 @@ def _needs_space_fix(text: str) -> bool:
 
 def normalize(text: str) -> str:
     """Lossless default normalization (see module docstring). Idempotent; keeps every newline."""
-    text = _FIX.sub(_fix, text)
+    text = _fix_all(text)
     if "&" in text:
         while True:  # each round shortens the text, so this ends
             new = _ENTITY.sub(_unescape, text)
             if new == text:
                 break
-            text = _FIX.sub(_fix, new)
+            text = _fix_all(new)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     if _needs_space_fix(text):
@@ -136,23 +156,60 @@ FOLDS: dict[str, dict[int, str | None]] = {
 FOLDS["search"] = {**_DIACRITICS, **_LETTERS, **_DIGITS}
 
 
+class _Plan:
+    """A fold table compiled for speed (``str.translate`` with a dict costs a dictionary lookup
+    per character): deletions become one character-class ``re.sub``, replacements become
+    ``str.replace`` calls for the characters present, behind one class search when many."""
+
+    __slots__ = ("delete", "gate", "pairs")
+
+    def __init__(self, table: dict[int, str | None]) -> None:
+        dels = sorted(chr(cp) for cp, v in table.items() if v is None or v == "")
+        self.delete = re.compile("[" + "".join(re.escape(c) for c in dels) + "]+") if dels else None
+        self.pairs = tuple(sorted((chr(cp), v) for cp, v in table.items() if v))
+        srcs = "".join(re.escape(a) for a, _ in self.pairs)
+        self.gate = re.compile("[" + srcs + "]") if len(self.pairs) > 8 else None
+
+    def __call__(self, text: str) -> str:
+        if self.delete is not None:
+            text = self.delete.sub("", text)
+        if self.pairs and (self.gate is None or self.gate.search(text)):
+            for a, b in self.pairs:
+                if a in text:
+                    text = text.replace(a, b)
+        return text
+
+
+_PLANS: dict[tuple[str, ...], _Plan] = {}
+
+
+def _plan(names: tuple[str, ...]) -> _Plan:
+    plan = _PLANS.get(names)
+    if plan is None:
+        table: dict[int, str | None] = {}
+        for name in names:
+            try:
+                table.update(FOLDS[name])
+            except KeyError:
+                raise ValueError(f"unknown fold {name!r}; known: {', '.join(sorted(FOLDS))}") from None
+        for cp, v in table.items():  # a replacement must not itself be folded again
+            if v and any(ord(c) in table for c in v):
+                raise ValueError(f"fold table maps U+{cp:04X} to a character it also folds")
+        plan = _PLANS[names] = _Plan(table)
+    return plan
+
+
 def fold(text: str, *names: str) -> str:
     """Apply the named lossy folds (only them: call normalize() first if needed).
 
+    Same result as ``text.translate(merged FOLDS tables)``, several times faster.
     Raises ValueError naming the known folds for an unknown name.
     """
-    table: dict[int, str | None] = {}
-    for name in names:
-        try:
-            table.update(FOLDS[name])
-        except KeyError:
-            raise ValueError(f"unknown fold {name!r}; known: {', '.join(sorted(FOLDS))}") from None
-    return text.translate(table) if table else text
-
-
-_SEARCH = FOLDS["search"]
+    if not names:
+        return text
+    return _plan(names)(text)
 
 
 def search_fold(text: str) -> str:
     """normalize() then the `search` fold: the form used for matching and dedupe."""
-    return normalize(text).translate(_SEARCH)
+    return _plan(("search",))(normalize(text))

@@ -137,41 +137,53 @@ def _whole_rule(k: str, user: frozenset[str]) -> str | None:
     return None
 
 
-def _anywhere_rule(line: str, w: int, k: str | None, user: frozenset[str]) -> str | None:
-    """Rules that hold anywhere in the article (headers handled by the caller)."""
-    if k is not None:
+def _anywhere_rule(line: str, w: int, k: str | None, user: frozenset[str], f: str | None = None) -> str | None:
+    """Rules that hold anywhere in the article (headers handled by the caller).
+
+    k is the line's key (None for lines too long for any phrase), f its fold_line() when known.
+    """
+    if k:
         r = _whole_rule(k, user)
         if r:
             return r
-        if not R.HAS_ALNUM.search(line):
-            return "symbols"
-    if w <= 25 and R.PREFIX_RE.match(R.fold_line(line[:80])):
+    elif w <= 25 and not R.HAS_ALNUM.search(line):
+        return "symbols"
+    if w > 25:
+        return None
+    if f is None:
+        f = R.fold_line(line if w <= 14 else line[:80])
+    if R.PREFIX_RE.match(f):
         return "prefix"
-    if w <= 2 and R.LINK_RE.match(line):
-        return "link"
     if w <= 14:
-        f = R.fold_line(line)
+        if w <= 2 and R.LINK_RE.match(line):
+            return "link"
         if w <= 4 and R.RELTIME_RE.match(f):
             return "time"
-        if R.CLICK_RE.search(f) and R.key(line).startswith(R.CLICK_START):
+        if R.CLICK_RE.search(f) and R.key_of_folded(f).startswith(R.CLICK_START):
             return "click-here"
         if R.is_home_menu(line):
             return "menu"
     return None
 
 
+_NOTICE_HINTS = ("ارتباط", "كوكيز", "خصوصية", "خصوصيه", "التصفح", "تطبيق", "اشترك", "سجل", "الموقع",
+                 "cookie", "privacy", "Cookie", "Privacy", "We use", "we use")
+
+
 def _edge_rule(line: str, w: int) -> str | None:
-    """Rules that hold only at the head or the tail of an article."""
+    """Rules that hold only at the head or the tail of an article (cheap pre-checks first)."""
     if w > 40:
         return None
-    k = R.key(line)
     if w <= 7 and R.BYLINE_RE.match(R.fold_line(line)) and (not R.is_terminal(line) or line.endswith(":")):
         return "byline"
-    if k.startswith("سمات ") and not R.is_terminal(line):
+    if "سمات" in line[:12] and not R.is_terminal(line) and R.key(line).startswith("سمات "):
         return "tags"
-    if w <= 40 and R.NOTICE_RE.search(k):
+    if any(h in line for h in _NOTICE_HINTS) and R.NOTICE_RE.search(R.key(line)):
         return "notice"
-    if w <= 15 and ("©" in line or R.COPYRIGHT_KEY_RE.match(k)):
+    if w > 15:
+        return None
+    k = R.key(line)
+    if "©" in line or R.COPYRIGHT_KEY_RE.match(k):
         return "copyright"
     if w <= 12 and R.is_menu(line):
         return "menu"
@@ -234,8 +246,21 @@ def _clean(
     max_key = max(R.MAX_KEY_WORDS, max((k.count(" ") + 1 for k in user), default=0))
     short = opts.short_words
 
+    max_chars = max(R.MAX_KEY_CHARS, max((len(k) for k in user), default=0)) * 2 + 8
+
     def keyof(i: int) -> str | None:
-        return R.key(lines[i]) if wc[i] <= max_key else None
+        line = lines[i]
+        return R.key(line) if wc[i] <= max_key and len(line) <= max_chars else None
+
+    folded: dict[int, str] = {}
+
+    def key_and_fold(i: int) -> tuple[str | None, str | None]:
+        line, w = lines[i], wc[i]
+        if w > 25:
+            return None, None
+        f = R.fold_line(line)
+        folded[i] = f
+        return (R.key_of_folded(f) if w <= max_key and len(line) <= max_chars else None), f
 
     # slider navigation glued to the first line
     if n:
@@ -253,7 +278,7 @@ def _clean(
             i += 1
             continue
         line, w = lines[i], wc[i]
-        k = keyof(i)
+        k, f = key_and_fold(i)
         if k is not None and k in R.END_HEADERS and seen_body:
             for j in range(i, n):
                 if rule[j] is None:
@@ -271,7 +296,7 @@ def _clean(
                 j += 1
             i = j
             continue
-        r = _anywhere_rule(line, w, k, user)
+        r = _anywhere_rule(line, w, k, user, f)
         if r:
             rule[i] = r
         elif w > 15 and R.is_terminal(line):
