@@ -120,6 +120,7 @@ def _init_worker(steps: list[Step], dedupe_options: Any) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # so Pool.terminate() ends a worker at once
     _W_STEPS, _W_DEDUPE = steps, dedupe_options
 
 
@@ -146,6 +147,7 @@ def _processed_chunks(items: Iterable, steps: list[Step], dedupe_options: Any, j
     ctx = mp.get_context("fork")
     pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(steps, dedupe_options))
     pending: deque = deque()
+    finished = False
     try:
         for chunk in chunked(items):
             pending.append(pool.apply_async(_work, (chunk,)))
@@ -153,9 +155,12 @@ def _processed_chunks(items: Iterable, steps: list[Step], dedupe_options: Any, j
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
-        pool.close()
+        finished = True
     finally:
-        pool.terminate()
+        if finished:
+            pool.close()
+        else:  # an error, Ctrl-C, or the consumer stopped early
+            pool.terminate()
         pool.join()
 
 

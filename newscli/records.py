@@ -150,13 +150,16 @@ def json_schema() -> dict:
         "type": "object",
         "required": ["iso", "match", "start", "end", "system"],
         "properties": {
-            "iso": {"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"},
+            "iso": {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}(-\d{2})?$",
+                    "description": "ISO date or month; null only with `error` (e.g. a Hijri year outside the Umm al-Qura table)"},
             "match": {"type": "string"},
             "start": {"type": "integer", "minimum": 0},
             "end": {"type": "integer", "minimum": 0},
             "system": {"enum": ["libyan", "levantine", "egyptian", "maghrebi", "moroccan",
                                 "mauritanian", "hijri", "numeric"]},
             "year_from": {"enum": ["publication"]},
+            "range": {"enum": ["from", "to"]},
+            "error": {"type": "string"},
         },
     }
     props: dict[str, Any] = {
