@@ -23,16 +23,30 @@ _ROT = np.uint32(0x9E3779B1)
 
 
 def signatures_from_hashes(hashes: np.ndarray, doc: np.ndarray, n_docs: int, num_perm: int) -> np.ndarray:
-    """OPH signatures (n_docs x num_perm, uint32) from mixed 64-bit shingle hashes and their doc index."""
+    """OPH signatures (n_docs x num_perm, uint32) from mixed shingle hashes and their doc index.
+
+    ``hashes`` are mixed uint32 values (as from `shingle_hashes`); uint64 hashes are folded to 32
+    bits first. The high 16 bits of a hash pick its bin, an odd multiple of the hash is its value.
+    """
     sig = np.full(n_docs * num_perm, EMPTY, dtype=np.uint32)
     if len(hashes):
+        if hashes.dtype != np.uint32:
+            h64 = np.asarray(hashes, dtype=_U64)
+            hashes = (h64 ^ (h64 >> _U64(32))).astype(np.uint32)
         with np.errstate(over="ignore"):
-            bins = (((hashes >> _U64(32)) * _U64(num_perm)) >> _U64(32)).astype(np.int64)
-        val = np.minimum((hashes & _U64(0xFFFFFFFF)).astype(np.uint32), np.uint32(0xFFFFFFFE))
-        np.minimum.at(sig, doc * num_perm + bins, val)
+            key = (hashes >> np.uint32(16)).astype(np.intp)
+            key *= num_perm
+            key >>= 16
+            key += np.asarray(doc, dtype=np.intp) * num_perm
+            val = hashes * _VAL
+        np.minimum(val, np.uint32(0xFFFFFFFE), out=val)
+        np.minimum.at(sig, key, val)
     sig = sig.reshape(n_docs, num_perm)
     _densify(sig)
     return sig
+
+
+_VAL = np.uint32(0x9E3779B1)
 
 
 def _densify(sig: np.ndarray) -> None:

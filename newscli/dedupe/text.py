@@ -131,18 +131,28 @@ def normalize_batch(texts: list[str]) -> NormalizedBatch:
             mapped = _map(prepared)
         mapped[mapped == _COMPLEX] = _SPACE  # a literal '&' left after unescaping
     n = len(prepared)
-    mapped = mapped[(mapped != _DEL) & (mapped != _DEL_MARK)]
-    if len(mapped):
-        # collapse: drop a space that starts the array or follows a space or a separator ...
-        blank = (mapped == _SPACE) | (mapped == 0)
-        drop = np.empty(len(mapped), dtype=bool)
-        drop[0] = True
-        drop[1:] = blank[:-1]
-        mapped = mapped[~(drop & (mapped == _SPACE))]
-        # ... then a (now single) space just before a separator
-        drop = np.zeros(len(mapped), dtype=bool)
-        drop[:-1] = (mapped[:-1] == _SPACE) & (mapped[1:] == 0)
-        mapped = mapped[~drop]
+    gone = mapped >= _DEL_MARK  # _DEL and _DEL_MARK (rare: tatweel, controls, diacritics)
+    if gone.any():
+        mapped = mapped[~gone]
+    del gone
+    # collapse: of each run of spaces keep only its last one, and only when the run lies between
+    # two words of the same text (not at a text's start or end)
+    sp = mapped == _SPACE
+    if sp.any():
+        N = len(mapped)
+        edge = np.empty(N + 1, dtype=bool)
+        edge[0] = sp[0]
+        np.not_equal(sp[1:], sp[:-1], out=edge[1:N])
+        edge[N] = False  # the array ends with a separator, never with a space
+        bounds = np.flatnonzero(edge)  # alternating: run start, run end (exclusive)
+        rs, re_ = bounds[0::2], bounds[1::2]
+        ok = (rs > 0) & (mapped[re_] != 0)
+        ok[ok] = mapped[rs[ok] - 1] != 0
+        keep = ~sp
+        keep[re_[ok] - 1] = True
+        mapped = mapped[keep]
+        del keep, edge, bounds
+    del sp
     seps = np.flatnonzero(mapped == 0)
     starts = np.zeros(n, dtype=np.int64)
     if n > 1:
@@ -271,40 +281,69 @@ def number_hashes(batch: NormalizedBatch) -> tuple[np.ndarray, np.ndarray]:
     return mix64(h), doc.astype(np.int64)
 
 
+_U32 = np.uint32
+
+
+def mix32(h: np.ndarray, tmp: np.ndarray | None = None) -> np.ndarray:
+    """MurmurHash3 fmix32 finaliser, in place on a uint32 array (returned)."""
+    tmp = np.empty_like(h) if tmp is None else tmp[: len(h)]
+    with np.errstate(over="ignore"):
+        np.right_shift(h, _U32(16), out=tmp)
+        h ^= tmp
+        h *= _U32(0x85EBCA6B)
+        np.right_shift(h, _U32(13), out=tmp)
+        h ^= tmp
+        h *= _U32(0xC2B2AE35)
+        np.right_shift(h, _U32(16), out=tmp)
+        h ^= tmp
+    return h
+
+
 def shingle_hashes(batch: NormalizedBatch, kind: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """(hashes, doc index) of every shingle of every text in the batch (duplicates kept)."""
+    """(hashes, doc index) of every shingle of every text in the batch (duplicates kept).
+
+    Hashes are mixed 32-bit values (uint32). A ``char:N`` shingle hash is a polynomial of its N code
+    points with odd 32-bit multipliers drawn from ``seed``, then fmix32; windows that cross the end
+    of a text are skipped without a per-text loop (the batch has one 0 separator after every text).
+    """
     if kind == "char":
         codes = batch.codes
         L = len(codes) - n + 1
-        if L <= 0:
-            return np.zeros(0, _U64), np.zeros(0, np.int64)
-        c = codes.astype(_U64)
-        M = _multipliers(seed, n)
-        tmp = np.empty(L, dtype=_U64)
+        if L <= 0 or not len(batch.lengths):
+            return np.zeros(0, _U32), np.zeros(0, np.intp)
+        M = [_U32(int(m) & 0xFFFFFFFF) for m in _multipliers(seed, n)]
+        h = np.empty(L, dtype=_U32)
+        tmp = np.empty(L, dtype=_U32)
         with np.errstate(over="ignore"):
-            h = c[:L] * M[0]
+            np.multiply(codes[:L], M[0], out=h)
             for k in range(1, n):
-                np.multiply(c[k : k + L], M[k], out=tmp)
+                np.multiply(codes[k : k + L], M[k], out=tmp)
                 h += tmp
-        del tmp
-        zc = _zero_count(codes)
-        valid = zc[n : n + L] == zc[:L]
-        return mix64(h[valid]), zc[:L][valid].astype(np.int64)
+        # windows starting in the n-1 positions before a separator, or on it, cross a text's end
+        counts = np.maximum(batch.lengths - (n - 1), 0)
+        if counts.sum() != L:
+            bad = (np.flatnonzero(codes == 0)[:, None] - np.arange(n)[None, :]).ravel()
+            valid = np.ones(L, dtype=bool)
+            valid[bad[(bad >= 0) & (bad < L)]] = False
+            h = h[valid]
+        mix32(h, tmp)
+        return h, np.repeat(np.arange(len(counts), dtype=np.intp), counts)
     th, tdoc, _ = token_hashes(batch)
     L = len(th) - n + 1
     if L <= 0:
-        return np.zeros(0, _U64), np.zeros(0, np.int64)
+        return np.zeros(0, _U32), np.zeros(0, np.intp)
     M = _multipliers(seed ^ 0x5A5A, n)
     with np.errstate(over="ignore"):
         h = th[:L] * M[0]
         for k in range(1, n):
             h += th[k : k + L] * M[k]
     valid = tdoc[n - 1 : n - 1 + L] == tdoc[:L]
-    return mix64(h[valid]), tdoc[:L][valid]
+    h = mix64(h[valid])
+    return (h ^ (h >> _U64(32))).astype(_U32), tdoc[:L][valid].astype(np.intp)
 
 
 def shingles(text: str, spec: str = "char:5", seed: int = 1) -> np.ndarray:
-    """Sorted unique 64-bit hashes of the shingles of ``normalize_for_dedupe(text)``.
+    """Sorted unique 32-bit hashes of the shingles of ``normalize_for_dedupe(text)``.
 
     ``spec`` is ``char:N`` (N-character windows, spaces included) or ``word:N`` (N-word windows).
     A text shorter than one shingle has none.
