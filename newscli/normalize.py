@@ -113,19 +113,25 @@ def _needs_space_fix(text: str) -> bool:
     )
 
 
+_ANY = re.compile(_FIX_CLASS[:-1] + "&\t\u00a0\u202f\u2007]")  # anything but plain spaces to fix
+
+
 def normalize(text: str) -> str:
     """Lossless default normalization (see module docstring). Idempotent; keeps every newline."""
-    text = _fix_all(text)
-    if "&" in text:
-        while True:  # each round shortens the text, so this ends
-            new = _ENTITY.sub(_unescape, text)
-            if new == text:
-                break
-            text = _fix_all(new)
+    if _ANY.search(text) is not None:
+        text = _fix_all(text)
+        if "&" in text:
+            while True:  # each round shortens the text, so this ends
+                new = _ENTITY.sub(_unescape, text)
+                if new == text:
+                    break
+                text = _fix_all(new)
+        if _needs_space_fix(text):
+            text = _SPACES.sub(" ", text)
+    elif "  " in text:
+        text = _SPACES.sub(" ", text)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    if _needs_space_fix(text):
-        text = _SPACES.sub(" ", text)
     if " \n" in text or "\n " in text or text[:1] == " " or text[-1:] == " ":
         text = _LINE_EDGE.sub("", text)
     return text

@@ -9,6 +9,7 @@ Pure functions; nothing here prints, exits or logs. See docs/clean.md for every 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -166,8 +167,9 @@ def _anywhere_rule(line: str, w: int, k: str | None, user: frozenset[str], f: st
     return None
 
 
-_NOTICE_HINTS = ("ارتباط", "كوكيز", "خصوصية", "خصوصيه", "التصفح", "تطبيق", "اشترك", "سجل", "الموقع",
-                 "cookie", "privacy", "Cookie", "Privacy", "We use", "we use")
+_NOTICE_HINT_RE = re.compile(
+    "ارتباط|كوكيز|خصوصي|التصفح|تطبيق|اشترك|سجل|الموقع|cookie|privacy|we use", re.IGNORECASE
+)
 
 
 def _edge_rule(line: str, w: int) -> str | None:
@@ -178,7 +180,7 @@ def _edge_rule(line: str, w: int) -> str | None:
         return "byline"
     if "سمات" in line[:12] and not R.is_terminal(line) and R.key(line).startswith("سمات "):
         return "tags"
-    if any(h in line for h in _NOTICE_HINTS) and R.NOTICE_RE.search(R.key(line)):
+    if _NOTICE_HINT_RE.search(line) and R.NOTICE_RE.search(R.key(line)):
         return "notice"
     if w > 15:
         return None
@@ -199,6 +201,8 @@ _MAX_SHORT_RUN = 3
 
 def _split_trailer(i: int, lines: list[str], wc: list[int], rule: list, partial: dict) -> None:
     """Cut a tag trailer off the end of line i; a line left without letters goes entirely."""
+    if "سمات" not in lines[i] and "وسوم" not in lines[i]:
+        return
     m = R.TAG_TRAILER_RE.search(lines[i])
     if not m:
         return
@@ -238,7 +242,7 @@ def _clean(
     items = [(i + 1, line) for i, line in enumerate(raw) if line]
     n = len(items)
     lines = [line for _, line in items]
-    wc = [R.words(line) for line in lines]
+    wc = [line.count(" ") + 1 for line in lines]
     rule: list[str | None] = [None] * n
     partial: dict[int, tuple[str, str, bool]] = {}  # index -> (rule, removed text, before line)
     res = CleanResult()
@@ -252,15 +256,14 @@ def _clean(
         line = lines[i]
         return R.key(line) if wc[i] <= max_key and len(line) <= max_chars else None
 
-    folded: dict[int, str] = {}
-
     def key_and_fold(i: int) -> tuple[str | None, str | None]:
         line, w = lines[i], wc[i]
         if w > 25:
             return None, None
-        f = R.fold_line(line)
-        folded[i] = f
-        return (R.key_of_folded(f) if w <= max_key and len(line) <= max_chars else None), f
+        if w <= max_key and len(line) <= max_chars:
+            f = R.fold_line(line)
+            return R.key_of_folded(f), f
+        return None, R.fold_line(line if w <= 14 else line[:80])
 
     # slider navigation glued to the first line
     if n:
@@ -385,7 +388,8 @@ def _clean(
 
     removed: list[str] = []
     explain: list[dict[str, Any]] = []
-    for i in range(n):
+    touched = sorted({i for i in range(n) if rule[i] is not None} | partial.keys()) if n else []
+    for i in touched:
         lineno = items[i][0]
         p = partial.get(i)
         if p and p[2]:
@@ -443,7 +447,7 @@ def clean_record(record: dict, options: CleanOptions | None = None) -> dict:
         detect_dateline=out.get("dateline") is None,
     )
     if has_title:
-        t = normalize(title).replace("\n", " ")
+        t = normalize(title.replace("\r", " ").replace("\n", " "))
         out["title"] = fold(t, *opts.folds) if opts.folds else t
     for name in _STRUCT:
         if out.get(name) is None:
