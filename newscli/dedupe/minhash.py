@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from newscli.dedupe.text import NormalizedBatch, mix64, number_hashes, shingle_hashes
+from newscli.dedupe.text import NormalizedBatch, char_shingle_hashes, mix64, number_hashes, shingle_hashes
 
 __all__ = ["EMPTY", "signatures_from_hashes", "band_keys", "similarity", "number_sketches", "number_overlap", "batch_signatures"]
 
@@ -28,16 +28,41 @@ def signatures_from_hashes(hashes: np.ndarray, doc: np.ndarray, n_docs: int, num
     ``hashes`` are mixed uint32 values (as from `shingle_hashes`); uint64 hashes are folded to 32
     bits first. The high 16 bits of a hash pick its bin, an odd multiple of the hash is its value.
     """
+    hashes = _as_u32(hashes)
+    rows = np.asarray(doc, dtype=np.intp) * num_perm
+    return _oph(hashes, rows, n_docs, num_perm)
+
+
+def signatures_from_counts(hashes: np.ndarray, counts: np.ndarray, num_perm: int) -> np.ndarray:
+    """Like `signatures_from_hashes` when the hashes are grouped text after text (``counts[d]`` of
+    text d): the document index is never materialised as a 64-bit array."""
+    n_docs = len(counts)
+    if n_docs * num_perm < 2**31:
+        rows = np.repeat(np.arange(0, n_docs * num_perm, num_perm, dtype=np.uint32), counts)
+    else:
+        rows = np.repeat(np.arange(n_docs, dtype=np.intp) * num_perm, counts)
+    return _oph(_as_u32(hashes), rows, n_docs, num_perm)
+
+
+def _as_u32(hashes: np.ndarray) -> np.ndarray:
+    if hashes.dtype == np.uint32:
+        return hashes
+    h64 = np.asarray(hashes, dtype=_U64)
+    return (h64 ^ (h64 >> _U64(32))).astype(np.uint32)
+
+
+def _oph(hashes: np.ndarray, rows: np.ndarray, n_docs: int, num_perm: int) -> np.ndarray:
     sig = np.full(n_docs * num_perm, EMPTY, dtype=np.uint32)
     if len(hashes):
-        if hashes.dtype != np.uint32:
-            h64 = np.asarray(hashes, dtype=_U64)
-            hashes = (h64 ^ (h64 >> _U64(32))).astype(np.uint32)
         with np.errstate(over="ignore"):
-            key = (hashes >> np.uint32(16)).astype(np.intp)
-            key *= num_perm
-            key >>= 16
-            key += np.asarray(doc, dtype=np.intp) * num_perm
+            if num_perm & (num_perm - 1) == 0:  # a power of two: the top bits
+                key = hashes >> np.uint32(32 - (num_perm.bit_length() - 1))
+            else:
+                key = hashes >> np.uint32(16)
+                key *= np.uint32(num_perm)
+                key >>= np.uint32(16)
+            key = key.astype(rows.dtype, copy=False)
+            key += rows
             val = hashes * _VAL
         np.minimum(val, np.uint32(0xFFFFFFFE), out=val)
         np.minimum.at(sig, key, val)
@@ -120,8 +145,11 @@ def number_overlap(a: np.ndarray, b: np.ndarray, min_numbers: int = 3) -> np.nda
 
 def batch_signatures(batch: NormalizedBatch, kind: str, n: int, num_perm: int, seed: int):
     """Signatures and number sketches of every text of a normalized batch."""
-    h, d = shingle_hashes(batch, kind, n, seed)
     n_docs = len(batch.lengths)
-    sig = signatures_from_hashes(h, d, n_docs, num_perm)
+    if kind == "char":
+        sig = signatures_from_counts(*char_shingle_hashes(batch, n, seed), num_perm)
+    else:
+        h, d = shingle_hashes(batch, kind, n, seed)
+        sig = signatures_from_hashes(h, d, n_docs, num_perm)
     sk = number_sketches(*number_hashes(batch), n_docs)
     return sig, sk

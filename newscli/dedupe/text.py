@@ -116,25 +116,39 @@ def normalize_batch(texts: list[str]) -> NormalizedBatch:
         if not t.isascii() and not unicodedata.is_normalized("NFC", t):
             slow.add(k)  # search_fold removes controls before NFC: take the reference path
             prepared[k] = search_fold(t)
-    mapped = _map(prepared)
+    mapped, hi = _map(prepared)
     # The table is exact unless a text has an entity or expanding character (_COMPLEX), or a
-    # dropped control/tatweel right before a mark or another one (removing it lets NFC compose
-    # across it inside search_fold). Those texts take the reference path: search_fold first.
-    cx = mapped == _COMPLEX
-    cx[:-1] |= (mapped[:-1] == _DEL) & ((mapped[1:] == _DEL) | (mapped[1:] == _DEL_MARK))
-    if cx.any():
-        seps = np.flatnonzero(mapped == 0)
-        redo = [k for k in np.unique(np.searchsorted(seps, np.flatnonzero(cx))).tolist() if k not in slow]
-        if redo:
-            for k in redo:
-                prepared[k] = search_fold(orig[k])
-            mapped = _map(prepared)
-        mapped[mapped == _COMPLEX] = _SPACE  # a literal '&' left after unescaping
+    # dropped control/tatweel right before a mark (removing it lets NFC compose across it inside
+    # search_fold). Those texts take the reference path: search_fold first.
     n = len(prepared)
-    gone = mapped >= _DEL_MARK  # _DEL and _DEL_MARK (rare: tatweel, controls, diacritics)
-    if gone.any():
-        mapped = mapped[~gone]
-    del gone
+    if len(hi):
+        v = mapped[hi]
+        nxt = mapped[hi + 1]  # never out of bounds: the array ends with a 0 separator
+        is_cx = v == _COMPLEX
+        # (a run of dropped characters is dropped either way; only its last one can precede a mark)
+        cx = hi[is_cx | ((v == _DEL) & (nxt == _DEL_MARK))]
+        mapped[hi[is_cx]] = _SPACE  # a literal '&' left after unescaping (texts not redone)
+        hi = hi[~is_cx]
+        if len(cx):
+            ends = np.cumsum([len(t) + 1 for t in prepared]) - 1  # separator positions
+            redo = [k for k in np.unique(np.searchsorted(ends, cx)).tolist() if k not in slow]
+            if redo:
+                pieces, prev = [], 0
+                for k in redo:
+                    pieces.append(mapped[prev : ends[k] - len(prepared[k])])
+                    prepared[k] = search_fold(orig[k])
+                    new, _ = _map([prepared[k]])
+                    new[new == _COMPLEX] = _SPACE
+                    pieces.append(new)
+                    prev = ends[k] + 1
+                pieces.append(mapped[prev:])
+                mapped = np.concatenate(pieces)
+                hi = np.flatnonzero(mapped >= _DEL_MARK)
+        if len(hi):  # drop _DEL and _DEL_MARK (tatweel, controls, diacritics)
+            keep = np.ones(len(mapped), dtype=bool)
+            keep[hi] = False
+            mapped = mapped[keep]
+            del keep
     # collapse: of each run of spaces keep only its last one, and only when the run lies between
     # two words of the same text (not at a text's start or end)
     sp = mapped == _SPACE
@@ -161,14 +175,29 @@ def normalize_batch(texts: list[str]) -> NormalizedBatch:
     return NormalizedBatch(codes=np.ascontiguousarray(mapped), starts=starts, lengths=lengths)
 
 
-def _map(prepared: list[str]) -> np.ndarray:
-    lut = _tables()
+_NB = 0xFFFFFFFC  # full-table marker: a code point beyond the BMP, resolved in Python
+
+
+@lru_cache(maxsize=1)
+def _full_table() -> np.ndarray:
+    """The BMP table extended to every code point (4.4 MB), so mapping is one gather."""
+    lut = np.full(0x110000, _NB, dtype=np.uint32)
+    lut[:_NONBMP] = _tables()[:_NONBMP]
+    return lut
+
+
+def _map(prepared: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Table-mapped code points of the texts (each followed by a 0) and the positions of the
+    rare values >= _DEL_MARK (dropped characters and _COMPLEX)."""
     raw = np.frombuffer(("\0".join(prepared) + "\0").encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    mapped = lut[np.minimum(raw, _NONBMP)]
-    big = np.flatnonzero(raw > 0xFFFF)
-    if len(big):
-        mapped[big] = [_nonbmp(int(c)) for c in raw[big]]
-    return mapped
+    mapped = _full_table()[raw]
+    hi = np.flatnonzero(mapped >= _NB)
+    if len(hi):
+        nb = hi[mapped[hi] == _NB]
+        if len(nb):
+            mapped[nb] = [_nonbmp(int(c)) for c in raw[nb]]
+            hi = hi[mapped[hi] >= _DEL_MARK]
+    return mapped, hi
 
 
 def normalize_for_dedupe(text: str) -> str:
@@ -299,6 +328,31 @@ def mix32(h: np.ndarray, tmp: np.ndarray | None = None) -> np.ndarray:
     return h
 
 
+def char_shingle_hashes(batch: NormalizedBatch, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mixed uint32 hashes of every ``char:n`` shingle of the batch, text after text, and the number
+    of shingles of each text (``max(length - n + 1, 0)``)."""
+    codes = batch.codes
+    counts = np.maximum(batch.lengths - (n - 1), 0)
+    L = len(codes) - n + 1
+    if L <= 0 or not len(counts):
+        return np.zeros(0, _U32), counts
+    M = [_U32(int(m) & 0xFFFFFFFF) for m in _multipliers(seed, n)]
+    h = np.empty(L, dtype=_U32)
+    tmp = np.empty(L, dtype=_U32)
+    with np.errstate(over="ignore"):
+        np.multiply(codes[:L], M[0], out=h)
+        for k in range(1, n):
+            np.multiply(codes[k : k + L], M[k], out=tmp)
+            h += tmp
+    if int(counts.sum()) != L:
+        # windows starting in the n-1 positions before a separator, or on it, cross a text's end
+        bad = (np.flatnonzero(codes == 0)[:, None] - np.arange(n)[None, :]).ravel()
+        valid = np.ones(L, dtype=bool)
+        valid[bad[(bad >= 0) & (bad < L)]] = False
+        h = h[valid]
+    return mix32(h, tmp), counts
+
+
 def shingle_hashes(batch: NormalizedBatch, kind: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """(hashes, doc index) of every shingle of every text in the batch (duplicates kept).
 
@@ -307,26 +361,7 @@ def shingle_hashes(batch: NormalizedBatch, kind: str, n: int, seed: int) -> tupl
     of a text are skipped without a per-text loop (the batch has one 0 separator after every text).
     """
     if kind == "char":
-        codes = batch.codes
-        L = len(codes) - n + 1
-        if L <= 0 or not len(batch.lengths):
-            return np.zeros(0, _U32), np.zeros(0, np.intp)
-        M = [_U32(int(m) & 0xFFFFFFFF) for m in _multipliers(seed, n)]
-        h = np.empty(L, dtype=_U32)
-        tmp = np.empty(L, dtype=_U32)
-        with np.errstate(over="ignore"):
-            np.multiply(codes[:L], M[0], out=h)
-            for k in range(1, n):
-                np.multiply(codes[k : k + L], M[k], out=tmp)
-                h += tmp
-        # windows starting in the n-1 positions before a separator, or on it, cross a text's end
-        counts = np.maximum(batch.lengths - (n - 1), 0)
-        if counts.sum() != L:
-            bad = (np.flatnonzero(codes == 0)[:, None] - np.arange(n)[None, :]).ravel()
-            valid = np.ones(L, dtype=bool)
-            valid[bad[(bad >= 0) & (bad < L)]] = False
-            h = h[valid]
-        mix32(h, tmp)
+        h, counts = char_shingle_hashes(batch, n, seed)
         return h, np.repeat(np.arange(len(counts), dtype=np.intp), counts)
     th, tdoc, _ = token_hashes(batch)
     L = len(th) - n + 1
