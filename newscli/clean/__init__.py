@@ -77,6 +77,14 @@ class CleanOptions:
     short_words: int = 5
 
     def __post_init__(self) -> None:
+        # accept any iterable of strings (a list from the CLI or JSON) but store tuples:
+        # the options must stay hashable and picklable
+        for name in ("folds", "extra_phrases"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                raise ValueError(f"{name} must be a sequence of strings, not a string")
+            if not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(value))
         for name in self.folds:
             if name not in FOLDS:
                 raise ValueError(f"unknown fold {name!r}; known: {', '.join(sorted(FOLDS))}")
@@ -127,7 +135,11 @@ def _title_like(line: str) -> bool:
 
 
 def _item_like(line: str, w: int) -> bool:
-    return w <= 25 and (w <= 15 or not R.is_terminal(line))
+    """A related-link item: a headline (at most 25 words, no sentence end when longer than 15).
+    A line of more than 5 words ending with a full stop or colon is body text resuming."""
+    if w > 25 or (w > 15 and R.is_terminal(line)):
+        return False
+    return not (w > 5 and line.rstrip(R._CLOSERS).endswith((".", ":")) and not line.endswith(".."))
 
 
 def _whole_rule(k: str, user: frozenset[str]) -> str | None:
