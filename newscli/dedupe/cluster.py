@@ -104,12 +104,21 @@ def leader_pairs(members: np.ndarray, sig, accept, max_leaders: int) -> tuple[li
 
 
 def kept_per_cluster(labels: np.ndarray, date_key: np.ndarray, text_len: np.ndarray) -> np.ndarray:
-    """Position of the kept record of each record's cluster (earliest date, longest text, first)."""
+    """Index of the kept record of each record's cluster (earliest date, longest text, first).
+
+    ``labels`` are cluster ids of any value (records with equal labels form a cluster); the result
+    indexes the given arrays (with full-corpus labels it is the kept record's position).
+    """
     n = len(labels)
+    if not n:
+        return np.zeros(0, np.int64)
     pos = np.arange(n, dtype=np.int64)
-    order = np.lexsort((pos, -text_len.astype(np.int64), date_key, labels))
+    order = np.lexsort((pos, -np.asarray(text_len, dtype=np.int64), date_key, labels))
     lab = labels[order]
-    first = np.concatenate([[True], lab[1:] != lab[:-1]]) if n else np.zeros(0, bool)
-    kept_of_root = np.empty(n, dtype=np.int64)
-    kept_of_root[lab[first]] = order[first]
-    return kept_of_root[labels]
+    first = np.empty(n, dtype=bool)
+    first[0] = True
+    np.not_equal(lab[1:], lab[:-1], out=first[1:])
+    kept_sorted = order[first][np.cumsum(first) - 1]
+    out = np.empty(n, dtype=np.int64)
+    out[order] = kept_sorted
+    return out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import mmap
 import os
 import re
 import shutil
@@ -210,20 +209,50 @@ def _date_key(value) -> int:
     return ((((y * 100 + mo) * 100 + d) * 100 + hh) * 100 + mi) * 100 + ss
 
 
+_BAND_BLOCK = 16384  # records per band-major block of the band-key spool
+_READ_BLOCK = 4096  # rows per batch when signatures are read back
+
+
+def _trim() -> None:
+    """Give freed heap pages back to the OS (glibc keeps them after large numpy temporaries)."""
+    global _TRIM
+    if _TRIM is None:
+        try:
+            import ctypes
+
+            _TRIM = ctypes.CDLL("libc.so.6").malloc_trim
+        except Exception:  # not glibc: nothing to do
+            _TRIM = False
+    if _TRIM:
+        _TRIM(0)
+
+
+_TRIM = None
+
+
 class _Spool:
-    """Temporary files of one dedupe run and the compact per-record arrays kept in RAM."""
+    """Temporary files of one dedupe run. Nothing per record stays in RAM while records stream in:
+    records, ids, the per-record columns, signatures (+ number sketches) and band keys all go to
+    files; the stages read back only the columns they need."""
+
+    _COLS = {"exact": np.uint64, "date": np.int64, "tlen": np.int64, "idend": np.int64, "flags": np.uint8}
 
     def __init__(self, tmpdir: str | None, options: DedupeOptions):
         self.dir = tempfile.mkdtemp(prefix="newscli-dedupe-", dir=tmpdir)
         self.opt = options
-        self.records = open(os.path.join(self.dir, "records.jsonl"), "wb")
-        self.ids = open(os.path.join(self.dir, "ids.bin"), "wb")
-        self.sigs = open(os.path.join(self.dir, "sig.u32"), "wb")
-        self.nums = open(os.path.join(self.dir, "numbers.u64"), "wb")
+        self.row_bytes = options.num_perm * 4 + 32  # signature (uint32) + number sketch (4 x uint64)
+        self.files = {}
+        for name in ("records", "ids", "rows", "bands", *self._COLS):
+            self.files[name] = open(self.path(name), "wb", buffering=1 << 20)
         self.n = 0
         self.id_end = 0
-        self.parts: dict[str, list[np.ndarray]] = {k: [] for k in ("exact", "date", "tlen", "idend", "nchars", "near")}
-        self.band_parts: list[np.ndarray] = []  # per chunk: bands x m (uint32)
+        self.block = np.empty((options.bands, _BAND_BLOCK), dtype=np.uint32)
+        self.block_fill = 0
+        self.band_blocks: list[tuple[int, int]] = []  # (file offset, records) of each block
+        self.band_offset = 0
+
+    def path(self, name: str) -> str:
+        return os.path.join(self.dir, name)
 
     def add(self, records: list[dict], s: Signed) -> None:
         m = len(records)
@@ -234,43 +263,72 @@ class _Spool:
         dumps = orjson.dumps
         date = np.empty(m, np.int64)
         tlen = np.empty(m, np.int64)
-        idend = np.empty(m, np.int64)
         buf, ibuf = [], []
         for k, rec in enumerate(records):
             buf.append(dumps(rec))
-            ib = dumps(rec.get("id"))
-            ibuf.append(ib)
-            self.id_end += len(ib)
-            idend[k] = self.id_end
+            ibuf.append(dumps(rec.get("id")))
             date[k] = _date_key(rec.get("date"))
             t = rec.get("text")
             tlen[k] = len(t) if isinstance(t, str) else 0
         buf.append(b"")
-        self.records.write(b"\n".join(buf))
-        self.ids.write(b"".join(ibuf))
-        self.sigs.write(np.ascontiguousarray(s.sig, dtype=np.uint32).tobytes())
-        self.nums.write(np.ascontiguousarray(s.numbers, dtype=np.uint64).tobytes())
-        bands = s.bands if s.bands.shape[1:] == (self.opt.bands,) else band_keys(s.sig, self.opt.bands)
-        self.band_parts.append(np.ascontiguousarray(bands.T, dtype=np.uint32))
-        nonempty_sig = ~(s.sig == EMPTY).all(axis=1) if m else np.zeros(0, bool)
-        self.parts["exact"].append(s.exact.astype(np.uint64))
-        self.parts["date"].append(date)
-        self.parts["tlen"].append(tlen.astype(np.int32))
-        self.parts["idend"].append(idend)
-        self.parts["nchars"].append(s.nchars.astype(np.int32))
-        self.parts["near"].append(nonempty_sig & (s.nchars >= self.opt.min_chars))
+        f = self.files
+        f["records"].write(b"\n".join(buf))
+        f["ids"].write(b"".join(ibuf))
+        idend = np.cumsum(np.fromiter((len(b) for b in ibuf), dtype=np.int64, count=m)) + self.id_end
+        if m:
+            self.id_end = int(idend[-1])
+        sig = np.ascontiguousarray(s.sig, dtype=np.uint32)
+        rows = np.empty((m, self.row_bytes), dtype=np.uint8)
+        rows[:, : self.row_bytes - 32] = sig.view(np.uint8).reshape(m, -1)
+        rows[:, self.row_bytes - 32 :] = np.ascontiguousarray(s.numbers, dtype=np.uint64).view(np.uint8).reshape(m, -1)
+        f["rows"].write(rows.data)
+        bands = s.bands if s.bands.shape[1:] == (self.opt.bands,) else band_keys(sig, self.opt.bands)
+        a = 0
+        while a < m:  # band-major blocks, so one band's keys are read back with few large reads
+            take = min(m - a, _BAND_BLOCK - self.block_fill)
+            self.block[:, self.block_fill : self.block_fill + take] = bands[a : a + take].T
+            self.block_fill += take
+            a += take
+            if self.block_fill == _BAND_BLOCK:
+                self._flush_block()
+        nonempty_sig = ~(sig == EMPTY).all(axis=1) if m else np.zeros(0, bool)
+        nchars = np.asarray(s.nchars)
+        flags = (nchars > 0).astype(np.uint8) | ((nonempty_sig & (nchars >= self.opt.min_chars)).astype(np.uint8) << 1)
+        for name, arr in (("exact", s.exact), ("date", date), ("tlen", tlen), ("idend", idend), ("flags", flags)):
+            f[name].write(np.ascontiguousarray(arr, dtype=self._COLS[name]).data)
         self.n += m
 
+    def _flush_block(self) -> None:
+        k = self.block_fill
+        if k:
+            data = np.ascontiguousarray(self.block[:, :k])
+            self.files["bands"].write(data.data)
+            self.band_blocks.append((self.band_offset, k))
+            self.band_offset += data.nbytes
+            self.block_fill = 0
+
     def close_writers(self) -> None:
-        for f in (self.records, self.ids, self.sigs, self.nums):
+        self._flush_block()
+        self.block = None
+        for f in self.files.values():
             f.close()
 
-    def array(self, name: str) -> np.ndarray:
-        parts = self.parts.pop(name)
-        return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+    def column(self, name: str) -> np.ndarray:
+        return np.fromfile(self.path(name), dtype=self._COLS[name], count=self.n)
+
+    def band(self, b: int) -> np.ndarray:
+        """Band ``b``'s key of every record (uint32, input order)."""
+        out = np.empty(self.n, dtype=np.uint32)
+        a = 0
+        with open(self.path("bands"), "rb", buffering=0) as f:
+            fd = f.fileno()
+            for off, k in self.band_blocks:
+                os.preadv(fd, [memoryview(out[a : a + k])], off + b * k * 4)
+                a += k
+        return out
 
     def cleanup(self) -> None:
-        for f in (self.records, self.ids, self.sigs, self.nums):
+        for f in self.files.values():
             try:
                 f.close()
             except Exception:
@@ -278,10 +336,64 @@ class _Spool:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def _memmap(path: str, dtype, cols: int, n: int) -> np.ndarray:
-    if n == 0:
-        return np.zeros((0, cols), dtype=dtype)
-    return np.memmap(path, dtype=dtype, mode="r", shape=(n, cols))
+class _Rows:
+    """Signature + number-sketch rows read back from the spool with positional reads (no memory
+    map: the pages read never count in the process's resident set)."""
+
+    def __init__(self, spool: _Spool):
+        self.f = open(spool.path("rows"), "rb", buffering=0)
+        self.fd = self.f.fileno()
+        self.width = spool.row_bytes
+        self.num_perm = spool.opt.num_perm
+
+    def read(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(signatures, number sketches) of ``positions`` (any order, repeats allowed)."""
+        positions = np.asarray(positions, dtype=np.int64)
+        uniq, inv = np.unique(positions, return_inverse=True)
+        buf = np.empty((len(uniq), self.width), dtype=np.uint8)
+        if len(uniq):
+            # coalesce runs of consecutive positions into one read each
+            brk = np.flatnonzero(np.diff(uniq) != 1) + 1
+            starts = np.concatenate([[0], brk]).tolist()
+            ends = np.concatenate([brk, [len(uniq)]]).tolist()
+            first = uniq[starts].tolist()
+            mv = memoryview(buf).cast("B")
+            w, fd = self.width, self.fd
+            for a, b, p in zip(starts, ends, first):
+                os.preadv(fd, [mv[a * w : b * w]], p * w)
+        sig = buf[:, : self.num_perm * 4].view(np.uint32)[inv]
+        nums = buf[:, self.num_perm * 4 :].view(np.uint64)[inv]
+        return sig, nums
+
+    def close(self) -> None:
+        self.f.close()
+
+
+class _BucketRows:
+    """Rows of one very large bucket's members, read in batches in the order they are visited."""
+
+    def __init__(self, rows: _Rows, members: np.ndarray):
+        self.rows, self.members = rows, members
+        self.shape = (len(members), rows.num_perm)
+        self.dtype = np.dtype(np.uint32)
+        self.at = -1
+        self.sig = self.nums = None
+        self.keep: dict[int, np.ndarray] = {}  # number sketches of members already visited (leaders)
+        self.index = {int(m): k for k, m in enumerate(members.tolist())}
+
+    def _load(self, k: int) -> None:
+        self.at = (k // _READ_BLOCK) * _READ_BLOCK
+        self.sig, self.nums = self.rows.read(self.members[self.at : self.at + _READ_BLOCK])
+
+    def __getitem__(self, m: int) -> np.ndarray:
+        k = self.index[int(m)]
+        if self.sig is None or not self.at <= k < self.at + _READ_BLOCK:
+            self._load(k)
+        self.keep[int(m)] = self.nums[k - self.at]
+        return self.sig[k - self.at]
+
+    def numbers(self, ms) -> np.ndarray:
+        return np.stack([self.keep[int(m)] for m in np.atleast_1d(ms)])
 
 
 def dedupe_records(
@@ -302,6 +414,7 @@ def dedupe_records(
     st = stats if stats is not None else DedupeStats()
     opt = options
     spool = _Spool(opt.tmpdir, opt)
+    rows = None
     try:
         for records, signed in chunks:
             if not records:
@@ -312,157 +425,209 @@ def dedupe_records(
         spool.close_writers()
         n = spool.n
         st.records = n
-        exact = spool.array("exact")
-        nchars = spool.array("nchars")
-        near = spool.array("near").astype(bool)
-        nonempty = nchars > 0
-        st.empty_texts = int((~nonempty).sum())
-        st.short_texts = int((nonempty & ~near).sum())
-        sig = _memmap(os.path.join(spool.dir, "sig.u32"), np.uint32, opt.num_perm, n)
-        nums = _memmap(os.path.join(spool.dir, "numbers.u64"), np.uint64, 4, n)
-        labels = np.arange(n, dtype=np.int64)
+        idx = np.int32 if n < 2**31 - 1 else np.int64
+        labels = np.arange(n, dtype=idx)
 
         # 1. exact groups
-        pos = np.flatnonzero(nonempty)
+        flags = spool.column("flags")
+        nonempty = (flags & 1).astype(bool)
+        near = (flags & 2).astype(bool)
+        del flags
+        st.empty_texts = int((~nonempty).sum())
+        st.short_texts = int((nonempty & ~near).sum())
+        pos = np.flatnonzero(nonempty).astype(idx)
+        exact = spool.column("exact")
         u, v = exact_groups(exact[pos], pos)
+        del exact, pos
         connected_union(labels, u, v)
-        del u, v, pos
+        del u, v
         # 2. LSH over one representative per exact group
-        reps = np.flatnonzero(near & (labels == np.arange(n)))
-        _near_pairs(spool, reps, sig, nums, labels, opt, st)
-        spool.band_parts.clear()
-        del reps, near
+        reps = np.flatnonzero(near & (labels == np.arange(n, dtype=idx))).astype(idx)
+        del near
+        _trim()
+        rows = _Rows(spool)
+        _near_pairs(spool, reps, rows, labels, opt, st)
+        del reps
+        _trim()
 
-        # 3. kept copy, size, similarity to kept
-        date = spool.array("date")
-        tlen = spool.array("tlen")
-        kept = kept_per_cluster(labels, date, tlen)
+        # 3. kept copy, size, similarity to kept (only records in clusters of two or more)
+        counts = np.bincount(labels, minlength=n).astype(idx) if n else np.zeros(0, idx)
+        mem = np.flatnonzero(counts[labels] > 1).astype(idx)  # clustered records, ascending
+        date = spool.column("date")[mem]
+        tlen = spool.column("tlen")[mem]
+        kept = mem[kept_per_cluster(labels[mem], date, tlen)]
         del date, tlen
-        size = np.bincount(labels, minlength=n)[labels] if n else np.zeros(0, np.int64)
-        dups = np.flatnonzero(kept != np.arange(n))
-        sim = np.full(n, np.nan, dtype=np.float32)
-        for a in range(0, len(dups), 65536):
-            d = dups[a : a + 65536]
-            sim[d] = similarity(sig[d], sig[kept[d]])
-        is_exact = np.zeros(n, dtype=bool)
-        is_exact[dups] = (exact[dups] == exact[kept[dups]]) & nonempty[dups]
-        sim[is_exact] = 1.0
-        del exact
-        st.clusters = int((np.bincount(labels, minlength=n) > 1).sum()) if n else 0
+        is_dup = kept != mem
+        dups, dkept = mem[is_dup], kept[is_dup]
+        sim = np.full(len(mem), np.nan, dtype=np.float32)
+        dsim = np.empty(len(dups), dtype=np.float32)
+        for a in range(0, len(dups), _READ_BLOCK):
+            s1, _ = rows.read(dups[a : a + _READ_BLOCK])
+            s2, _ = rows.read(dkept[a : a + _READ_BLOCK])
+            dsim[a : a + _READ_BLOCK] = similarity(s1, s2)
+        rows.close()
+        rows = None
+        exact = spool.column("exact")
+        dexact = (exact[dups] == exact[dkept]) & nonempty[dups]
+        del exact, nonempty
+        dsim[dexact] = 1.0
+        sim[is_dup] = dsim
+        is_exact = np.zeros(len(mem), dtype=bool)
+        is_exact[is_dup] = dexact
+        st.clusters = int((counts > 1).sum())
         st.duplicates = len(dups)
-        st.exact_duplicates = int(is_exact.sum())
+        st.exact_duplicates = int(dexact.sum())
         st.near_duplicates = st.duplicates - st.exact_duplicates
-        st.largest_cluster = int(size.max()) if n else 0
-        del dups, sig, nums
+        st.largest_cluster = int(counts.max()) if n else 0
+        del dups, dkept, dsim, dexact
+        id_blob, id_off = _read_ids(spool, mem)
+        _trim()
 
-        idend = spool.array("idend")
-        ids_path = os.path.join(spool.dir, "ids.bin")
-        with open(ids_path, "rb") as f:
-            ids_map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if spool.id_end else b""
+        def id_of(k: int):  # k: index into mem
+            return orjson.loads(id_blob[id_off[k] : id_off[k + 1]])
 
-        def id_of(i: int):
-            a = int(idend[i - 1]) if i else 0
-            return orjson.loads(ids_map[a : int(idend[i])])
 
-        try:
-            if opt.clusters_path:
-                _write_clusters(opt.clusters_path, labels, kept, size, sim, is_exact, id_of)
-            # 4. output in input order
-            emit = opt.emit
-            with open(os.path.join(spool.dir, "records.jsonl"), "rb") as f:
-                for i, line in enumerate(f):
-                    k = int(kept[i])
+        def member(p: int) -> int:
+            return int(np.searchsorted(mem, p))
+
+        if opt.clusters_path:
+            _write_clusters(opt.clusters_path, labels, mem, kept, counts, sim, is_exact, id_of, member)
+        # 4. output in input order
+        emit = opt.emit
+        nm = len(mem)
+        mi = 0  # index of the next clustered record
+        next_mem = int(mem[0]) if nm else -1
+        with open(spool.path("records"), "rb") as f:
+            for i, line in enumerate(f):
+                if i == next_mem:
+                    k = int(kept[mi])
                     is_kept = k == i
-                    if (emit == "kept" and not is_kept) or (emit == "removed" and is_kept):
-                        continue
+                    if not ((emit == "kept" and not is_kept) or (emit == "removed" and is_kept)):
+                        rec = orjson.loads(line)
+                        if is_kept:
+                            rec["dup"] = {"cluster": int(labels[i]), "of": None, "sim": None, "exact": False, "size": int(counts[labels[i]])}
+                        else:
+                            rec["dup"] = {"cluster": int(labels[i]), "of": id_of(member(k)), "sim": round(float(sim[mi]), 4),
+                                          "exact": bool(is_exact[mi]), "size": int(counts[labels[i]])}
+                        st.emitted += 1
+                        yield rec
+                    mi += 1
+                    next_mem = int(mem[mi]) if mi < nm else -1
+                elif emit != "removed":
                     rec = orjson.loads(line)
-                    if is_kept:
-                        dup = {"cluster": int(labels[i]), "of": None, "sim": None, "exact": False, "size": int(size[i])}
-                    else:
-                        dup = {"cluster": int(labels[i]), "of": id_of(k), "sim": round(float(sim[i]), 4), "exact": bool(is_exact[i]), "size": int(size[i])}
-                    rec["dup"] = dup
+                    rec["dup"] = {"cluster": i, "of": None, "sim": None, "exact": False, "size": 1}
                     st.emitted += 1
                     yield rec
-        finally:
-            if isinstance(ids_map, mmap.mmap):
-                ids_map.close()
     finally:
+        if rows is not None:
+            rows.close()
         spool.cleanup()
 
 
-def _near_pairs(spool: _Spool, reps: np.ndarray, sig, nums, labels: np.ndarray, opt: DedupeOptions, st: DedupeStats) -> None:
+def _read_ids(spool: _Spool, positions: np.ndarray) -> tuple[bytes, np.ndarray]:
+    """The JSON-encoded ids of ``positions`` (ascending) as one bytes object + offsets."""
+    ends = spool.column("idend")
+    starts = np.concatenate([[0], ends[:-1]])[positions] if len(ends) else np.zeros(0, np.int64)
+    ends = ends[positions]
+    lens = ends - starts
+    off = np.zeros(len(positions) + 1, dtype=np.int64)
+    np.cumsum(lens, out=off[1:])
+    blob = bytearray(int(off[-1]))
+    mv = memoryview(blob)
+    if len(positions):
+        with open(spool.path("ids"), "rb", buffering=0) as f:
+            fd = f.fileno()
+            # runs of consecutive positions are contiguous in the file: one read per run
+            brk = np.flatnonzero(np.diff(positions) != 1) + 1
+            a_s = np.concatenate([[0], brk]).tolist()
+            b_s = np.concatenate([brk, [len(positions)]]).tolist()
+            for a, b in zip(a_s, b_s):
+                os.preadv(fd, [mv[int(off[a]) : int(off[b])]], int(starts[a]))
+    return bytes(blob), off
+
+
+def _near_pairs(spool: _Spool, reps: np.ndarray, rows: _Rows, labels: np.ndarray, opt: DedupeOptions, st: DedupeStats) -> None:
     """Band by band: candidate pairs from buckets, verified, unioned into ``labels``."""
     if len(reps) < 2:
         return
     thr = opt.threshold
     min_no = opt.min_number_overlap
+    n = len(labels)
+    rejected = np.zeros(0, dtype=np.int64)  # codes i * n + j of pairs already rejected (sorted)
 
     def verify(i: np.ndarray, j: np.ndarray) -> np.ndarray:
         ok = np.zeros(len(i), dtype=bool)
-        for a in range(0, len(i), 65536):
-            ii, jj = i[a : a + 65536], j[a : a + 65536]
-            s = similarity(sig[ii], sig[jj]) >= thr - 1e-9
+        for a in range(0, len(i), _READ_BLOCK):
+            ii, jj = i[a : a + _READ_BLOCK], j[a : a + _READ_BLOCK]
+            (si, ni), (sj, nj) = rows.read(ii), rows.read(jj)
+            s = similarity(si, sj) >= thr - 1e-9
             if min_no > 0:
-                nb = number_overlap(nums[ii], nums[jj]) >= min_no - 1e-9
+                nb = number_overlap(ni, nj) >= min_no - 1e-9
                 st.rejected_by_numbers += int((s & ~nb).sum())
                 s &= nb
-            ok[a : a + 65536] = s
+            ok[a : a + _READ_BLOCK] = s
         return ok
 
-    def accept(m: int, leaders: np.ndarray, s: np.ndarray, lsig: np.ndarray):
-        sims = (lsig == s[None, :]).mean(axis=1)
-        good = sims >= thr - 1e-9
-        if min_no > 0 and good.any():
-            nb = number_overlap(np.broadcast_to(nums[m], (len(leaders), 4)), nums[leaders]) >= min_no - 1e-9
-            st.rejected_by_numbers += int((good & ~nb).sum())
-            good &= nb
-        st.candidate_pairs += len(leaders)
-        if not good.any():
-            st.rejected_pairs += len(leaders)
-            return None
-        st.accepted_pairs += 1
-        return int(np.argmax(np.where(good, sims, -1.0)))
-
-    n = len(labels)
     for b in range(opt.bands):
-        keys = np.concatenate([p[b] for p in spool.band_parts])[reps]
+        keys = spool.band(b)[reps]
         i, j, large, largest = bucket_pairs(keys, reps, opt.max_bucket)
         st.largest_bucket = max(st.largest_bucket, largest)
         del keys
         if len(i):
             keep = labels[i] != labels[j]
-            i, j = i[keep], j[keep]
-            code = np.unique(i * n + j)
+            code = np.unique(i[keep].astype(np.int64) * n + j[keep])
+            del i, j, keep
+            if len(rejected):
+                code = code[~np.isin(code, rejected, assume_unique=True)]
             i, j = code // n, code % n
             ok = verify(i, j)
             st.candidate_pairs += len(i)
             st.accepted_pairs += int(ok.sum())
             st.rejected_pairs += int((~ok).sum())
+            if not ok.all():
+                rejected = np.union1d(rejected, code[~ok])
             connected_union(labels, i[ok], j[ok])
+            del code, i, j, ok
         for members in large:
             st.large_buckets += 1
-            us, vs = leader_pairs(members, sig, accept, opt.max_leaders)
+            br = _BucketRows(rows, members)
+
+            def accept(m: int, leaders: np.ndarray, s: np.ndarray, lsig: np.ndarray, br=br):
+                sims = (lsig == s[None, :]).mean(axis=1)
+                good = sims >= thr - 1e-9
+                if min_no > 0 and good.any():
+                    nb = number_overlap(np.broadcast_to(br.numbers(m), (len(leaders), 4)), br.numbers(leaders)) >= min_no - 1e-9
+                    st.rejected_by_numbers += int((good & ~nb).sum())
+                    good &= nb
+                st.candidate_pairs += len(leaders)
+                if not good.any():
+                    st.rejected_pairs += len(leaders)
+                    return None
+                st.accepted_pairs += 1
+                return int(np.argmax(np.where(good, sims, -1.0)))
+
+            us, vs = leader_pairs(members, br, accept, opt.max_leaders)
             connected_union(labels, np.asarray(us, np.int64), np.asarray(vs, np.int64))
 
 
-def _write_clusters(path: str, labels, kept, size, sim, is_exact, id_of) -> None:
-    members = np.flatnonzero(size > 1)
-    order = members[np.lexsort((members, labels[members]))]
+def _write_clusters(path: str, labels, mem, kept, counts, sim, is_exact, id_of, member) -> None:
+    order = np.lexsort((mem, labels[mem]))  # indices into mem, by cluster then position
     tmp = path + ".tmp"
     with open(tmp, "wb") as out:
         a = 0
         while a < len(order):
-            c = labels[order[a]]
-            b = a + int(size[order[a]])
-            group = order[a:b]
+            c = int(labels[mem[order[a]]])
+            b = a + int(counts[c])
+            group = order[a:b].tolist()
             k = int(kept[group[0]])
             line = {
-                "cluster": int(c),
+                "cluster": c,
                 "size": len(group),
-                "kept": id_of(k),
+                "kept": id_of(member(k)),
                 "members": [
-                    {"id": id_of(int(m)), "pos": int(m), "kept": int(m) == k, "exact": bool(is_exact[m]), "sim": None if int(m) == k else round(float(sim[m]), 4)}
-                    for m in group
+                    {"id": id_of(g), "pos": int(mem[g]), "kept": int(mem[g]) == k, "exact": bool(is_exact[g]),
+                     "sim": None if int(mem[g]) == k else round(float(sim[g]), 4)}
+                    for g in group
                 ],
             }
             out.write(orjson.dumps(line) + b"\n")
