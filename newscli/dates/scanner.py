@@ -264,30 +264,86 @@ def group_annotation(group: list[Found]) -> str:
     return ", ".join(isos)
 
 
+def _cores(text: str, a) -> list[int]:
+    """Positions (month starts, numeric starts) around which a match can be accepted."""
+    cores: list[int] = []
+    add = cores.append
+    fwd, rev, numeric = a.fwd.match, a.rev.match, a.numeric.match
+    rw = a.rev_width
+    for dm in a.digits.finditer(text):
+        q, r = dm.span()
+        f = fwd(text, r)
+        if f is not None:
+            add(f.start("m"))
+        if q:
+            lo = q - rw
+            back = text[q - 1::-1] if lo <= 0 else text[q - 1:lo - 1:-1]
+            b = rev(back)
+            if b is not None:
+                add(q - b.end())  # the first month of a pair ...
+                if b.end("m") != b.end():
+                    add(q - b.end("m"))  # ... and the one before the year
+        if numeric(text, q) is not None:
+            add(q)
+    for z in a.digit_free.finditer(text):
+        add(z.start("m"))
+    return cores
+
+
+def _candidates(text: str, t) -> list[_Raw]:
+    """The accepted candidates of a left-to-right scanner search (leftmost match, on a
+    rejected candidate retry one character further, on an accepted one continue after it),
+    run only over windows around cores (see ``tables.Anchors``): identical results, but the
+    regex engine never walks the long stretches of prose without a date anchor."""
+    a = t.anchors
+    cores = _cores(text, a)
+    if not cores:
+        return []
+    cores.sort()
+    pre, post = a.pre, a.post
+    search = t.scanner.search
+    n = len(text)
+    raws: list[_Raw] = []
+    tried = 0  # every start position below this one has been handled
+    k, nc = 0, len(cores)
+    while k < nc:
+        lo = cores[k] - pre
+        hi = cores[k]
+        k += 1
+        while k < nc and cores[k] - pre <= hi + 1:
+            hi = cores[k]
+            k += 1
+        pos = lo if lo > tried else tried
+        end = hi + post
+        if end > n:
+            end = n
+        while pos <= hi:
+            m = search(text, pos, end)
+            if m is None:
+                break
+            s = m.start()
+            if s > hi:
+                break
+            if m.end() == s:
+                pos = s + 1
+                continue
+            got = _candidate(text, m)
+            if got:
+                raws.extend(got)
+                pos = got[-1].end
+            else:
+                pos = s + 1
+        tried = pos if pos > hi else hi + 1
+    return raws
+
+
 def scan(text: str, year_hint: int | None = None) -> list[Found]:
     """Entries in text order (see ``newscli.dates.find_dates``) with annotation/join facts."""
     if not text:
         return []
     if year_hint is None and not _HAS_DIGIT.search(text):
         return []
-    t = tables()
-    raws: list[_Raw] = []
-    pos = 0
-    search = t.scanner.search
-    n = len(text)
-    while pos < n:
-        m = search(text, pos)
-        if m is None:
-            break
-        if m.end() == m.start():
-            pos = m.start() + 1
-            continue
-        got = _candidate(text, m)
-        if got:
-            raws.extend(got)
-            pos = got[-1].end
-        else:
-            pos = m.start() + 1
+    raws = _candidates(text, tables())
     # resolve yearless day forms from a following connected partner's year ("من 28 فبراير إلى
     # 3 مارس 2020", "8 و9 يناير 2020"); right to left so chains resolve in one linear pass
     for i in range(len(raws) - 2, -1, -1):

@@ -60,10 +60,15 @@ def to_int(digits: str) -> int:
     return int(digits.translate(_FOLD))
 
 
-def _trie_regex(words: list[str]) -> str:
-    """Alternation of folded words as a trie regex; longer spellings win (greedy)."""
+def _trie_regex(words: list[str], reverse: bool = False) -> str:
+    """Alternation of folded words as a trie regex; longer spellings win (greedy).
+
+    ``reverse=True`` gives the regex of the reversed spellings, for matching on reversed text
+    (tatweel is then allowed before each letter, which is after it in reading order)."""
     trie: dict = {}
     for w in words:
+        if reverse:
+            w = w[::-1]
         node = trie
         for ch in w:
             node = node.setdefault(ch, {})
@@ -75,7 +80,7 @@ def _trie_regex(words: list[str]) -> str:
         for ch in sorted(k for k in node if k):
             cls = _CLASS.get(ch, re.escape(ch))
             if ch not in " .0123456789":
-                cls += "\u0640{0,3}"  # tatweel, as in "هـ"
+                cls = "\u0640{0,3}" + cls if reverse else cls + "\u0640{0,3}"  # tatweel, as in "هـ"
             branches.append(cls + emit(node[ch]))
         if not branches:
             return ""
@@ -105,6 +110,7 @@ class Tables:
     name_heads: frozenset[str]
     adjective_heads_ok: frozenset[str]
     scanner: re.Pattern[str]
+    anchors: "Anchors"
 
 
 def _load_json() -> dict:
@@ -131,11 +137,44 @@ def tables() -> Tables:
     heads = frozenset(fold(x) for x in data["name_heads"])
     adj_ok = frozenset(fold(x) for x in data["adjective_heads_ok"])
     year_words = [fold(x) for x in data["year_words"]]
-    scanner = _build_scanner(list(months), list(weekdays), list(ordinals), list(first), list(markers), year_words)
-    return Tables(months, weekdays, ordinals, first, markers, heads, adj_ok, scanner)
+    scanner, anchors = _build_scanner(list(months), list(weekdays), list(ordinals), list(first), list(markers), year_words)
+    return Tables(months, weekdays, ordinals, first, markers, heads, adj_ok, scanner, anchors)
 
 
-def _build_scanner(months, weekdays, ordinals, first, markers, year_words) -> re.Pattern[str]:
+@dataclass(frozen=True)
+class Anchors:
+    """Cheap regexes that locate where the scanner can match (see ``scanner.scan``).
+
+    Every scanner match contains a month name or a numeric date (its "core"). A match that
+    can be accepted has a digit (a day, a year or a numeric date) or is a digit-free ordinal
+    form ("الأول من يناير", "غرة رمضان"). So the cores worth trying are found from:
+      - ``digits``: each digit run (a charset-prefixed regex, scanned at C speed);
+        ``fwd`` at its end (a day before a month: "8 يناير", "8-10 الطير", "8 من شهر ..."),
+        ``rev`` on the reversed text before it (a year after a month, a pair or a bracket:
+        "يناير 2020", "آي النار/يناير 2020", "(يناير) 2020") and ``numeric`` at its start;
+      - ``digit_free``: "من [شهر] MONTH" and "غرة [من] [شهر] MONTH".
+    The scanner then runs only over ``[core - pre, core]`` (merged), with ``endpos`` at
+    ``core + post``: ``pre``/``post`` bound the width of a match before/after its core, so
+    the windowed search finds exactly the matches a full search would.
+    """
+
+    digits: re.Pattern[str]
+    fwd: re.Pattern[str]
+    rev: re.Pattern[str]
+    rev_width: int
+    numeric: re.Pattern[str]
+    digit_free: re.Pattern[str]
+    pre: int
+    post: int
+
+
+def _maxwidth(pattern: str) -> int:
+    import re._parser as _p  # noqa: PLC0415  (stdlib parser: the regex's maximal width)
+
+    return _p.parse(pattern).getwidth()[1]
+
+
+def _build_scanner(months, weekdays, ordinals, first, markers, year_words) -> tuple[re.Pattern[str], Anchors]:
     W, D = WORD, DIGITS
     MONTH = _trie_regex(months)
     WEEKDAY = _trie_regex(weekdays)
@@ -157,13 +196,13 @@ def _build_scanner(months, weekdays, ordinals, first, markers, year_words) -> re
         )
 
     weekday = f"(?P<wd>(?:يوم{SP})?{WEEKDAY}{END}{SP0}[،,]?{SP0})?"
-    day_form = (
+    day_head = (
         f"(?:(?P<cl>[وبلف])(?=[{D}])|(?P<al>ال[\u0640]?)(?=[{D}]))?"
         f"(?:(?P<d1>{DAY})|(?P<o1>{ORD}){END}{SP}{MIN}{SP}|(?P<g1>{FIRST}){END}{SP0})"
         f"(?:(?P<rs>{SP0}[-–—]{SP0}|{SP}(?:[اإ]ل[يى]|حت[يى]|و){SP0})(?P<d2>{DAY}))?"
         f"{SP0}(?:{MIN}{SP})?(?P<sh1>شهر{SP})?"
-        f"(?P<m1>{MONTH}){END}(?:{pair('1')})?(?:{year('1')})?"
     )
+    day_form = f"{day_head}(?P<m1>{MONTH}){END}(?:{pair('1')})?(?:{year('1')})?"
     month_year = f"(?P<sh2>[وبلف]?شهر{SP})?(?P<m2>{MONTH}){END}(?:{pair('2')})?{year('2')}"
     numeric = (
         f"(?<![{D}][-.])(?P<iy>[{D}]{{4}})-(?P<im>[{D}]{{2}})-(?P<id>[{D}]{{2}})(?![{D}]|[-.][{D}])"
@@ -177,8 +216,40 @@ def _build_scanner(months, weekdays, ordinals, first, markers, year_words) -> re
         f"(?=[{W}]|[{D}]{{1,2}}(?:{SP0}[{W}(]|{SP0}[-–—]{SP0}[{D}]{{1,2}}{SP0}[{W}]"
         f"|[-/.][{D}]{{1,2}}[-/.][{D}]{{4}}(?![{D}]))|[{D}]{{4}}[-/.][{D}])"
     )
+    numeric_mark = f"(?P<nk>{SP0}(?:{MARK})(?![{W}]))?"
     pattern = (
         f"(?<![{W}{D}]){guard}{weekday}"
-        f"(?:{day_form}|{month_year}|(?:{numeric})(?P<nk>{SP0}(?:{MARK})(?![{W}]))?)"
+        f"(?:{day_form}|{month_year}|(?:{numeric}){numeric_mark})"
     )
-    return re.compile(pattern)
+    scanner = re.compile(pattern)
+
+    # anchors (see Anchors); all are supersets of the scanner's structure
+    MONTH_R = _trie_regex(months, reverse=True)
+    YW_R = _trie_regex(year_words, reverse=True)
+    fwd = (
+        f"{SP0}(?:(?:[-–—]{SP0}|{SP}(?:[اإ]ل[يى]|حت[يى]|و){SP0})[{D}]{{1,2}}{SP0})?"
+        f"(?:{MIN}{SP})?(?:شهر{SP})?(?P<m>{MONTH}){END}"
+    )
+    # reversed text before a year: [year word] [من] [،] [bracket] MONTH [pair sign MONTH]
+    rev = (
+        f"(?:{SP0}{YW_R})?(?:{SP}[ن]م)?(?:{SP0}[،,]{SP0}|{SP0})(?:[)\\]]{SP0})?"
+        f"(?P<m>{MONTH_R})(?:{SP0}(?:[/\\\\|\\-–(\\[]){SP0}(?:{MONTH_R}))?"
+    )
+    digit_free = (
+        f"(?:{MIN}{SP}|{FIRST}{END}{SP0}{SP0}(?:{MIN}{SP})?)(?:شهر{SP})?(?P<m>{MONTH}){END}"
+    )
+    pre = 16 + max(_maxwidth(weekday + day_head), _maxwidth(weekday + f"(?P<sh2>[وبلف]?شهر{SP})?"),
+              _maxwidth(weekday)) + 1
+    post = max(_maxwidth(f"(?P<m1>{MONTH}){END}(?:{pair('1')})?(?:{year('1')})?"),
+               _maxwidth(f"(?:{numeric}){numeric_mark}")) + 8
+    anchors = Anchors(
+        digits=re.compile(f"[{D}][{D}]*"),
+        fwd=re.compile(fwd),
+        rev=re.compile(rev),
+        rev_width=_maxwidth(rev) + 1,
+        numeric=re.compile(f"[{D}]{{1,4}}[-/.][{D}]"),
+        digit_free=re.compile(digit_free),
+        pre=pre,
+        post=post,
+    )
+    return scanner, anchors
