@@ -109,6 +109,7 @@ def eval_corpora(sample: int, limit: int, seed: int, only_rule: str | None) -> N
         lines_total = 0
         records = 0
         empty = 0
+        not_idempotent = 0
         reservoir: dict[str, list] = collections.defaultdict(list)
         seen: collections.Counter[str] = collections.Counter()
         for rec in iter_corpus(path, limit):
@@ -117,6 +118,8 @@ def eval_corpora(sample: int, limit: int, seed: int, only_rule: str | None) -> N
                     "section": None, "dateline": None, "outlet": None, "place": None, "removed": []}
             lines_total += sum(1 for x in base["text"].split("\n") if x.strip())
             out = clean_record(base, opts)
+            if clean_record(out, opts) != out:
+                not_idempotent += 1
             if base["text"].strip() and not out["text"]:
                 empty += 1
             touched = False
@@ -140,7 +143,7 @@ def eval_corpora(sample: int, limit: int, seed: int, only_rule: str | None) -> N
             docs_touched += touched
         dt = time.perf_counter() - t0
         print(f"== {name}: {records} records, {lines_total} non-blank lines, {docs_touched} records with removals, "
-              f"{empty} emptied ({dt:.1f}s)")
+              f"{empty} emptied, {not_idempotent} not idempotent on a second pass ({dt:.1f}s)")
         for rule, c in counts.most_common():
             print(f"   {rule:11s} {c}")
         picks = [x for b in reservoir.values() for x in b]
