@@ -264,76 +264,72 @@ def group_annotation(group: list[Found]) -> str:
     return ", ".join(isos)
 
 
-def _cores(text: str, a) -> list[int]:
-    """Positions (month starts, numeric starts) around which a match can be accepted."""
-    cores: list[int] = []
+def _starts(text: str, a) -> list[int]:
+    """Every position where the scanner can match with a candidate that may be accepted
+    (a superset; see ``tables.Anchors``), unsorted, possibly repeated."""
+    n = len(text)
+    rev = text[::-1]  # position p in text <-> n - p in rev (rev[n - p:] is text[:p] reversed)
+    cores: list[int] = []  # positions before which a weekday group may stand
     add = cores.append
-    fwd, rev, numeric = a.fwd.match, a.rev.match, a.numeric.match
-    rw = a.rev_width
-    for dm in a.digits.finditer(text):
-        q, r = dm.span()
-        f = fwd(text, r)
-        if f is not None:
-            add(f.start("m"))
-        if q:
-            lo = q - rw
-            back = text[q - 1::-1] if lo <= 0 else text[q - 1:lo - 1:-1]
-            b = rev(back)
+    for m in a.day.finditer(text):
+        q = m.start()
+        add(q)
+        if q and text[q - 1] in "وبلف":
+            add(q - 1)
+        if q >= 2 and text[q - 2:q] == "ال":
+            add(q - 2)
+        elif q >= 3 and text[q - 3:q] == "ال\u0640":
+            add(q - 3)
+    mw = a.month_word_before.match
+    for m in a.year.finditer(rev):
+        for c in {n - m.end("t"), n - m.end("m")}:  # the first month of a pair, the one before the year
+            add(c)
+            b = mw(rev, n - c)
             if b is not None:
-                add(q - b.end())  # the first month of a pair ...
-                if b.end("m") != b.end():
-                    add(q - b.end("m"))  # ... and the one before the year
-        if numeric(text, q) is not None:
-            add(q)
-    for z in a.digit_free.finditer(text):
-        add(z.start("m"))
-    return cores
+                add(n - b.end())  # "شهر" (with its clitic when there is one)
+                if b.group("c"):
+                    add(n - b.end() + 1)
+    ob = a.ordinal_before.match
+    for m in a.of_month.finditer(text):
+        b = ob(rev, n - m.start())
+        if b is not None:
+            add(n - b.end())
+    for m in a.first.finditer(text):
+        add(m.start())
+    if not cores:
+        return cores
+    wb = a.weekday_before.match
+    starts = list(cores)
+    for c in cores:
+        b = wb(rev, n - c)
+        if b is not None:
+            starts.append(n - b.end())
+            if b.group("y"):
+                starts.append(n - b.start("y"))
+    return starts
 
 
 def _candidates(text: str, t) -> list[_Raw]:
-    """The accepted candidates of a left-to-right scanner search (leftmost match, on a
-    rejected candidate retry one character further, on an accepted one continue after it),
-    run only over windows around cores (see ``tables.Anchors``): identical results, but the
-    regex engine never walks the long stretches of prose without a date anchor."""
-    a = t.anchors
-    cores = _cores(text, a)
-    if not cores:
+    """The accepted candidates of a left-to-right scanner search (leftmost match; after a
+    rejected candidate retry one character further, after an accepted one continue at its
+    end), with the scanner tried only where a match can start (``_starts``): the same
+    results, but the regex engine never walks the stretches of prose without a date."""
+    starts = _starts(text, t.anchors)
+    if not starts:
         return []
-    cores.sort()
-    pre, post = a.pre, a.post
-    search = t.scanner.search
-    n = len(text)
+    match = t.scanner.match
     raws: list[_Raw] = []
     tried = 0  # every start position below this one has been handled
-    k, nc = 0, len(cores)
-    while k < nc:
-        lo = cores[k] - pre
-        hi = cores[k]
-        k += 1
-        while k < nc and cores[k] - pre <= hi + 1:
-            hi = cores[k]
-            k += 1
-        pos = lo if lo > tried else tried
-        end = hi + post
-        if end > n:
-            end = n
-        while pos <= hi:
-            m = search(text, pos, end)
-            if m is None:
-                break
-            s = m.start()
-            if s > hi:
-                break
-            if m.end() == s:
-                pos = s + 1
-                continue
-            got = _candidate(text, m)
-            if got:
-                raws.extend(got)
-                pos = got[-1].end
-            else:
-                pos = s + 1
-        tried = pos if pos > hi else hi + 1
+    for s in sorted(set(starts)):
+        if s < tried:
+            continue
+        m = match(text, s)
+        if m is None or m.end() == s:
+            continue
+        got = _candidate(text, m)
+        if got:
+            raws.extend(got)
+            tried = got[-1].end
     return raws
 
 

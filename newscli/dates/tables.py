@@ -76,12 +76,20 @@ def _trie_regex(words: list[str], reverse: bool = False) -> str:
 
     def emit(node: dict) -> str:
         terminal = "" in node
-        branches = []
+        branches, letters = [], []
         for ch in sorted(k for k in node if k):
             cls = _CLASS.get(ch, re.escape(ch))
-            if ch not in " .0123456789":
-                cls = "\u0640{0,3}" + cls if reverse else cls + "\u0640{0,3}"  # tatweel, as in "هـ"
-            branches.append(cls + emit(node[ch]))
+            if ch in " .0123456789":
+                branches.append(cls + emit(node[ch]))
+            elif reverse:
+                letters.append(cls + emit(node[ch]))
+            else:
+                branches.append(cls + "\u0640{0,3}" + emit(node[ch]))  # tatweel, as in "هـ"
+        if letters:
+            # reversed: the tatweel after a letter comes before it; one shared repetition per
+            # trie level keeps every alternative starting with its letter (fast to reject)
+            alt = letters[0] if len(letters) == 1 else "(?:" + "|".join(letters) + ")"
+            branches.append("\u0640{0,3}" + alt)
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -143,45 +151,46 @@ def tables() -> Tables:
 
 @dataclass(frozen=True)
 class Anchors:
-    """Cheap regexes that locate where the scanner can match (see ``scanner.scan``).
+    """Cheap regexes that locate where the scanner can start (see ``scanner._candidates``).
 
-    Every scanner match contains a month name or a numeric date (its "core"). A match that
-    can be accepted has a digit (a day, a year or a numeric date) or is a digit-free ordinal
-    form ("الأول من يناير", "غرة رمضان"). So the cores worth trying are found from:
-      - ``digits``: each digit run (a charset-prefixed regex, scanned at C speed);
-        ``fwd`` at its end (a day before a month: "8 يناير", "8-10 الطير", "8 من شهر ..."),
-        ``rev`` on the reversed text before it (a year after a month, a pair or a bracket:
-        "يناير 2020", "آي النار/يناير 2020", "(يناير) 2020") and ``numeric`` at its start;
-      - ``digit_free``: "من [شهر] MONTH" and "غرة [من] [شهر] MONTH".
-    The scanner then runs only over ``[core - pre, core]`` (merged), with ``endpos`` at
-    ``core + post``: ``pre``/``post`` bound the width of a match before/after its core, so
-    the windowed search finds exactly the matches a full search would.
+    Every scanner match contains a month name or a numeric date, and a match that can be
+    accepted has a digit (a day, a year or a numeric date) or is a digit-free ordinal form
+    ("الأول من يناير", "غرة رمضان"). Its "core" is found by one of these regexes, each
+    starting with a required character or literal, so the engine skips ordinary prose at C
+    speed and Python sees only the hits:
+      - ``day``: a digit run followed by a month ("8 يناير", "8-10 الطير", "8 من شهر ...") or
+        by a numeric separator ("8/1/2020"); core = the run;
+      - ``year`` (on the reversed text): a digit run preceded by a month, a pair or a bracket
+        ("يناير 2020", "آي النار/يناير 2020", "(يناير) 2020", "يناير من عام 2020");
+        cores = the month(s);
+      - ``of_month`` / ``first``: "من [شهر] MONTH" (core = the ordinal before "من") and
+        "غرة [من] [شهر] MONTH" (core = "غرة").
+    The scanner can only start at a core, at a clitic or "ال" right before a day core, at
+    "[وبلف]شهر" right before a month core, or at a weekday ("[يوم] الأحد،") right before
+    any of these; the ``*_before`` regexes (on the reversed text) find those positions, and
+    the scanner is tried there alone: the same matches as a search over the whole text.
     """
 
-    digits: re.Pattern[str]
-    fwd: re.Pattern[str]
-    rev: re.Pattern[str]
-    rev_width: int
-    numeric: re.Pattern[str]
-    digit_free: re.Pattern[str]
-    pre: int
-    post: int
-
-
-def _maxwidth(pattern: str) -> int:
-    import re._parser as _p  # noqa: PLC0415  (stdlib parser: the regex's maximal width)
-
-    return _p.parse(pattern).getwidth()[1]
+    day: re.Pattern[str]
+    year: re.Pattern[str]
+    of_month: re.Pattern[str]
+    first: re.Pattern[str]
+    weekday_before: re.Pattern[str]
+    month_word_before: re.Pattern[str]
+    ordinal_before: re.Pattern[str]
 
 
 def _build_scanner(months, weekdays, ordinals, first, markers, year_words) -> tuple[re.Pattern[str], Anchors]:
+    rev = [_trie_regex(months, True), _trie_regex(year_words, True), _trie_regex(weekdays, True),
+           _trie_regex(ordinals, True)]
+    pats = _patterns(*[_trie_regex(x) for x in (months, weekdays, ordinals, first, markers, year_words)], *rev)
+    anchors = Anchors(**{k: re.compile(v) for k, v in pats.items() if k != "scanner"})
+    return re.compile(pats["scanner"]), anchors
+
+
+def _patterns(MONTH, WEEKDAY, ORD, FIRST, MARK, YW, MONTH_R, YW_R, WEEKDAY_R, ORD_R) -> dict[str, str]:
+    """The scanner and the anchor regexes (``*_R``: tries of reversed spellings)."""
     W, D = WORD, DIGITS
-    MONTH = _trie_regex(months)
-    WEEKDAY = _trie_regex(weekdays)
-    ORD = _trie_regex(ordinals)
-    FIRST = _trie_regex(first)
-    MARK = _trie_regex(markers)
-    YW = _trie_regex(year_words)
     END = f"(?![{W}{D}])"
     DAY = f"[{D}]{{1,2}}(?![{D}])"
     MIN = "م[ن]"
@@ -221,35 +230,26 @@ def _build_scanner(months, weekdays, ordinals, first, markers, year_words) -> tu
         f"(?<![{W}{D}]){guard}{weekday}"
         f"(?:{day_form}|{month_year}|(?:{numeric}){numeric_mark})"
     )
-    scanner = re.compile(pattern)
-
-    # anchors (see Anchors); all are supersets of the scanner's structure
-    MONTH_R = _trie_regex(months, reverse=True)
-    YW_R = _trie_regex(year_words, reverse=True)
+    # anchors (see Anchors): each is a superset of the scanner's structure around its core
     fwd = (
         f"{SP0}(?:(?:[-–—]{SP0}|{SP}(?:[اإ]ل[يى]|حت[يى]|و){SP0})[{D}]{{1,2}}{SP0})?"
-        f"(?:{MIN}{SP})?(?:شهر{SP})?(?P<m>{MONTH}){END}"
+        f"(?:{MIN}{SP})?(?:شهر{SP})?(?:{MONTH}){END}"
     )
     # reversed text before a year: [year word] [من] [،] [bracket] MONTH [pair sign MONTH]
     rev = (
-        f"(?:{SP0}{YW_R})?(?:{SP}[ن]م)?(?:{SP0}[،,]{SP0}|{SP0})(?:[)\\]]{SP0})?"
-        f"(?P<m>{MONTH_R})(?:{SP0}(?:[/\\\\|\\-–(\\[]){SP0}(?:{MONTH_R}))?"
+        f"(?P<t>(?:{SP0}{YW_R})?(?:{SP}[ن]م)?(?:{SP0}[،,]{SP0}|{SP0})(?:[)\\]]{SP0})?"
+        f"(?P<m>{MONTH_R})(?:{SP0}(?:[/\\\\|\\-–(\\[]){SP0}(?:{MONTH_R}))?)"
     )
-    digit_free = (
-        f"(?:{MIN}{SP}|{FIRST}{END}{SP0}{SP0}(?:{MIN}{SP})?)(?:شهر{SP})?(?P<m>{MONTH}){END}"
-    )
-    pre = 16 + max(_maxwidth(weekday + day_head), _maxwidth(weekday + f"(?P<sh2>[وبلف]?شهر{SP})?"),
-              _maxwidth(weekday)) + 1
-    post = max(_maxwidth(f"(?P<m1>{MONTH}){END}(?:{pair('1')})?(?:{year('1')})?"),
-               _maxwidth(f"(?:{numeric}){numeric_mark}")) + 8
-    anchors = Anchors(
-        digits=re.compile(f"[{D}][{D}]*"),
-        fwd=re.compile(fwd),
-        rev=re.compile(rev),
-        rev_width=_maxwidth(rev) + 1,
-        numeric=re.compile(f"[{D}]{{1,4}}[-/.][{D}]"),
-        digit_free=re.compile(digit_free),
-        pre=pre,
-        post=post,
-    )
-    return scanner, anchors
+    return {
+        "scanner": pattern,
+        "day": f"[{D}](?<![{D}][{D}])[{D}]*(?={fwd}|[-/.][{D}])",
+        "year": f"[{D}](?<![{D}][{D}])[{D}]*(?={rev})",
+        "of_month": f"من{SP}(?:شهر{SP})?(?:{MONTH}){END}",
+        "first": f"{FIRST}{END}{SP0}{SP0}(?:{MIN}{SP})?(?:شهر{SP})?(?:{MONTH}){END}",
+        # reversed text before a position: the weekday group of the scanner ...
+        "weekday_before": f"{SP0}[،,]?{SP0}(?:{WEEKDAY_R})(?P<y>{SP}موي)?",
+        # ... "[وبلف]شهر " before a month (month_year) ...
+        "month_word_before": f"{SP}رهش(?P<c>[وبلف])?",
+        # ... and an ordinal before "من"
+        "ordinal_before": f"{SP}(?:{ORD_R})",
+    }
