@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +127,17 @@ def load_boilerplate_file(path: str | Path) -> tuple[str, ...]:
 
 
 # ---------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=32)
+def _whole_tables(extra: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str], int, int]:
+    """User phrase keys, first words of every whole-line key, max words and max characters."""
+    user = R.user_phrase_keys(extra) if extra else frozenset()
+    keys = R.ALL_WHOLE | user
+    first = frozenset(k.split(" ", 1)[0] for k in keys)
+    max_key = max(k.count(" ") + 1 for k in keys)
+    max_chars = max(len(k) for k in keys) * 2 + 8
+    return user, first, max_key, max_chars
 
 
 def _title_like(line: str) -> bool:
@@ -258,11 +270,8 @@ def _clean(
     rule: list[str | None] = [None] * n
     partial: dict[int, tuple[str, str, bool]] = {}  # index -> (rule, removed text, before line)
     res = CleanResult()
-    user = R.user_phrase_keys(opts.extra_phrases) if opts.extra_phrases else frozenset()
-    max_key = max(R.MAX_KEY_WORDS, max((k.count(" ") + 1 for k in user), default=0))
+    user, first_words, max_key, max_chars = _whole_tables(opts.extra_phrases)
     short = opts.short_words
-
-    max_chars = max(R.MAX_KEY_CHARS, max((len(k) for k in user), default=0)) * 2 + 8
 
     def keyof(i: int) -> str | None:
         line = lines[i]
@@ -272,10 +281,14 @@ def _clean(
         line, w = lines[i], wc[i]
         if w > 25:
             return None, None
+        f = R.fold_line(line if w <= 14 or len(line) <= max_chars else line[:80])
         if w <= max_key and len(line) <= max_chars:
-            f = R.fold_line(line)
-            return R.key_of_folded(f), f
-        return None, R.fold_line(line if w <= 14 else line[:80])
+            # a whole-line phrase needs the line's first word to be a phrase's first word
+            k0 = R.key_of_folded(f[:24]).split(" ", 1)[0] if w > 1 else None
+            if w == 1 or not k0 or k0 in first_words:
+                return R.key_of_folded(f), f
+            return "\x00", f  # "no phrase can match" (a key no phrase has)
+        return None, f
 
     # slider navigation glued to the first line
     if n:

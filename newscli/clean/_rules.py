@@ -96,7 +96,7 @@ LIST_ITEM_RE = re.compile(r"^[0-9٠-٩۰-۹]{1,3}\s*[-–.)]")
 TAIL_PREFIXES = tuple(sorted(key_set(_data("tail_prefixes.txt"))))
 HOME = frozenset({"الرييسيه", "الصفحه الرييسيه", "home", "الرئيسيه"})
 
-_ALL_WHOLE = PHRASES | BLOCK_HEADERS | END_HEADERS
+ALL_WHOLE = _ALL_WHOLE = PHRASES | BLOCK_HEADERS | END_HEADERS
 MAX_KEY_WORDS = max(k.count(" ") + 1 for k in _ALL_WHOLE)
 MAX_KEY_CHARS = max(len(k) for k in _ALL_WHOLE)
 
