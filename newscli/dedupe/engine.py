@@ -349,7 +349,14 @@ class _Rows:
     def read(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(signatures, number sketches) of ``positions`` (any order, repeats allowed)."""
         positions = np.asarray(positions, dtype=np.int64)
-        uniq, inv = np.unique(positions, return_inverse=True)
+        order = np.argsort(positions, kind="stable")
+        srt = positions[order]
+        new = np.empty(len(srt), dtype=bool)
+        new[:1] = True
+        np.not_equal(srt[1:], srt[:-1], out=new[1:])
+        uniq = srt[new]
+        inv = np.empty(len(srt), dtype=np.int64)
+        inv[order] = np.cumsum(new) - 1
         buf = np.empty((len(uniq), self.width), dtype=np.uint8)
         if len(uniq):
             # coalesce runs of consecutive positions into one read each
@@ -553,7 +560,6 @@ def _near_pairs(spool: _Spool, reps: np.ndarray, rows: _Rows, labels: np.ndarray
     thr = opt.threshold
     min_no = opt.min_number_overlap
     n = len(labels)
-    rejected = np.zeros(0, dtype=np.int64)  # codes i * n + j of pairs already rejected (sorted)
 
     def verify(i: np.ndarray, j: np.ndarray) -> np.ndarray:
         ok = np.zeros(len(i), dtype=bool)
@@ -575,17 +581,14 @@ def _near_pairs(spool: _Spool, reps: np.ndarray, rows: _Rows, labels: np.ndarray
         del keys
         if len(i):
             keep = labels[i] != labels[j]
-            code = np.unique(i[keep].astype(np.int64) * n + j[keep])
+            code = np.sort(i[keep].astype(np.int64) * n + j[keep])
+            code = code[np.concatenate([[True], code[1:] != code[:-1]])] if len(code) else code
             del i, j, keep
-            if len(rejected):
-                code = code[~np.isin(code, rejected, assume_unique=True)]
             i, j = code // n, code % n
             ok = verify(i, j)
             st.candidate_pairs += len(i)
             st.accepted_pairs += int(ok.sum())
             st.rejected_pairs += int((~ok).sum())
-            if not ok.all():
-                rejected = np.union1d(rejected, code[~ok])
             connected_union(labels, i[ok], j[ok])
             del code, i, j, ok
         for members in large:
