@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newscli.cli import app
-from conftest import REPO, SAMPLES, shared_path
+from _support import REPO, SAMPLES, shared_path
 
 runner = CliRunner()
 ENV = dict(os.environ, PYTHONPATH=str(REPO))

@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newscli.cli import app
-from conftest import REPO
+from _support import REPO
 
 runner = CliRunner()
 COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands)

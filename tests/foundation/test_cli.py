@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newscli.cli import app
-from conftest import REPO, run_cli
+from _support import REPO, run_cli
 
 runner = CliRunner()
 PLAIN = ["--no-clean", "--no-dates", "--no-dedupe"]
