@@ -122,7 +122,7 @@ def _resolve_year(m: re.Match[str], s: str, month: Month, pair_ok: bool) -> tupl
 
 
 def _candidate(text: str, m: re.Match[str]) -> list[_Raw] | None:
-    g = m.groupdict().__getitem__
+    g = m.group
     t = tables()
     if g("iy") or g("nd") or g("ry"):
         return _numeric(text, m)
@@ -207,7 +207,7 @@ def _candidate(text: str, m: re.Match[str]) -> list[_Raw] | None:
 
 
 def _numeric(text: str, m: re.Match[str]) -> list[_Raw] | None:
-    g = m.groupdict().__getitem__
+    g = m.group
     if g("iy"):
         y, mo, d = to_int(g("iy")), to_int(g("im")), to_int(g("id"))
     elif g("nd"):
@@ -264,38 +264,46 @@ def group_annotation(group: list[Found]) -> str:
     return ", ".join(isos)
 
 
-def _starts(text: str, a) -> list[int]:
+def _starts(text: str, a, hint: bool) -> list[int]:
     """Every position where the scanner can match with a candidate that may be accepted
-    (a superset; see ``tables.Anchors``), unsorted, possibly repeated."""
+    (a superset; see ``tables.Anchors``), unsorted, possibly repeated. Digit-free forms
+    ("الأول من يناير") are looked for only with a year hint or when a digit date exists (a
+    partner that can lend its year); otherwise they give nothing and consume nothing that
+    matters."""
     n = len(text)
     rev = text[::-1]  # position p in text <-> n - p in rev (rev[n - p:] is text[:p] reversed)
     cores: list[int] = []  # positions before which a weekday group may stand
     add = cores.append
-    for m in a.day.finditer(text):
+    yb, mw = a.year_before.match, a.month_word_before.match
+    for m in a.digits.finditer(text):
         q = m.start()
-        add(q)
-        if q and text[q - 1] in "وبلف":
-            add(q - 1)
-        if q >= 2 and text[q - 2:q] == "ال":
-            add(q - 2)
-        elif q >= 3 and text[q - 3:q] == "ال\u0640":
-            add(q - 3)
-    mw = a.month_word_before.match
-    for m in a.year.finditer(rev):
-        for c in {n - m.end("t"), n - m.end("m")}:  # the first month of a pair, the one before the year
-            add(c)
-            b = mw(rev, n - c)
-            if b is not None:
-                add(n - b.end())  # "شهر" (with its clitic when there is one)
-                if b.group("c"):
-                    add(n - b.end() + 1)
-    ob = a.ordinal_before.match
-    for m in a.of_month.finditer(text):
-        b = ob(rev, n - m.start())
+        if m.start("n") >= 0 or m.start("d") >= 0 or m.start("d2") >= 0 or m.start("d3") >= 0:
+            add(q)
+            if q and text[q - 1] in "وبلف":
+                add(q - 1)
+            if q >= 2 and text[q - 2:q] == "ال":
+                add(q - 2)
+            elif q >= 3 and text[q - 3:q] == "ال\u0640":
+                add(q - 3)
+        if m.start("y") < 0 or not q:
+            continue
+        b = yb(rev, n - q)
         if b is not None:
-            add(n - b.end())
-    for m in a.first.finditer(text):
-        add(m.start())
+            for c in {n - b.end("t"), n - b.end("m")}:  # the first month of a pair, the one before the year
+                add(c)
+                w = mw(rev, n - c)
+                if w is not None:
+                    add(n - w.end())  # "شهر" (with its clitic when there is one)
+                    if w.group("c"):
+                        add(n - w.end() + 1)
+    if hint or cores:
+        ob = a.ordinal_before.match
+        for m in a.of_month.finditer(text):
+            b = ob(rev, n - m.start())
+            if b is not None:
+                add(n - b.end())
+        for m in a.first.finditer(text):
+            add(m.start())
     if not cores:
         return cores
     wb = a.weekday_before.match
@@ -309,12 +317,12 @@ def _starts(text: str, a) -> list[int]:
     return starts
 
 
-def _candidates(text: str, t) -> list[_Raw]:
+def _candidates(text: str, t, hint: bool = True) -> list[_Raw]:
     """The accepted candidates of a left-to-right scanner search (leftmost match; after a
     rejected candidate retry one character further, after an accepted one continue at its
     end), with the scanner tried only where a match can start (``_starts``): the same
     results, but the regex engine never walks the stretches of prose without a date."""
-    starts = _starts(text, t.anchors)
+    starts = _starts(text, t.anchors, hint)
     if not starts:
         return []
     match = t.scanner.match
@@ -339,7 +347,7 @@ def scan(text: str, year_hint: int | None = None) -> list[Found]:
         return []
     if year_hint is None and not _HAS_DIGIT.search(text):
         return []
-    raws = _candidates(text, tables())
+    raws = _candidates(text, tables(), year_hint is not None)
     # resolve yearless day forms from a following connected partner's year ("من 28 فبراير إلى
     # 3 مارس 2020", "8 و9 يناير 2020"); right to left so chains resolve in one linear pass
     for i in range(len(raws) - 2, -1, -1):

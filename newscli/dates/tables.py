@@ -157,12 +157,13 @@ class Anchors:
     accepted has a digit (a day, a year or a numeric date) or is a digit-free ordinal form
     ("الأول من يناير", "غرة رمضان"). Its "core" is found by one of these regexes, each
     starting with a required character or literal, so the engine skips ordinary prose at C
-    speed and Python sees only the hits:
-      - ``day``: a digit run followed by a month ("8 يناير", "8-10 الطير", "8 من شهر ...") or
-        by a numeric separator ("8/1/2020"); core = the run;
-      - ``year`` (on the reversed text): a digit run preceded by a month, a pair or a bracket
-        ("يناير 2020", "آي النار/يناير 2020", "(يناير) 2020", "يناير من عام 2020");
-        cores = the month(s);
+    speed:
+      - ``digits``: every digit run (one pass of a charset-prefixed regex); its group "d" is
+        set when a month follows ("8 يناير", "8-10 الطير", "8 من شهر ...") or a numeric
+        separator ("8/1/2020"): core = the run;
+      - ``year_before`` (on the reversed text, at a digit run): a month, a pair or a bracket
+        before the run ("يناير 2020", "آي النار/يناير 2020", "(يناير) 2020", "يناير من عام
+        2020"): cores = the month(s);
       - ``of_month`` / ``first``: "من [شهر] MONTH" (core = the ordinal before "من") and
         "غرة [من] [شهر] MONTH" (core = "غرة").
     The scanner can only start at a core, at a clitic or "ال" right before a day core, at
@@ -171,8 +172,8 @@ class Anchors:
     the scanner is tried there alone: the same matches as a search over the whole text.
     """
 
-    day: re.Pattern[str]
-    year: re.Pattern[str]
+    digits: re.Pattern[str]
+    year_before: re.Pattern[str]
     of_month: re.Pattern[str]
     first: re.Pattern[str]
     weekday_before: re.Pattern[str]
@@ -230,20 +231,32 @@ def _patterns(MONTH, WEEKDAY, ORD, FIRST, MARK, YW, MONTH_R, YW_R, WEEKDAY_R, OR
         f"(?<![{W}{D}]){guard}{weekday}"
         f"(?:{day_form}|{month_year}|(?:{numeric}){numeric_mark})"
     )
-    # anchors (see Anchors): each is a superset of the scanner's structure around its core
+    # anchors (see Anchors): each is a superset of the scanner's structure around its core;
+    # possessive spaces (SPP) and optional parts keep a failed attempt at a digit run short
+    SPP = f"[{_SP_CHARS}]{{0,3}}+"
     fwd = (
-        f"{SP0}(?:(?:[-–—]{SP0}|{SP}(?:[اإ]ل[يى]|حت[يى]|و){SP0})[{D}]{{1,2}}{SP0})?"
-        f"(?:{MIN}{SP})?(?:شهر{SP})?(?:{MONTH}){END}"
+        f"{SPP}(?:(?:[-–—]{SPP}|(?<=[{_SP_CHARS}])(?:[اإ]ل[يى]|حت[يى]|و){SPP})[{D}]{{1,2}}{SPP})?+"
+        f"(?:من{SP})?+(?:شهر{SP})?+(?:{MONTH}){END}"
     )
     # reversed text before a year: [year word] [من] [،] [bracket] MONTH [pair sign MONTH]
     rev = (
-        f"(?P<t>(?:{SP0}{YW_R})?(?:{SP}[ن]م)?(?:{SP0}[،,]{SP0}|{SP0})(?:[)\\]]{SP0})?"
-        f"(?P<m>{MONTH_R})(?:{SP0}(?:[/\\\\|\\-–(\\[]){SP0}(?:{MONTH_R}))?)"
+        f"(?P<t>{SPP}(?:{YW_R}{SPP})?+(?:نم{SPP})?+(?:[،,]{SPP})?+(?:[)\\]]{SPP})?+"
+        f"(?P<m>{MONTH_R})(?:{SPP}[/\\\\|\\-–(\\[]{SPP}(?:{MONTH_R}))?)"
     )
     return {
         "scanner": pattern,
-        "day": f"[{D}](?<![{D}][{D}])[{D}]*(?={fwd}|[-/.][{D}])",
-        "year": f"[{D}](?<![{D}][{D}])[{D}]*(?={rev})",
+        # every digit run; group "d" is set when it can be a day or start a numeric date
+        # a digit run: group "n" when it can start a numeric date (its scanner lookbehinds
+        # and shape), "d" when a month follows it (a day), "y" when it can be a year (at most
+        # four digits after a space, a letter or a bracket); runs with none are not returned
+        "digits": (
+            f"[{D}](?<![{D}][{D}])(?P<n>(?<![{D}][-.][{D}])(?=[{D}]{{3}}-[{D}]{{2}}-[{D}]{{2}})"
+            f"|(?<![{D}][-./][{D}])(?=[{D}]?[-/.][{D}]{{1,2}}[-/.][{D}]{{4}}|[{D}]{{3}}[-/.][{D}]{{1,2}}[-/.][{D}]))?"
+            f"(?P<y>(?<![-/.{D}][{D}])(?=[{D}]{{0,3}}(?![{D}])))?[{D}]*+"
+            f"(?(n)(?P<d>(?={fwd}))?|(?(y)(?P<d2>(?={fwd}))?|(?P<d3>(?={fwd}))))"
+        ),
+        # at a digit run's start on the reversed text: can it be a year after a month?
+        "year_before": rev,
         "of_month": f"من{SP}(?:شهر{SP})?(?:{MONTH}){END}",
         "first": f"{FIRST}{END}{SP0}{SP0}(?:{MIN}{SP})?(?:شهر{SP})?(?:{MONTH}){END}",
         # reversed text before a position: the weekday group of the scanner ...
