@@ -228,6 +228,7 @@ def _trim() -> None:
 
 
 _TRIM = None
+_TRIM_EVERY = 20000  # records between two trims while records stream in
 
 
 class _Spool:
@@ -422,6 +423,7 @@ def dedupe_records(
     opt = options
     spool = _Spool(opt.tmpdir, opt)
     rows = None
+    next_trim = _TRIM_EVERY
     try:
         for records, signed in chunks:
             if not records:
@@ -429,6 +431,9 @@ def dedupe_records(
             if signed is None:
                 signed = prepare([r.get("text") or "" for r in records], opt)
             spool.add(records, signed)
+            if spool.n >= next_trim:  # the heap fragments while chunks come and go: give it back
+                _trim()
+                next_trim = spool.n + _TRIM_EVERY
         spool.close_writers()
         n = spool.n
         st.records = n
