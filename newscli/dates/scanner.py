@@ -19,7 +19,7 @@ from .tables import DIGITS, SP0, WORD, Month, fold, tables, to_int
 _HAS_DIGIT = re.compile(f"[{DIGITS}]")
 _CONNECT = re.compile(f"{SP0}(?:[-–—]|[اإ]ل[يى]|حت[يى]|و){SP0}")
 _RANGE_WORDS = re.compile(f"{SP0}(?:[-–—]|[اإ]ل[يى]|حت[يى]){SP0}")
-_PREV_WORD = re.compile(f"([{WORD}]+)[^{WORD}{DIGITS}]{{0,3}}$")
+_PREV_WORD_R = re.compile(f"[^{WORD}{DIGITS}]{{0,3}}([{WORD}]+)")  # on the reversed text
 _ISO = r"\d{4}-\d{2}(?:-\d{2})?"
 _ANNOT = re.compile(rf"[ \u00a0]?\[({_ISO}(?:(?:/|, ){_ISO})*)\]")
 _NUMBER_HEADS = frozenset({"رقم", "الرقم", "برقم", "العدد", "عدد", "هاتف", "الهاتف", "جوال", "رقمه"})
@@ -42,9 +42,33 @@ class _Raw:
     joined: bool = False  # joined to the next expression ("8 و9 يناير", "من 8 إلى 10 ...")
 
 
+_last_rev: tuple[str, str] = ("", "")  # (text, text reversed) of the text being scanned
+
+
+def _reversed(text: str) -> str:
+    global _last_rev
+    last = _last_rev  # one atomic read: safe when threads scan different texts
+    if last[0] is text:
+        return last[1]
+    rev = text[::-1]
+    _last_rev = (text, rev)
+    return rev
+
+
+def _prev_word_raw(text: str, pos: int) -> str:
+    """The word before ``pos`` (at most 3 non-word characters between), as written."""
+    n = len(text)
+    m = _PREV_WORD_R.match(_reversed(text), n - pos, n - max(0, pos - 40))
+    return m.group(1)[::-1] if m else ""
+
+
 def _prev_word(text: str, pos: int) -> str:
-    m = _PREV_WORD.search(text, max(0, pos - 40), pos)
-    return fold(m.group(1)) if m else ""
+    return _fold_word(_prev_word_raw(text, pos))
+
+
+@lru_cache(maxsize=8192)
+def _fold_word(word: str) -> str:
+    return fold(word) if word else ""
 
 
 def _strip_clitics(word: str) -> list[str]:
@@ -61,8 +85,13 @@ def _strip_clitics(word: str) -> list[str]:
 
 
 def _is_name_head(text: str, pos: int) -> bool:
+    return _word_is_name_head(_prev_word_raw(text, pos))
+
+
+@lru_cache(maxsize=8192)
+def _word_is_name_head(word: str) -> bool:
     heads = tables().name_heads
-    return any(w in heads for w in _strip_clitics(_prev_word(text, pos)))
+    return any(w in heads for w in _strip_clitics(_fold_word(word)))
 
 
 @lru_cache(maxsize=4096)
@@ -123,10 +152,10 @@ def _resolve_year(m: re.Match[str], s: str, month: Month, pair_ok: bool) -> tupl
 
 def _candidate(text: str, m: re.Match[str]) -> list[_Raw] | None:
     g = m.group
-    t = tables()
-    if g("iy") or g("nd") or g("ry"):
+    if m.start("m1") < 0 and m.start("m2") < 0:
         return _numeric(text, m)
-    s = "1" if g("m1") else "2"
+    t = tables()
+    s = "1" if m.start("m1") >= 0 else "2"
     month = _month(g("m" + s))
     if month is None:
         return None
@@ -271,7 +300,7 @@ def _starts(text: str, a, hint: bool) -> list[int]:
     partner that can lend its year); otherwise they give nothing and consume nothing that
     matters."""
     n = len(text)
-    rev = text[::-1]  # position p in text <-> n - p in rev (rev[n - p:] is text[:p] reversed)
+    rev = _reversed(text)  # position p in text <-> n - p in rev (rev[n - p:] is text[:p] reversed)
     cores: list[int] = []  # positions before which a weekday group may stand
     add = cores.append
     yb, mw = a.year_before.match, a.month_word_before.match
@@ -391,7 +420,9 @@ def scan(text: str, year_hint: int | None = None) -> list[Found]:
             group = []
         group.append(f)
         if not joined and e["iso"]:
-            a = _ANNOT.match(text, e["end"])
+            end = e["end"]
+            c = text[end:end + 2]
+            a = _ANNOT.match(text, end) if c[:1] == "[" or c[1:] == "[" else None
             if a and a.group(1) == group_annotation(group):
                 f.annot_end = skip_until = a.end()
         out.append(f)

@@ -202,7 +202,7 @@ def _patterns(MONTH, WEEKDAY, ORD, FIRST, MARK, YW, MONTH_R, YW_R, WEEKDAY_R, OR
     def year(s: str) -> str:
         return (
             f"(?:{SP0}[،,]{SP0}|{SP0})(?:{MIN}{SP})?(?:{YW}{SP0})?"
-            f"(?P<y{s}>[{D}]{{1,4}})(?![{D}])(?P<k{s}>{SP0}(?:{MARK})(?![{W}]))?"
+            f"(?P<y{s}>[{D}]{{1,4}})(?![{D}]|-[{D}]{{2}}(?![{D}]))(?P<k{s}>{SP0}(?:{MARK})(?![{W}]))?"
         )
 
     weekday = f"(?P<wd>(?:يوم{SP})?{WEEKDAY}{END}{SP0}[،,]?{SP0})?"
