@@ -24,6 +24,8 @@ _ISO = r"\d{4}-\d{2}(?:-\d{2})?"
 _ANNOT = re.compile(rf"[ \u00a0]?\[({_ISO}(?:(?:/|, ){_ISO})*)\]")
 _NUMBER_HEADS = frozenset({"رقم", "الرقم", "برقم", "العدد", "عدد", "هاتف", "الهاتف", "جوال", "رقمه"})
 HIJRI_RANGE = (1343, 1500)
+_NONE4 = (None, None, None, None)
+SHORT = 120  # texts shorter than this use the plain search: cheaper when dates are dense
 
 
 @dataclass(slots=True)
@@ -279,7 +281,7 @@ def _convert_ymd(hijri: bool, year: int, month: int, day: int | None) -> tuple[s
     return f"{year:04d}-{month:02d}-{day:02d}", None
 
 
-@dataclass
+@dataclass(slots=True)
 class Found:
     entry: dict
     annot_end: int  # end of an existing " [ISO]" annotation after the entry, else entry end
@@ -306,15 +308,17 @@ def _starts(text: str, a, hint: bool) -> list[int]:
     yb, mw = a.year_before.match, a.month_word_before.match
     for m in a.digits.finditer(text):
         q = m.start()
-        if m.start("n") >= 0 or m.start("d") >= 0 or m.start("d2") >= 0 or m.start("d3") >= 0:
+        if m.group("n", "d", "d2", "d3") != _NONE4:
             add(q)
-            if q and text[q - 1] in "وبلف":
-                add(q - 1)
-            if q >= 2 and text[q - 2:q] == "ال":
-                add(q - 2)
-            elif q >= 3 and text[q - 3:q] == "ال\u0640":
-                add(q - 3)
-        if m.start("y") < 0 or not q:
+            if q:
+                c = text[q - 1]
+                if c in "وبلف":
+                    add(q - 1)
+                    if c == "ل" and q >= 2 and text[q - 2] == "ا":
+                        add(q - 2)
+                elif c == "\u0640" and q >= 3 and text[q - 3:q - 1] == "ال":
+                    add(q - 3)
+        if not q or m.group("y") is None:
             continue
         b = yb(rev, n - q)
         if b is not None:
@@ -336,7 +340,8 @@ def _starts(text: str, a, hint: bool) -> list[int]:
     if not cores:
         return cores
     wb = a.weekday_before.match
-    starts = list(cores)
+    cores = list(set(cores))
+    starts = cores.copy()
     for c in cores:
         b = wb(rev, n - c)
         if b is not None:
@@ -344,6 +349,28 @@ def _starts(text: str, a, hint: bool) -> list[int]:
             if b.group("y"):
                 starts.append(n - b.start("y"))
     return starts
+
+
+def _candidates_search(text: str, t) -> list[_Raw]:
+    """The plain left-to-right search (cheaper than the anchors on a short text)."""
+    raws: list[_Raw] = []
+    search = t.scanner.search
+    pos, n = 0, len(text)
+    while pos < n:
+        m = search(text, pos)
+        if m is None:
+            break
+        s = m.start()
+        if m.end() == s:
+            pos = s + 1
+            continue
+        got = _candidate(text, m)
+        if got:
+            raws.extend(got)
+            pos = got[-1].end
+        else:
+            pos = s + 1
+    return raws
 
 
 def _candidates(text: str, t, hint: bool = True) -> list[_Raw]:
@@ -376,7 +403,11 @@ def scan(text: str, year_hint: int | None = None) -> list[Found]:
         return []
     if year_hint is None and not _HAS_DIGIT.search(text):
         return []
-    raws = _candidates(text, tables(), year_hint is not None)
+    t = tables()
+    if len(text) < SHORT:
+        raws = _candidates_search(text, t)
+    else:
+        raws = _candidates(text, t, year_hint is not None)
     # resolve yearless day forms from a following connected partner's year ("من 28 فبراير إلى
     # 3 مارس 2020", "8 و9 يناير 2020"); right to left so chains resolve in one linear pass
     for i in range(len(raws) - 2, -1, -1):
