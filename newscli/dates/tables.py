@@ -245,14 +245,13 @@ def _patterns(MONTH, WEEKDAY, ORD, FIRST, MARK, YW, MONTH_R, YW_R, WEEKDAY_R, OR
     )
     return {
         "scanner": pattern,
-        # every digit run; group "d" is set when it can be a day or start a numeric date
         # a digit run: group "n" when it can start a numeric date (its scanner lookbehinds
-        # and shape), "d" when a month follows it (a day), "y" when it can be a year (at most
+        # and shape), "d" when a month follows it (a day), "y" when it can be a year (two to
         # four digits after a space, a letter or a bracket); runs with none are not returned
         "digits": (
             f"[{D}](?<![{D}][{D}])(?P<n>(?<![{D}][-.][{D}])(?=[{D}]{{3}}-[{D}]{{2}}-[{D}]{{2}})"
             f"|(?<![{D}][-./][{D}])(?=[{D}]?[-/.][{D}]{{1,2}}[-/.][{D}]{{4}}|[{D}]{{3}}[-/.][{D}]{{1,2}}[-/.][{D}]))?"
-            f"(?P<y>(?<![-/.{D}][{D}])(?=[{D}]{{0,3}}(?![{D}])))?[{D}]*+"
+            f"(?P<y>(?<![-/.{D}][{D}])(?=[{D}]{{1,3}}(?![{D}])))?[{D}]*+"
             f"(?(n)(?P<d>(?={fwd}))?|(?(y)(?P<d2>(?={fwd}))?|(?P<d3>(?={fwd}))))"
         ),
         # at a digit run's start on the reversed text: can it be a year after a month?
