@@ -152,7 +152,7 @@ def signatures(texts: list[str], options: DedupeOptions) -> np.ndarray:
     return prepare(texts, options).sig
 
 
-_BATCH_CHARS = 1_000_000  # texts are processed in slices of about this many characters (bounds RAM)
+_BATCH_CHARS = 131_072  # texts are processed in slices of about this many characters (cache-sized; bounds RAM)
 
 
 def prepare(texts: list[str], options: DedupeOptions) -> Signed:

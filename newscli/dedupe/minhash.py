@@ -1,8 +1,8 @@
 """MinHash signatures (one-permutation hashing with densification), band keys, number sketches.
 
-One-permutation hashing (Li, Owen & Zhang 2012): every shingle hash is mixed once; its high bits
-pick one of ``num_perm`` bins and its low 32 bits are the value; a signature is the minimum value per
-bin. This needs one pass over the shingles instead of ``num_perm`` passes, and runs for a whole batch
+One-permutation hashing (Li, Owen & Zhang 2012): every shingle has one mixed 32-bit hash; its high
+16 bits pick one of ``num_perm`` bins and an odd multiple of it (a bijection) is the value; a
+signature is the minimum value per bin. This needs one pass over the shingles instead of ``num_perm`` passes, and runs for a whole batch
 of documents in a few numpy calls. Bins left empty (short texts) are filled by rotation
 densification (Shrivastava & Li 2014): an empty bin takes the value of the next non-empty bin to its
 right (circularly) plus ``distance * C``, so two texts with the same shingles still agree. The
