@@ -211,6 +211,7 @@ def _date_key(value) -> int:
 
 _BAND_BLOCK = 16384  # records per band-major block of the band-key spool
 _READ_BLOCK = 4096  # rows per batch when signatures are read back
+_PAIR_FLUSH = 4_000_000  # candidate pairs collected over bands before they are verified
 
 
 def _trim() -> None:
@@ -559,25 +560,48 @@ def _read_ids(spool: _Spool, positions: np.ndarray) -> tuple[bytes, np.ndarray]:
 
 
 def _near_pairs(spool: _Spool, reps: np.ndarray, rows: _Rows, labels: np.ndarray, opt: DedupeOptions, st: DedupeStats) -> None:
-    """Band by band: candidate pairs from buckets, verified, unioned into ``labels``."""
+    """Candidate pairs from the buckets of every band, verified once each, unioned into ``labels``.
+
+    The pairs of the bands are collected (up to ``_PAIR_FLUSH`` at a time), deduplicated and
+    verified in position order, so a pair found by several bands is read and compared once. The
+    clusters are the connected components of the accepted pairs whatever the order of the unions.
+    """
     if len(reps) < 2:
         return
     thr = opt.threshold
     min_no = opt.min_number_overlap
     n = len(labels)
+    pending: list[np.ndarray] = []
+    pending_n = 0
 
-    def verify(i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    def flush() -> None:
+        nonlocal pending_n
+        if not pending:
+            return
+        code = np.sort(np.concatenate(pending))
+        pending.clear()
+        pending_n = 0
+        if not len(code):
+            return
+        code = code[np.concatenate([[True], code[1:] != code[:-1]])]
+        i, j = code // n, code % n
+        del code
+        keep = labels[i] != labels[j]
+        i, j = i[keep], j[keep]
         ok = np.zeros(len(i), dtype=bool)
         for a in range(0, len(i), _READ_BLOCK):
-            ii, jj = i[a : a + _READ_BLOCK], j[a : a + _READ_BLOCK]
-            (si, ni), (sj, nj) = rows.read(ii), rows.read(jj)
-            s = similarity(si, sj) >= thr - 1e-9
+            m = len(i[a : a + _READ_BLOCK])
+            sg, nb = rows.read(np.concatenate([i[a : a + _READ_BLOCK], j[a : a + _READ_BLOCK]]))
+            good = similarity(sg[:m], sg[m:]) >= thr - 1e-9
             if min_no > 0:
-                nb = number_overlap(ni, nj) >= min_no - 1e-9
-                st.rejected_by_numbers += int((s & ~nb).sum())
-                s &= nb
-            ok[a : a + _READ_BLOCK] = s
-        return ok
+                num_ok = number_overlap(nb[:m], nb[m:]) >= min_no - 1e-9
+                st.rejected_by_numbers += int((good & ~num_ok).sum())
+                good &= num_ok
+            ok[a : a + _READ_BLOCK] = good
+        st.candidate_pairs += len(i)
+        st.accepted_pairs += int(ok.sum())
+        st.rejected_pairs += int((~ok).sum())
+        connected_union(labels, i[ok], j[ok])
 
     for b in range(opt.bands):
         keys = spool.band(b)[reps]
@@ -587,15 +611,12 @@ def _near_pairs(spool: _Spool, reps: np.ndarray, rows: _Rows, labels: np.ndarray
         if len(i):
             keep = labels[i] != labels[j]
             code = np.sort(i[keep].astype(np.int64) * n + j[keep])
-            code = code[np.concatenate([[True], code[1:] != code[:-1]])] if len(code) else code
             del i, j, keep
-            i, j = code // n, code % n
-            ok = verify(i, j)
-            st.candidate_pairs += len(i)
-            st.accepted_pairs += int(ok.sum())
-            st.rejected_pairs += int((~ok).sum())
-            connected_union(labels, i[ok], j[ok])
-            del code, i, j, ok
+            code = code[np.concatenate([[True], code[1:] != code[:-1]])] if len(code) else code
+            pending.append(code)
+            pending_n += len(code)
+            if pending_n >= _PAIR_FLUSH:
+                flush()
         for members in large:
             st.large_buckets += 1
             br = _BucketRows(rows, members)
@@ -616,6 +637,7 @@ def _near_pairs(spool: _Spool, reps: np.ndarray, rows: _Rows, labels: np.ndarray
 
             us, vs = leader_pairs(members, br, accept, opt.max_leaders)
             connected_union(labels, np.asarray(us, np.int64), np.asarray(vs, np.int64))
+    flush()
 
 
 def _write_clusters(path: str, labels, mem, kept, counts, sim, is_exact, id_of, member) -> None:
