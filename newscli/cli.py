@@ -235,7 +235,8 @@ def run_command(
         raise _usage(f"--format must be auto, jsonl or text, not {fmt!r}")
     select = _select(fields)
     info = InputInfo()
-    items = _line_records(paths) if line_mode else read_inputs(paths, text_field=text_field, info=info)
+    items = _line_records(paths) if line_mode else read_inputs(paths, text_field=text_field, info=info,
+                                                               lazy=_jobs(jobs) > 1)
     summary = Summary()
     out: Output | None = None
     rej = RejectWriter(rejects)

@@ -181,10 +181,12 @@ class InputInfo:
     files: list[str] = field(default_factory=list)
 
 
-def read_inputs(paths: list[str], *, text_field: str = "text", info: InputInfo | None = None) -> Iterator[dict | Reject]:
-    """Every record (or Reject) from every input, in order."""
+def read_inputs(paths: list[str], *, text_field: str = "text", info: InputInfo | None = None,
+                lazy: bool = False) -> Iterator[dict | Reject | RawLine]:
+    """Every record (or Reject) from every input, in order. With lazy=True, JSONL lines come as
+    RawLine, to be turned into records by parse_line (in a worker process)."""
     for path in paths:
-        yield from read_one(path, text_field=text_field, info=info)
+        yield from read_one(path, text_field=text_field, info=info, lazy=lazy)
 
 
 _STDIN_CACHE: list = []
@@ -209,7 +211,8 @@ def peek_stdin_is_jsonl() -> bool:
         return False
 
 
-def read_one(path: str, *, text_field: str = "text", info: InputInfo | None = None) -> Iterator[dict | Reject]:
+def read_one(path: str, *, text_field: str = "text", info: InputInfo | None = None,
+             lazy: bool = False) -> Iterator[dict | Reject | RawLine]:
     name = STDIN_NAME if path == STDIN else path
     try:
         raw: IO[bytes] = sys.stdin.buffer if path == STDIN else open(path, "rb")
@@ -233,7 +236,7 @@ def read_one(path: str, *, text_field: str = "text", info: InputInfo | None = No
                 info.plain_stdin = True
             info.files.append(name)
         if jsonl:
-            yield from _read_jsonl(stream, name, kind, text_field)
+            yield from _read_jsonl(stream, name, kind, text_field, lazy)
         else:
             yield from _read_article(stream, name, kind)
     finally:
@@ -241,7 +244,34 @@ def read_one(path: str, *, text_field: str = "text", info: InputInfo | None = No
             raw.close()
 
 
-def _read_jsonl(stream: IO[bytes], name: str, kind: str | None, text_field: str) -> Iterator[dict | Reject]:
+@dataclass(slots=True)
+class RawLine:
+    """One JSONL line not parsed yet: worker processes parse it (see parse_line), so the reading
+    process only splits lines."""
+
+    line: bytes
+    name: str
+    lineno: int
+    text_field: str
+
+
+def parse_line(raw: RawLine) -> dict | Reject:
+    """A JSONL line to a record, or a Reject saying why not."""
+    line, name, lineno = raw.line, raw.name, raw.lineno
+    try:
+        obj = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        return Reject(name, lineno, _json_error(line, exc), _raw(line))
+    if not isinstance(obj, dict):
+        return Reject(name, lineno, f"not a JSON object but {_json_type(obj)}", _raw(line))
+    try:
+        return from_object(obj, source=f"{name}:{lineno}", position=lineno, text_field=raw.text_field)
+    except ValueError as exc:
+        return Reject(name, lineno, str(exc), _raw(line))
+
+
+def _read_jsonl(stream: IO[bytes], name: str, kind: str | None, text_field: str,
+                lazy: bool = False) -> Iterator[dict | Reject | RawLine]:
     lineno = 0
     errors = _decompress_errors()
     it = iter(stream)
@@ -260,19 +290,8 @@ def _read_jsonl(stream: IO[bytes], name: str, kind: str | None, text_field: str)
                 line = line[:-1]
         if not line.strip():
             continue
-        source = f"{name}:{lineno}"
-        try:
-            obj = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            yield Reject(name, lineno, _json_error(line, exc), _raw(line))
-            continue
-        if not isinstance(obj, dict):
-            yield Reject(name, lineno, f"not a JSON object but {_json_type(obj)}", _raw(line))
-            continue
-        try:
-            yield from_object(obj, source=source, position=lineno, text_field=text_field)
-        except ValueError as exc:
-            yield Reject(name, lineno, str(exc), _raw(line))
+        raw = RawLine(line, name, lineno, text_field)
+        yield raw if lazy else parse_line(raw)
 
 
 def _json_error(line: bytes, exc: Exception) -> str:

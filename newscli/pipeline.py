@@ -15,7 +15,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
-from newscli.io import Reject
+from newscli.io import RawLine, Reject, parse_line
 
 Step = Callable[[dict], dict]
 CHUNK_RECORDS = 200
@@ -92,6 +92,8 @@ def apply_steps(items: list, steps: list[Step], dedupe_options: Any = None) -> t
     """Run the steps over one chunk. Returns (records and Rejects in order, dedupe signatures)."""
     out: list = []
     for item in items:
+        if isinstance(item, RawLine):
+            item = parse_line(item)
         if isinstance(item, Reject):
             out.append(item)
             continue
@@ -144,12 +146,19 @@ def _processed_chunks(items: Iterable, steps: list[Step], dedupe_options: Any, j
         for chunk in chunked(items):
             yield apply_steps(chunk, steps, dedupe_options)
         return
+    chunks = chunked(items)
+    # The first chunk runs here, before the fork: compiled scanners and lookup tables built on the
+    # way are inherited by every worker instead of being built once per worker.
+    first = next(chunks, None)
+    if first is None:
+        return
+    yield apply_steps(first, steps, dedupe_options)
     ctx = mp.get_context("fork")
     pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(steps, dedupe_options))
     pending: deque = deque()
     finished = False
     try:
-        for chunk in chunked(items):
+        for chunk in chunks:
             pending.append(pool.apply_async(_work, (chunk,)))
             while len(pending) > jobs * 3:
                 yield pending.popleft().get()

@@ -107,6 +107,9 @@ def from_object(obj: dict, *, source: str, position: int, text_field: str = "tex
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T\s])")
 _DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:$|\s)")
 _YMD = re.compile(r"^\s*(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?:$|\s)")
+_RFC2822 = re.compile(r"^\s*(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[A-Za-z]*\.?\s+(\d{4})(?:$|\s)")
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                         "nov", "dec"), 1)}
 
 
 def _valid(y: int, m: int, d: int) -> str | None:
@@ -131,6 +134,8 @@ def parse_date(value: Any) -> str | None:
         return _valid(int(m[3]), int(m[2]), int(m[1]))
     if m := _YMD.match(value):
         return _valid(int(m[1]), int(m[2]), int(m[3]))
+    if (m := _RFC2822.match(value)) and m[2].lower() in _MONTHS:
+        return _valid(int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
     if any("a" <= c.lower() <= "z" for c in value[:4]) or "," in value:
         parsed = email.utils.parsedate_tz(value)
         if parsed and parsed[0]:
