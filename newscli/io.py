@@ -134,11 +134,47 @@ def open_decompressed(raw: IO[bytes]) -> tuple[IO[bytes], str | None]:
     if kind == "xz":
         return lzma.LZMAFile(buffered), kind  # type: ignore[return-value]
     if kind == "zstd":
+        return io.BufferedReader(_ZstdReader(buffered), buffer_size=1 << 16), kind  # type: ignore[arg-type]
+    return buffered, None
+
+
+class _ZstdReader(io.RawIOBase):
+    """zstd frames, one after another, raising EOFError when the input stops inside a frame
+    (zstandard's stream_reader silently returns what it had, so a truncated file would look whole)."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
         import zstandard
 
-        reader = zstandard.ZstdDecompressor().stream_reader(buffered, read_across_frames=True)
-        return io.BufferedReader(reader), kind  # type: ignore[arg-type]
-    return buffered, None
+        self._zstd = zstandard
+        self._raw = raw
+        self._d = zstandard.ZstdDecompressor().decompressobj()
+        self._pending = b""
+        self._fed = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf: Any) -> int:
+        while not self._pending:
+            if self._d.eof:
+                rest = self._d.unused_data
+                self._d = self._zstd.ZstdDecompressor().decompressobj()
+                self._fed = False
+                if rest:
+                    self._pending = self._d.decompress(rest)
+                    self._fed = True
+                    continue
+            data = self._raw.read(1 << 16)
+            if not data:
+                if self._fed and not self._d.eof:
+                    raise EOFError("Compressed file ended before the end-of-stream marker was reached")
+                return 0
+            self._fed = True
+            self._pending = self._d.decompress(data)
+        n = min(len(buf), len(self._pending))
+        buf[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
 
 
 _DECOMPRESS_ERRORS: tuple[type[BaseException], ...] = (EOFError, OSError, zlib.error, lzma.LZMAError)

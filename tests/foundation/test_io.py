@@ -145,3 +145,19 @@ def test_shards(tmp_path):
     paths = out.commit()
     assert [os.path.basename(p) for p in paths] == ["c-00000.jsonl.gz", "c-00001.jsonl.gz", "c-00002.jsonl.gz"]
     assert shard_name("/a/b.jsonl", 3) == "/a/b-00003.jsonl"
+
+
+@pytest.mark.parametrize("ext", [".gz", ".bz2", ".xz", ".zst"])
+def test_every_truncated_compression_is_reported(tmp_path, ext):
+    data = COMPRESSORS[ext](_jsonl(RECORDS * 3000))
+    path = tmp_path / f"cut.jsonl{ext}"
+    path.write_bytes(data[: len(data) * 2 // 3])
+    out = list(read_inputs([str(path)]))
+    assert isinstance(out[-1], Reject) and "truncated" in out[-1].error, out[-1]
+    assert all(isinstance(o, dict) for o in out[:-1])
+
+
+def test_multi_frame_zstd(tmp_path):
+    path = tmp_path / "two.jsonl.zst"
+    path.write_bytes(COMPRESSORS[".zst"](_jsonl(RECORDS)) + COMPRESSORS[".zst"](_jsonl(RECORDS)))
+    assert [r["id"] for r in read_inputs([str(path)])] == ["a1", "a2", "a1", "a2"]
