@@ -18,7 +18,7 @@ import typer
 
 from newscli import __version__
 from newscli.io import (STDIN, InputInfo, Output, Reject, RejectWriter, UsageError, check_output_path,
-                        expand_inputs, read_inputs, read_text_lines)
+                        expand_inputs, read_inputs)
 from newscli.pipeline import StrictStop, Summary, run
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -193,7 +193,7 @@ def _select(fields: str | None) -> Callable[[dict], dict] | None:
     return lambda rec: {k: rec.get(k) for k in names}
 
 
-def _write_stats(path: str | None, summary: Summary, inputs: list[str]) -> None:
+def _write_stats(path: str | None, summary: Summary) -> None:
     if not path:
         return
     from newscli.io import AtomicFile
@@ -241,7 +241,6 @@ def run_command(
     out: Output | None = None
     rej = RejectWriter(rejects)
     progress = _Progress(sys.stderr.isatty() and not STATE.quiet)
-    writer: Callable[[dict], None]
 
     def on_record(rec: dict) -> None:
         nonlocal out
@@ -269,24 +268,24 @@ def run_command(
         progress.stop()
         _abort(out, rej)
         _err("stopped at the first bad record (--strict)")
-        raise typer.Exit(EXIT_DATA)
+        raise typer.Exit(EXIT_DATA) from None
     except KeyboardInterrupt:
         progress.stop()
         _abort(out, rej)
         summary.interrupted = True
         _err("interrupted; no output written")
-        raise typer.Exit(exit_code(summary))
+        raise typer.Exit(exit_code(summary)) from None
     except BrokenPipeError:
         progress.stop()
         _abort(out, rej)
         _broken_pipe()
-        raise typer.Exit(EXIT_OK)
+        raise typer.Exit(EXIT_OK) from None
     except OSError as exc:  # disk full, permission denied on the output...
         progress.stop()
         _abort(out, rej)
         _err(f"cannot write output: {exc.strerror or exc}")
-        raise typer.Exit(EXIT_DATA)
-    _write_stats(stats, summary, paths)
+        raise typer.Exit(EXIT_DATA) from None
+    _write_stats(stats, summary)
     if not STATE.quiet:
         _err(summary.line())
     raise typer.Exit(exit_code(summary))
@@ -537,7 +536,7 @@ def stats(
                 report.add(item)
     except KeyboardInterrupt:
         _err("interrupted")
-        raise typer.Exit(EXIT_INTERRUPTED)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     data = report.as_dict()
     try:
         if as_json:

@@ -8,7 +8,6 @@ import sys
 import time
 
 import orjson
-import pytest
 from typer.testing import CliRunner
 
 from newscli.cli import app
