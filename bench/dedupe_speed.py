@@ -7,7 +7,7 @@ Peers: datasketch MinHash + MinHashLSH(num_perm=128, params=(32, 4)), rensa RMin
 RMinHashLSH(threshold, 128, 32). Peers keep their own index in RAM as their users do.
 
     PYTHONPATH=. /work/venv/bin/python bench/dedupe_speed.py [--limit 20000] [--engines newscli,rensa,datasketch]
-    PYTHONPATH=. /work/venv/bin/python bench/dedupe_speed.py --growth   # RAM growth with N (newscli)
+    PYTHONPATH=. /work/venv/bin/python bench/dedupe_speed.py --growth   # = bench/dedupe_memory.py (RSS vs N)
 """
 
 from __future__ import annotations
@@ -184,15 +184,10 @@ def main() -> int:
     if not CORPUS.exists():
         print(f"corpus not found: {CORPUS}", file=sys.stderr)
         return 2
-    base = baseline_rss()
-    if a.growth:
-        print(f"newscli RSS growth (baseline interpreter+imports {base / 1e6:.0f} MB); corpus repeated with small edits")
-        print("docs      seconds  peak RSS MB  (RSS - baseline)/doc")
-        for n in (20000, 60000, 120000, 240000):
-            r = run_child("newscli", n, repeat=(n + 31029) // 31030)
-            print(f"{r['docs']:<9} {r['seconds']:<8.1f} {r['peak_rss'] / 1e6:<12.0f} {(r['peak_rss'] - base) / r['docs']:.0f} B")
-        print("rerun: PYTHONPATH=. /work/venv/bin/python bench/dedupe_speed.py --growth")
+    if a.growth:  # superseded by bench/dedupe_memory.py (peak RSS, anonymous and file-backed, vs N)
+        subprocess.run([sys.executable, str(ROOT / "bench" / "dedupe_memory.py")], env={**os.environ, "PYTHONPATH": str(ROOT)})
         return 0
+    base = baseline_rss()
     mb = sum(len(r["text"].encode()) for r in read(a.limit)) / 1e6
     res = {}
     print(f"{a.limit} SaudiNewsNet docs, {mb:.1f} MB of text; baseline RSS {base / 1e6:.0f} MB; threshold {THR}, {PERM} perm, {BANDS} bands")

@@ -55,8 +55,30 @@ def bucket_pairs(keys: np.ndarray, positions: np.ndarray, max_bucket: int):
     empty = np.zeros(0, np.int64)
     if len(keys) < 2:
         return empty, empty, [], len(keys)
-    order = np.argsort(keys, kind="stable")
-    k, p = keys[order], positions[order]
+    positions = np.asarray(positions)
+    packable = keys.dtype == np.uint32 and int(positions[0]) >= 0 and int(positions[-1]) < 2**32 and bool(np.all(positions[1:] > positions[:-1]))
+    if packable:
+        # positions ascend: one sort of (key, position) packed in 64 bits gives the order of a
+        # stable argsort by key, with less memory and time
+        both = keys.astype(np.uint64) << np.uint64(32)
+        both |= positions.astype(np.uint64)
+        both.sort()
+        k = (both >> np.uint64(32)).astype(np.uint32)
+        p = (both & np.uint64(0xFFFFFFFF)).astype(positions.dtype)
+        del both
+    else:
+        order = np.argsort(keys, kind="stable")
+        k, p = keys[order], positions[order]
+    # keep only the members of buckets of two or more (most texts are alone in their bucket)
+    same = k[1:] == k[:-1]
+    multi = np.zeros(len(k), dtype=bool)
+    multi[1:] = same
+    multi[:-1] |= same
+    del same
+    if not multi.any():
+        return empty, empty, [], 1
+    k, p = k[multi], p[multi]
+    del multi
     start = np.flatnonzero(np.concatenate([[True], k[1:] != k[:-1]]))
     size = np.diff(np.concatenate([start, [len(k)]]))
     us, vs, large = [], [], []

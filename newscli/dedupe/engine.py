@@ -104,7 +104,8 @@ class DedupeStats:
     duplicates whose normalized text equals the kept copy's; largest_cluster: size of the largest
     cluster; empty_texts: records with no text after normalization (never matched); short_texts:
     non-empty texts below min_chars (exact matching only); candidate_pairs: distinct LSH candidate
-    pairs verified (pairs already in one cluster are skipped); accepted_pairs / rejected_pairs:
+    pairs verified (collected over all bands, each verified once; pairs already in one cluster,
+    e.g. exact copies, are skipped); accepted_pairs / rejected_pairs:
     verification outcomes; rejected_by_numbers: rejected only because of the number check;
     large_buckets: buckets above max_bucket (clustered by leaders); largest_bucket: largest LSH
     bucket seen; emitted: records yielded.
