@@ -449,10 +449,10 @@ def dedupe_records(
         del flags
         st.empty_texts = int((~nonempty).sum())
         st.short_texts = int((nonempty & ~near).sum())
-        pos = np.flatnonzero(nonempty).astype(idx)
         exact = spool.column("exact")
-        u, v = exact_groups(exact[pos], pos)
-        del exact, pos
+        exact[~nonempty] = 0
+        u, v = _exact_pairs(exact)
+        del exact
         connected_union(labels, u, v)
         del u, v
         # 2. LSH over one representative per exact group
@@ -538,6 +538,25 @@ def dedupe_records(
         spool.cleanup()
 
 
+def _exact_pairs(exact: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`exact_groups` over all records with little memory: (member, first member) pairs of every
+    group of equal non-zero hashes (0 = empty text, never grouped), members ascending."""
+    srt = np.sort(exact)
+    rep = srt[1:][srt[1:] == srt[:-1]]  # hashes seen twice or more (sorted, with repeats)
+    del srt
+    rep = rep[rep != 0]
+    if not len(rep):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    rep = rep[np.concatenate([[True], rep[1:] != rep[:-1]])]
+    found = []
+    for a in range(0, len(exact), 1 << 20):  # membership test block by block (bounded temporaries)
+        kb = exact[a : a + (1 << 20)]
+        hit = rep[np.minimum(np.searchsorted(rep, kb), len(rep) - 1)] == kb
+        found.append(np.flatnonzero(hit) + a)
+    pos = np.concatenate(found)
+    return exact_groups(exact[pos], pos)
+
+
 def _read_ids(spool: _Spool, positions: np.ndarray) -> tuple[bytes, np.ndarray]:
     """The JSON-encoded ids of ``positions`` (ascending) as one bytes object + offsets."""
     ends = spool.column("idend")
@@ -573,36 +592,44 @@ def _near_pairs(spool: _Spool, reps: np.ndarray, rows: _Rows, labels: np.ndarray
     min_no = opt.min_number_overlap
     n = len(labels)
     pending: list[np.ndarray] = []
-    pending_n = 0
+    pending_n = compact_n = 0
 
     def flush() -> None:
         nonlocal pending_n
         if not pending:
             return
-        code = np.sort(np.concatenate(pending))
+        code = np.concatenate(pending)
         pending.clear()
         pending_n = 0
         if not len(code):
             return
+        code.sort()
         code = code[np.concatenate([[True], code[1:] != code[:-1]])]
-        i, j = code // n, code % n
-        del code
-        keep = labels[i] != labels[j]
-        i, j = i[keep], j[keep]
-        ok = np.zeros(len(i), dtype=bool)
-        for a in range(0, len(i), _READ_BLOCK):
-            m = len(i[a : a + _READ_BLOCK])
-            sg, nb = rows.read(np.concatenate([i[a : a + _READ_BLOCK], j[a : a + _READ_BLOCK]]))
+        acc_i, acc_j = [], []
+        for a in range(0, len(code), _READ_BLOCK):  # block by block: no pair-sized temporaries
+            c = code[a : a + _READ_BLOCK]
+            i, j = c // n, c % n
+            keep = labels[i] != labels[j]
+            i, j = i[keep], j[keep]
+            m = len(i)
+            if not m:
+                continue
+            sg, nb = rows.read(np.concatenate([i, j]))
             good = similarity(sg[:m], sg[m:]) >= thr - 1e-9
             if min_no > 0:
                 num_ok = number_overlap(nb[:m], nb[m:]) >= min_no - 1e-9
                 st.rejected_by_numbers += int((good & ~num_ok).sum())
                 good &= num_ok
-            ok[a : a + _READ_BLOCK] = good
-        st.candidate_pairs += len(i)
-        st.accepted_pairs += int(ok.sum())
-        st.rejected_pairs += int((~ok).sum())
-        connected_union(labels, i[ok], j[ok])
+            st.candidate_pairs += m
+            k = int(good.sum())
+            st.accepted_pairs += k
+            st.rejected_pairs += m - k
+            if k:
+                acc_i.append(i[good])
+                acc_j.append(j[good])
+        del code
+        if acc_i:
+            connected_union(labels, np.concatenate(acc_i), np.concatenate(acc_j))
 
     for b in range(opt.bands):
         keys = spool.band(b)[reps]
@@ -616,8 +643,17 @@ def _near_pairs(spool: _Spool, reps: np.ndarray, rows: _Rows, labels: np.ndarray
             code = code[np.concatenate([[True], code[1:] != code[:-1]])] if len(code) else code
             pending.append(code)
             pending_n += len(code)
+            if pending_n > 2 * compact_n + 65536:  # bands find the same pairs: keep them once
+                merged = np.concatenate(pending)
+                merged.sort()
+                pending[:] = [merged[np.concatenate([[True], merged[1:] != merged[:-1]])]]
+                del merged
+                pending_n = compact_n = len(pending[0])
             if pending_n >= _PAIR_FLUSH:
                 flush()
+                compact_n = 0
+        if b % 8 == 7:
+            _trim()
         for members in large:
             st.large_buckets += 1
             br = _BucketRows(rows, members)
