@@ -299,8 +299,8 @@ def _abort(out: Output | None, rej: RejectWriter) -> None:
 
 # ------------------------------------------------------------------ step builders
 
-def _clean_step(fold: list[str] | None, explain: bool, boilerplate: list[str] | None) -> Any:
-    from newscli.clean import CleanOptions, clean_record, load_boilerplate_file
+def _clean_options(fold: list[str] | None, explain: bool, boilerplate: list[str] | None) -> Any:
+    from newscli.clean import CleanOptions, load_boilerplate_file
 
     phrases: list[str] = []
     for path in boilerplate or []:
@@ -309,16 +309,15 @@ def _clean_step(fold: list[str] | None, explain: bool, boilerplate: list[str] | 
         except ValueError as exc:
             raise _usage(f"--boilerplate {path}: {exc}") from None
     try:
-        options = CleanOptions(folds=tuple(fold or ()), explain=explain, extra_phrases=tuple(phrases))
+        return CleanOptions(folds=tuple(fold or ()), explain=explain, extra_phrases=tuple(phrases))
     except ValueError as exc:
         raise _usage(str(exc)) from None
-    return partial(clean_record, options=options)
 
 
-def _dates_step(replace: bool) -> Any:
-    from newscli.dates import DatesOptions, date_record
+def _dates_options(replace: bool) -> Any:
+    from newscli.dates import DatesOptions
 
-    return partial(date_record, options=DatesOptions(replace=replace))
+    return DatesOptions(replace=replace)
 
 
 def _dedupe_options(threshold: float | None, shingle: str | None, num_perm: int | None, bands: int | None,
@@ -367,12 +366,14 @@ def export(
 
     Example: newscli export data/samples -o corpus.jsonl
     """
-    steps = []
-    if not no_clean:
-        steps.append(_clean_step(fold, explain, boilerplate))
-    if not no_dates:
-        steps.append(_dates_step(replace))
-    dd = None if no_dedupe else _dedupe_options(threshold, shingle, num_perm, bands, emit, clusters)
+    from newscli.export import ExportOptions, steps_for
+
+    options = ExportOptions(
+        clean=None if no_clean else _clean_options(fold, explain, boilerplate),
+        dates=None if no_dates else _dates_options(replace),
+        dedupe=None if no_dedupe else _dedupe_options(threshold, shingle, num_perm, bands, emit, clusters),
+    )
+    steps, dd = steps_for(options), options.dedupe
     run_command(inputs=inputs, files_from=files_from, output=output, text_field=text_field, strict=strict,
                 rejects=rejects, jobs=jobs, stats=stats, shard_size=shard_size, steps=steps,
                 dedupe_options=dd, clusters=clusters, fields=fields, fmt="jsonl")
@@ -400,10 +401,13 @@ def clean(
     Example: newscli clean article.txt | jq .title    (plain text on stdin gives cleaned text out)
     """
     from newscli.clean import format_text
+    from newscli.export import ExportOptions, steps_for
 
     run_command(inputs=inputs, files_from=files_from, output=output, text_field=text_field, strict=strict,
                 rejects=rejects, jobs=jobs, stats=stats, shard_size=shard_size,
-                steps=[_clean_step(fold, explain, boilerplate)], fields=fields, text_writer=format_text, fmt=fmt)
+                steps=steps_for(ExportOptions(clean=_clean_options(fold, explain, boilerplate), dates=None,
+                                              dedupe=None)),
+                fields=fields, text_writer=format_text, fmt=fmt)
 
 
 def _dates_line(rec: dict, *, extract: bool, keep: bool, year: int | None) -> dict:
@@ -462,11 +466,14 @@ def dates(
             raise _usage(str(exc)) from None
         text_mode = paths == [STDIN] and _stdin_is_plain()
     if not text_mode:
+        from newscli.export import ExportOptions, steps_for
+
         if keep or year is not None:
             raise _usage("--keep and --year are for text mode (plain text in, or --format text / --extract)")
         run_command(inputs=inputs, files_from=files_from, output=output, text_field=text_field, strict=strict,
                     rejects=rejects, jobs=jobs, stats=stats, shard_size=shard_size,
-                    steps=[_dates_step(replace)], fields=fields, fmt="jsonl")
+                    steps=steps_for(ExportOptions(clean=None, dates=_dates_options(replace), dedupe=None)),
+                    fields=fields, fmt="jsonl")
         return
     step = partial(_dates_line, extract=extract, keep=keep, year=year)
     run_command(inputs=inputs, files_from=files_from, output=output, text_field=text_field, strict=strict,
