@@ -8,6 +8,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import orjson
 import pytest
 from hypothesis import given, settings, strategies as hs
@@ -121,6 +122,50 @@ def test_batch_normalization_equals_reference_definition(texts):
 
     b = normalize_batch(texts)
     assert [b.text(i) for i in range(len(texts))] == [_reference(t) for t in texts]
+
+
+NFC_ALPHABET = "اويهـ" + "\u0653\u0654\u0655\u064e\u0651\u200b\u202c\u00ad" + " ﻩﺍ&#x654;\U0001F4F0"
+
+
+@settings(max_examples=300, deadline=None)
+@given(hs.lists(hs.text(alphabet=NFC_ALPHABET, max_size=30), min_size=1, max_size=6))
+def test_batch_normalization_of_decomposed_and_control_sequences(texts):
+    """Texts that are not NFC (letter + combining hamza/madda), with controls or tatweel between a
+    letter and a mark, entities that unescape to marks, and characters beyond the BMP."""
+    from newscli.dedupe import normalize_batch
+
+    b = normalize_batch(texts)
+    assert [b.text(i) for i in range(len(texts))] == [_reference(t) for t in texts]
+
+
+def test_non_nfc_and_control_cases():
+    from newscli.dedupe import normalize_batch
+
+    cases = [
+        "سا\u0653ل الوزير عن المستشفى",  # decomposed alef madda: NFC composes, fold gives ا
+        "مسؤ\u200bولية ا\u202c\u0654لحكومة",  # a control between a letter and a mark
+        "قال ـــ الوزير ــ إن المشروع اكتمل",  # tatweel runs used as dashes
+        "بلغ العجز 3&#x661;% هذا العام \U0001F4F0",
+    ]
+    b = normalize_batch(cases)
+    assert [b.text(i) for i in range(len(cases))] == [_reference(t) for t in cases]
+    assert b.text(0) == "سال الوزير عن المستشفي"
+
+
+def test_bucket_pairs_and_kept_with_any_positions_and_labels():
+    from newscli.dedupe import bucket_pairs, kept_per_cluster
+
+    keys = np.array([7, 3, 7, 3, 9, 7], dtype=np.uint32)
+    for pos in (np.array([2, 5, 8, 11, 12, 20]), np.array([20, 5, 8, 11, 12, 2])):
+        i, j, large, largest = bucket_pairs(keys, pos, 100)
+        pairs = sorted(zip(i.tolist(), j.tolist()))
+        p = pos.tolist()
+        expect = sorted({(min(p[a], p[b]), max(p[a], p[b])) for a in range(6) for b in range(a + 1, 6) if keys[a] == keys[b]})
+        assert pairs == expect and largest == 3 and large == []
+    labels = np.array([40, 7, 40, 7, 7])  # cluster ids of any value
+    date = np.array([20200102, 20200101, 20200101, 20200103, 20200101])
+    tlen = np.array([10, 10, 10, 10, 30])
+    assert kept_per_cluster(labels, date, tlen).tolist() == [2, 4, 2, 4, 4]
 
 
 def test_shingles_and_spec():
