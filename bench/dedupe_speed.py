@@ -3,7 +3,8 @@
 Each engine runs in its own subprocess (so peak RSS is its own): read JSONL.gz -> normalize
 (the same `normalize_for_dedupe` for all engines) -> char:5 shingles -> MinHash 128 -> LSH 32x4 ->
 clusters (union-find over verified candidate pairs, threshold 0.5) -> write JSONL with `dup`.
-Peers: datasketch MinHash + MinHashLSH(num_perm=128, params=(32, 4)), rensa RMinHash +
+newscli gets its records in chunks of 200 (as `newscli export` hands them over) and prepares them
+in-process. Peers: datasketch MinHash + MinHashLSH(num_perm=128, params=(32, 4)), rensa RMinHash +
 RMinHashLSH(threshold, 128, 32). Peers keep their own index in RAM as their users do.
 
     PYTHONPATH=. /work/venv/bin/python bench/dedupe_speed.py [--limit 20000] [--engines newscli,rensa,datasketch]
@@ -53,7 +54,7 @@ def engine_newscli(limit, out, repeat=1):
         buf = []
         for r in read(limit, repeat):
             buf.append(r)
-            if len(buf) == 2000:
+            if len(buf) == 200:
                 yield buf, None
                 buf = []
         if buf:

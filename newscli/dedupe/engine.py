@@ -230,7 +230,7 @@ def _trim() -> None:
 
 
 _TRIM = None
-_TRIM_EVERY = 20000  # records between two trims while records stream in
+_TRIM_EVERY = 16 << 20  # bytes of spooled records between two heap trims while records stream in
 
 
 class _Spool:
@@ -248,6 +248,7 @@ class _Spool:
         for name in ("records", "ids", "rows", "bands", *self._COLS):
             self.files[name] = open(self.path(name), "wb", buffering=1 << 20)
         self.n = 0
+        self.bytes = 0  # bytes of records spooled
         self.id_end = 0
         self.block = np.empty((options.bands, _BAND_BLOCK), dtype=np.uint32)
         self.block_fill = 0
@@ -275,7 +276,11 @@ class _Spool:
             tlen[k] = len(t) if isinstance(t, str) else 0
         buf.append(b"")
         f = self.files
-        f["records"].write(b"\n".join(buf))
+        data = b"\n".join(buf)
+        del buf
+        f["records"].write(data)
+        self.bytes += len(data)
+        del data
         f["ids"].write(b"".join(ibuf))
         idend = np.cumsum(np.fromiter((len(b) for b in ibuf), dtype=np.int64, count=m)) + self.id_end
         if m:
@@ -433,9 +438,9 @@ def dedupe_records(
             if signed is None:
                 signed = prepare([r.get("text") or "" for r in records], opt)
             spool.add(records, signed)
-            if spool.n >= next_trim:  # the heap fragments while chunks come and go: give it back
+            if spool.bytes >= next_trim:  # the heap fragments while chunks come and go: give it back
                 _trim()
-                next_trim = spool.n + _TRIM_EVERY
+                next_trim = spool.bytes + _TRIM_EVERY
         spool.close_writers()
         n = spool.n
         st.records = n
