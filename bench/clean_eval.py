@@ -1,7 +1,7 @@
 """Evaluate newscli.clean: line-level precision/recall on the hand-written cases, and rule counts
 plus a random sample of removals on the shared real corpora (skipped when ../shared is absent).
 
-    /work/venv/bin/python bench/clean_eval.py [--sample 40] [--limit 0] [--seed 7] [--rule RULE]
+    python bench/clean_eval.py [--sample 40] [--limit 0] [--seed 7] [--rule RULE]
 
 Precision/recall treat "boilerplate" as the positive class: a case line counts as boilerplate
 when the case's expected `removed` list holds it, as body when the expected `text` holds it.
@@ -164,7 +164,7 @@ def main() -> None:
     eval_cases()
     if not a.no_corpora:
         eval_corpora(a.sample, a.limit, a.seed, a.rule)
-    print("rerun: /work/venv/bin/python bench/clean_eval.py --sample 40")
+    print("rerun: python bench/clean_eval.py --sample 40")
 
 
 if __name__ == "__main__":

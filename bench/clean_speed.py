@@ -1,6 +1,6 @@
 """Throughput of newscli's normalization and clean step, against peers measured in the same run.
 
-    /work/venv/bin/python bench/clean_speed.py [--docs 8000] [--repeat 5]
+    python bench/clean_speed.py [--docs 8000] [--repeat 5]
 
 Input: the `text` field of the first N records of ../shared/corpora/ant_multisource_2018
 (falls back to a synthetic corpus of our own sentences when ../shared is absent).
@@ -138,7 +138,7 @@ def main() -> None:
     for name, fn in (("JSONL record with title", step_jsonl), ("raw article (structure detection)", step_raw)):
         dt = bench(fn, texts, max(1, a.repeat // 2))
         print(f"{name:54s} {mb / dt:8.1f} MB/s  ({len(texts) / dt:,.0f} records/s)  target >= 20 MB/s")
-    print("\nrerun: /work/venv/bin/python bench/clean_speed.py --docs 8000 --repeat 5")
+    print("\nrerun: python bench/clean_speed.py --docs 8000 --repeat 5")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ datetimes are read as YYYY-MM-DD (a month-year label is compared by its YYYY-MM 
 With --rev REV the same figures (sentences/s, accuracy, 1 MB lines) are also measured for that
 git revision of newscli.dates in the same run (see bench/dates_speed.py), with ratios.
 
-Run:  PYTHONPATH=. /work/venv/bin/python bench/dates_bench.py [--rounds N] [--rev 6972256]
+Run:  PYTHONPATH=. python bench/dates_bench.py [--rounds N] [--rev 6972256]
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def main():
             row.append(f"{label} {time.perf_counter() - t0:.3f} s")
         print(f"1 MB line of {name:16s}: " + ", ".join(row) + f" ({k} dates)")
     tmp.cleanup()
-    print("rerun: PYTHONPATH=. /work/venv/bin/python bench/dates_bench.py [--rev 6972256]")
+    print("rerun: PYTHONPATH=. python bench/dates_bench.py [--rev 6972256]")
 
 
 if __name__ == "__main__":

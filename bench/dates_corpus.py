@@ -1,7 +1,7 @@
 """find_dates over the shared corpora: hits per system per corpus and a random sample of each
 system's hits with context, to check by eye for false hits. Skips absent corpora.
 
-Run:  PYTHONPATH=. /work/venv/bin/python bench/dates_corpus.py [--docs N] [--sample K] [--seed S]
+Run:  PYTHONPATH=. python bench/dates_corpus.py [--docs N] [--sample K] [--seed S]
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def main():
             print(f"  -- sample {sysname}")
             for item in samples[sysname]:
                 print("    " + item)
-    print("rerun: PYTHONPATH=. /work/venv/bin/python bench/dates_corpus.py")
+    print("rerun: PYTHONPATH=. python bench/dates_corpus.py")
 
 
 if __name__ == "__main__":

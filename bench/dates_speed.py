@@ -6,7 +6,7 @@ record's `date` as given, so yearless dates use its year as the hint), and throu
 `find_dates(text)` without a hint. The baseline is `git archive REV newscli/dates` imported as a
 separate package; both must give identical entries (checked, differences counted).
 
-Run:  PYTHONPATH=. /work/venv/bin/python bench/dates_speed.py [--rev 6972256] [--docs 3000] [--rounds 3]
+Run:  PYTHONPATH=. python bench/dates_speed.py [--rev 6972256] [--docs 3000] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def main() -> None:
             for job in jobs:
                 b, n = min(times[f"{job}/base"]), min(times[f"{job}/new"])
                 print(f"  {job:12s} base {mb / b:6.1f} MB/s   new {mb / n:6.1f} MB/s   ratio {b / n:4.1f}x")
-    print("rerun: PYTHONPATH=. /work/venv/bin/python bench/dates_speed.py")
+    print("rerun: PYTHONPATH=. python bench/dates_speed.py")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ swapped, a paragraph dropped, 1-10% word edits (replace/delete/insert), orthogra
 Unrelated distractors (other no-neighbour articles) are mixed in. A predicted pair is two records
 in one cluster; a true pair is two records from one original.
 
-    PYTHONPATH=. /work/venv/bin/python bench/dedupe_gen.py [--originals 1500] [--distractors 3000] [--grid]
+    PYTHONPATH=. python bench/dedupe_gen.py [--originals 1500] [--distractors 3000] [--grid]
 """
 
 from __future__ import annotations
@@ -224,7 +224,7 @@ def main() -> int:
                         o = DedupeOptions(threshold=thr, shingle=sh, bands=bands, emit="all", min_number_overlap=mno)
                         p, r, f, _ = run(docs, truth, o, cache)
                         print(f"{thr:<9} {sh:<9} {bands:>3} x {o.rows:<5}  {mno:<7}  {p:.4f} {r:.4f} {f:.4f}")
-    print(f"rerun: PYTHONPATH=. /work/venv/bin/python bench/dedupe_gen.py{' --grid' if a.grid else ''}  ({time.time() - t0:.0f}s)")
+    print(f"rerun: PYTHONPATH=. python bench/dedupe_gen.py{' --grid' if a.grid else ''}  ({time.time() - t0:.0f}s)")
     return 0
 
 

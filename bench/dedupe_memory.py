@@ -11,7 +11,7 @@ A sampler thread reads /proc/self/status every 10 ms: peak VmRSS, peak RssAnon (
 arrays) and peak RssFile (mapped file pages) over the run. "per record" is the slope between two
 sizes, which removes the fixed part (interpreter, tables, chunk working set).
 
-    PYTHONPATH=. /work/venv/bin/python bench/dedupe_memory.py [25000 50000 100000 200000]
+    PYTHONPATH=. python bench/dedupe_memory.py [25000 50000 100000 200000]
 """
 
 from __future__ import annotations
@@ -147,7 +147,7 @@ def main() -> int:
         d_rss = (max(b["hwm"], b["peak"]["VmRSS"]) - max(a["hwm"], a["peak"]["VmRSS"])) / dn
         d_anon = (b["peak"]["RssAnon"] - a["peak"]["RssAnon"]) / dn
         print(f"slope {a['docs']}->{b['docs']}: peak RSS {d_rss:.0f} B/record, peak anon {d_anon:.0f} B/record")
-    print(f"rerun: PYTHONPATH=. /work/venv/bin/python bench/dedupe_memory.py {' '.join(map(str, sizes))}")
+    print(f"rerun: PYTHONPATH=. python bench/dedupe_memory.py {' '.join(map(str, sizes))}")
     return 0
 
 

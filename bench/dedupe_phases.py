@@ -10,7 +10,7 @@ one-core throughput. With ``--against REV`` the newscli/dedupe package of git re
 extracted to a temporary directory and run interleaved with the working tree (A B A B ...), best of
 ``--runs``, so both see the same machine load; the ratio is the comparison.
 
-    PYTHONPATH=. /work/venv/bin/python bench/dedupe_phases.py [--limit 31525] [--corpus ant_multisource_2018] [--against 166f392]
+    PYTHONPATH=. python bench/dedupe_phases.py [--limit 31525] [--corpus ant_multisource_2018] [--against 166f392]
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def main() -> int:
         w, o = best["working tree"], best[a.against]
         print(f"working tree vs {a.against} (CPU): prepare {o[1] / w[1]:.2f}x, main {o[3] / w[3]:.2f}x, "
               f"both halves {(o[1] + o[3]) / (w[1] + w[3]):.2f}x")
-    print(f"rerun: PYTHONPATH=. /work/venv/bin/python bench/dedupe_phases.py --limit {a.limit} --corpus {a.corpus}"
+    print(f"rerun: PYTHONPATH=. python bench/dedupe_phases.py --limit {a.limit} --corpus {a.corpus}"
           + (f" --against {a.against}" if a.against else ""))
     return 0
 

@@ -5,7 +5,7 @@
 - ant_multisource_2018: five outlets covering the same events in their own words: cross-outlet
   clusters should be rare (each one printed for checking).
 
-    PYTHONPATH=. /work/venv/bin/python bench/dedupe_real.py [--threshold 0.5] [--sample 6]
+    PYTHONPATH=. python bench/dedupe_real.py [--threshold 0.5] [--sample 6]
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def main() -> int:
             print(f"skip {name}: {path} absent")
             continue
         run(name, opt, a.sample, rnd)
-    print(f"\nrerun: PYTHONPATH=. /work/venv/bin/python bench/dedupe_real.py --threshold {a.threshold}")
+    print(f"\nrerun: PYTHONPATH=. python bench/dedupe_real.py --threshold {a.threshold}")
     return 0
 
 

@@ -7,8 +7,8 @@ newscli gets its records in chunks of 200 (as `newscli export` hands them over) 
 in-process. Peers: datasketch MinHash + MinHashLSH(num_perm=128, params=(32, 4)), rensa RMinHash +
 RMinHashLSH(threshold, 128, 32). Peers keep their own index in RAM as their users do.
 
-    PYTHONPATH=. /work/venv/bin/python bench/dedupe_speed.py [--limit 20000] [--engines newscli,rensa,datasketch]
-    PYTHONPATH=. /work/venv/bin/python bench/dedupe_speed.py --growth   # = bench/dedupe_memory.py (RSS vs N)
+    PYTHONPATH=. python bench/dedupe_speed.py [--limit 20000] [--engines newscli,rensa,datasketch]
+    PYTHONPATH=. python bench/dedupe_speed.py --growth   # = bench/dedupe_memory.py (RSS vs N)
 """
 
 from __future__ import annotations
@@ -200,7 +200,7 @@ def main() -> int:
         for e in res:
             if e != "newscli":
                 print(f"newscli speed / {e}: {res[e]['seconds'] / res['newscli']['seconds']:.2f}x")
-    print(f"rerun: PYTHONPATH=. /work/venv/bin/python bench/dedupe_speed.py --limit {a.limit}")
+    print(f"rerun: PYTHONPATH=. python bench/dedupe_speed.py --limit {a.limit}")
     return 0
 
 
