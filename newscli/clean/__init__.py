@@ -94,6 +94,8 @@ class CleanOptions:
 
 
 _DEFAULT = CleanOptions()
+TERMINAL = R.TERMINAL
+CLOSERS = R._CLOSERS
 
 
 @dataclass
@@ -306,6 +308,24 @@ def _clean(
             i += 1
             continue
         line, w = lines[i], wc[i]
+        if w > 14 and (w > max_key or len(line) > max_chars):
+            # fast path for a long line: it has no key (no phrase, header or block), so of the
+            # anywhere rules only `symbols` and `prefix` can hold (same result as below)
+            if w <= 25:
+                if not line[0].isalnum() and not R.HAS_ALNUM.search(line):
+                    rule[i] = "symbols"
+                    i += 1
+                    continue
+                if R.may_be_prefixed(line) and R.PREFIX_RE.match(
+                    R.fold_line(line if len(line) <= max_chars else line[:80])
+                ):
+                    rule[i] = "prefix"
+                    i += 1
+                    continue
+            if w > 15 and (line[-1] in TERMINAL or (line[-1] in CLOSERS and R.is_terminal(line))):
+                seen_body = True
+            i += 1
+            continue
         k, f = key_and_fold(i)
         if k is not None and k in R.END_HEADERS and seen_body:
             for j in range(i, n):
@@ -333,10 +353,13 @@ def _clean(
 
     kept = [i for i in range(n) if rule[i] is None]
     m_kept = len(kept)
-    bodyish = [R.is_terminal(lines[i]) or wc[i] > short for i in kept]
-    body_after = [False] * (m_kept + 1)  # body_after[x]: a body-like line in kept[x:]
+    # body_after(x): is there a body-like line in kept[x:]? Only the last one matters.
+    last_body = -1
     for x in range(m_kept - 1, -1, -1):
-        body_after[x] = bodyish[x] or body_after[x + 1]
+        i = kept[x]
+        if wc[i] > short or R.is_terminal(lines[i]):
+            last_body = x
+            break
 
     # head: section, title (raw articles), dateline, bylines, furniture, short unpunctuated
     # lines before the body. One scan, so a second run starts where this one stopped.
@@ -377,7 +400,7 @@ def _clean(
         if edge:
             rule[i] = edge
             continue
-        if short and body_after[idx + 1] and _short(line, w, short):
+        if short and idx + 1 <= last_body and _short(line, w, short):
             rule[i] = "head-short"
             continue
         head_end = idx
@@ -390,9 +413,12 @@ def _clean(
         _split_trailer(rest[-1], lines, wc, rule, partial)
 
     # tail: credits, notices, tags, short unpunctuated lines after the body
-    body_before = [False] * (len(rest) + 1)  # body_before[x]: a body-like line in rest[:x]
+    # body_before(x): is there a body-like line in rest[:x]? Only the first one matters.
+    first_body = len(rest)
     for x, i in enumerate(rest):
-        body_before[x + 1] = body_before[x] or R.is_terminal(lines[i]) or wc[i] > short
+        if wc[i] > short or R.is_terminal(lines[i]):
+            first_body = x
+            break
     for x in range(len(rest) - 1, -1, -1):
         i = rest[x]
         line, w = lines[i], wc[i]
@@ -400,7 +426,7 @@ def _clean(
         if r:
             rule[i] = r
             continue
-        if short and body_before[x] and _short(line, w, short):
+        if short and x > first_body and _short(line, w, short):
             rule[i] = "tail-short"
             continue
         break

@@ -109,6 +109,24 @@ def _alternation(items: tuple[str, ...]) -> str:
 _SEP = r"[:\-–—ـ|]"
 # anchored prefix followed by a separator (on the folded line)
 PREFIX_RE = re.compile(r"^[^\w]*(?:" + _alternation(_data("prefixes.txt")) + r")\s*" + _SEP)
+# first characters of the folded prefixes: a line starting with a word character (not a mark)
+# whose fold is not one of them cannot match PREFIX_RE (its `[^\w]*` then matches nothing)
+_PREFIX_FIRST = frozenset(fold_line(normalize(p)).lstrip()[:1] for p in _data("prefixes.txt"))
+_PREFIX_GATE_OK = all(c.isalnum() or c == "_" for c in _PREFIX_FIRST)
+_FIRST_CACHE: dict[str, bool] = {}
+
+
+def may_be_prefixed(line: str) -> bool:
+    """False only when PREFIX_RE cannot match fold_line(line) (a cheap test on the first character)."""
+    c = line[:1]
+    r = _FIRST_CACHE.get(c)
+    if r is None:
+        if _PREFIX_GATE_OK and (c.isalnum() or c == "_") and not _MARKS.match(c):
+            r = fold_line(c)[:1] in _PREFIX_FIRST
+        else:
+            r = True
+        _FIRST_CACHE[c] = r
+    return r
 # byline verb + at most 6 more words, optional separator, optional final colon
 BYLINE_RE = re.compile(
     r"^[^\w]*(?:" + _alternation(_data("bylines.txt")) + r")(?:\s*" + _SEP + r"+\s*|\s+)(\S+(?:\s+\S+){0,5})\s*:?$"
