@@ -1,6 +1,11 @@
 """Throughput of newscli's normalization and clean step, against peers measured in the same run.
 
-    python bench/clean_speed.py [--docs 8000] [--repeat 5]
+    python bench/clean_speed.py [--docs 8000] [--repeat 5] [--against REV]
+
+--against REV also times clean_record of git revision REV (its newscli/normalize.py and
+newscli/clean/ imported as a temporary package), interleaved with the current code in the
+same run, on the same records built as `newscli export` builds them, and checks that both give
+identical records.
 
 Input: the `text` field of the first N records of ../shared/corpora/ant_multisource_2018
 (falls back to a synthetic corpus of our own sentences when ../shared is absent).
@@ -25,6 +30,9 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import importlib
+import subprocess
+import tempfile
 import html
 import json
 import re
@@ -58,6 +66,58 @@ def load(n: int) -> tuple[list[str], str]:
     return [doc] * n, "synthetic (../shared absent)"
 
 
+def load_rev(rev: str):
+    """clean_record of git revision `rev`, imported from a temporary copy renamed `_clean_<rev>`."""
+    name = "_clean_" + "".join(c for c in rev if c.isalnum())
+    tmp = Path(tempfile.mkdtemp(prefix="clean_rev_"))
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "newscli/normalize.py", "newscli/clean"],
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(tmp)], input=archive, check=True)
+    pkg = tmp / name
+    (tmp / "newscli").rename(pkg)
+    (pkg / "__init__.py").write_text("")
+    for py in pkg.rglob("*.py"):
+        py.write_text(py.read_text(encoding="utf-8").replace("newscli.", name + "."), encoding="utf-8")
+    sys.path.insert(0, str(tmp))
+    return importlib.import_module(name + ".clean").clean_record
+
+
+def load_records(n: int) -> list[dict]:
+    import orjson
+    from newscli.records import from_object
+
+    out = []
+    with gzip.open(CORPUS, "rb") as fh:
+        for i, line in enumerate(fh):
+            if i >= n:
+                break
+            try:
+                out.append(from_object(orjson.loads(line), source="x", position=i))
+            except ValueError:
+                pass
+    return out
+
+
+def against(rev: str, n: int, repeat: int) -> None:
+    old = load_rev(rev)
+    recs = load_records(n)
+    mb = sum(len(r["text"].encode("utf-8")) for r in recs) / 1e6
+    same = sum(old(r) == clean_record(r) for r in recs)
+    print(f"== clean_record, {len(recs)} ant_multisource records ({mb:.1f} MB, with title), "
+          f"current vs {rev}; CPU time, best of {repeat}, runs interleaved")
+    best = {"current": float("inf"), rev: float("inf")}
+    for _ in range(repeat):
+        for label, fn in (("current", clean_record), (rev, old)):
+            t0 = time.process_time()
+            for r in recs:
+                fn(r)
+            best[label] = min(best[label], time.process_time() - t0)
+    for label, dt in best.items():
+        print(f"{label:20s} {mb / dt:8.1f} MB/s")
+    print(f"speed-up {best[rev] / best['current']:.2f}x; identical records: {same}/{len(recs)}")
+    print(f"rerun: python bench/clean_speed.py --against {rev} --docs {n} --repeat {repeat}")
+
+
 def bench(fn, texts: list[str], repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
@@ -72,7 +132,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=8000)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--against", metavar="REV", help="compare clean_record with git revision REV")
     a = ap.parse_args()
+    if a.against:
+        if not CORPUS.exists():
+            raise SystemExit("--against needs ../shared/corpora/ant_multisource_2018")
+        against(a.against, a.docs, a.repeat)
+        return
     texts, label = load(a.docs)
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     print(f"corpus: {label}, {mb:.1f} MB; CPU time, best of {a.repeat}")

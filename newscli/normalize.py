@@ -113,6 +113,18 @@ def _needs_space_fix(text: str) -> bool:
     )
 
 
+_RUNS = re.compile(" {2,}")
+
+
+def _fix_spaces(text: str) -> str:
+    """Same as ``_SPACES.sub(" ", text)``: the other blanks become spaces (str.replace, a fast
+    scan), then runs of spaces collapse; the regex alone tries a match at every space."""
+    for c in "\t\u00a0\u202f\u2007":
+        if c in text:
+            text = text.replace(c, " ")
+    return _RUNS.sub(" ", text) if "  " in text else text
+
+
 _ANY = re.compile(_FIX_CLASS[:-1] + "&\t\u00a0\u202f\u2007]")  # anything but plain spaces to fix
 
 
@@ -127,7 +139,7 @@ def normalize(text: str) -> str:
                     break
                 text = _fix_all(new)
         if _needs_space_fix(text):
-            text = _SPACES.sub(" ", text)
+            text = _fix_spaces(text)
     elif "  " in text:
         text = _SPACES.sub(" ", text)
     if not unicodedata.is_normalized("NFC", text):

@@ -193,9 +193,21 @@ def _anywhere_rule(line: str, w: int, k: str | None, user: frozenset[str], f: st
     return None
 
 
-_NOTICE_HINT_RE = re.compile(
-    "ارتباط|كوكيز|خصوصي|التصفح|تطبيق|اشترك|سجل|الموقع|cookie|privacy|we use", re.IGNORECASE
-)
+# cheap hints that a line may be a notice: Arabic substrings (no case) tested with `in`, and a
+# case-insensitive Latin regex only when the line has one of its first letters (c, p, w have no
+# other case-insensitive equivalents in `re`)
+_NOTICE_HINTS = ("ارتباط", "كوكيز", "خصوصي", "التصفح", "تطبيق", "اشترك", "سجل", "الموقع")
+_NOTICE_LATIN_RE = re.compile("cookie|privacy|we use", re.IGNORECASE)
+
+
+def _notice_hint(line: str) -> bool:
+    for h in _NOTICE_HINTS:
+        if h in line:
+            return True
+    for c in "cCpPwW":
+        if c in line:
+            return _NOTICE_LATIN_RE.search(line) is not None
+    return False
 
 
 def _edge_rule(line: str, w: int) -> str | None:
@@ -206,7 +218,7 @@ def _edge_rule(line: str, w: int) -> str | None:
         return "byline"
     if "سمات" in line[:12] and not R.is_terminal(line) and R.key(line).startswith("سمات "):
         return "tags"
-    if _NOTICE_HINT_RE.search(line) and R.NOTICE_RE.search(R.key(line)):
+    if _notice_hint(line) and R.NOTICE_RE.search(R.key(line)):
         return "notice"
     if w > 15:
         return None
@@ -216,7 +228,7 @@ def _edge_rule(line: str, w: int) -> str | None:
     if w <= 12 and R.is_menu(line):
         return "menu"
     if w <= 14:
-        for p in R.TAIL_PREFIXES:
+        for p in R.TAIL_PREFIXES if k.startswith(R.TAIL_PREFIXES) else ():
             if k.startswith(p) and (len(k) == len(p) or k[len(p)] == " "):
                 return "credit"
     return None
@@ -265,9 +277,13 @@ def _clean(
     raw = norm.split("\n")
     if len(raw) != text.count("\n") + 1:  # cannot happen (normalize keeps newlines); be safe
         raw = [normalize(x).replace("\n", " ") for x in text.split("\n")]
-    items = [(i + 1, line) for i, line in enumerate(raw) if line]
-    n = len(items)
-    lines = [line for _, line in items]
+    if "" in raw:
+        linenos: list[int] | None = [i + 1 for i, line in enumerate(raw) if line]
+        lines = [line for line in raw if line]
+    else:  # no blank line: line number = index + 1
+        linenos = None
+        lines = raw
+    n = len(lines)
     wc = [line.count(" ") + 1 for line in lines]
     rule: list[str | None] = [None] * n
     partial: dict[int, tuple[str, str, bool]] = {}  # index -> (rule, removed text, before line)
@@ -441,7 +457,7 @@ def _clean(
     explain: list[dict[str, Any]] = []
     touched = sorted({i for i in range(n) if rule[i] is not None} | partial.keys()) if n else []
     for i in touched:
-        lineno = items[i][0]
+        lineno = linenos[i] if linenos is not None else i + 1
         p = partial.get(i)
         if p and p[2]:
             removed.append(p[1])

@@ -109,23 +109,25 @@ def _alternation(items: tuple[str, ...]) -> str:
 _SEP = r"[:\-–—ـ|]"
 # anchored prefix followed by a separator (on the folded line)
 PREFIX_RE = re.compile(r"^[^\w]*(?:" + _alternation(_data("prefixes.txt")) + r")\s*" + _SEP)
-# first characters of the folded prefixes: a line starting with a word character (not a mark)
-# whose fold is not one of them cannot match PREFIX_RE (its `[^\w]*` then matches nothing)
-_PREFIX_FIRST = frozenset(fold_line(normalize(p)).lstrip()[:1] for p in _data("prefixes.txt"))
-_PREFIX_GATE_OK = all(c.isalnum() or c == "_" for c in _PREFIX_FIRST)
-_FIRST_CACHE: dict[str, bool] = {}
+# first words of the folded prefixes. PREFIX_RE matches fold_line(line) at 0 only after
+# `[^\w]*`; when the folded first token (up to the first space) starts with a word character,
+# that run is empty and the token must start with a prefix's first word (which has no space).
+_PREFIX_W1 = tuple(sorted({fold_line(normalize(p)).split()[0] for p in _data("prefixes.txt")}))
+_PREFIX_GATE_OK = all(w[:1].isalnum() or w[:1] == "_" for w in _PREFIX_W1)
+_TOKEN_CACHE: dict[str, bool] = {}
 
 
 def may_be_prefixed(line: str) -> bool:
-    """False only when PREFIX_RE cannot match fold_line(line) (a cheap test on the first character)."""
-    c = line[:1]
-    r = _FIRST_CACHE.get(c)
+    """False only when PREFIX_RE cannot match fold_line(line) (a cached test on the first token)."""
+    sp = line.find(" ")
+    token = line if sp < 0 else line[:sp]
+    r = _TOKEN_CACHE.get(token)
     if r is None:
-        if _PREFIX_GATE_OK and (c.isalnum() or c == "_") and not _MARKS.match(c):
-            r = fold_line(c)[:1] in _PREFIX_FIRST
-        else:
-            r = True
-        _FIRST_CACHE[c] = r
+        ft = fold_line(token)
+        r = not _PREFIX_GATE_OK or not (ft[:1].isalnum() or ft[:1] == "_") or ft.startswith(_PREFIX_W1)
+        if len(_TOKEN_CACHE) >= 50_000:
+            _TOKEN_CACHE.clear()
+        _TOKEN_CACHE[token] = r
     return r
 # byline verb + at most 6 more words, optional separator, optional final colon
 BYLINE_RE = re.compile(
@@ -141,6 +143,7 @@ CLICK_START = ("ل", "اضغط", "انقر", "يمكنك", "click", "للمزي�
 LINK_RE = re.compile(r"^(?:https?://|www\.)\S+$|^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$", re.I)
 HAS_ALNUM = re.compile(r"[^\W_]")
 MENU_SPLIT = re.compile(r"\s*[|•·/\\]\s*|\s+[»›><‹«]\s+")
+_MENU_GATE = re.compile(r"[|•·/\\»›><‹«]")  # MENU_SPLIT needs one of these (a fast class scan)
 _LETTER = re.compile(r"[^\W\d_]")
 COPYRIGHT_KEY_RE = re.compile(r"^(?:جميع )?(?:ال)?حقوق (?:(?:النشر|الطبع|التاليف|الملكيه) )?محفوظه|^copyright")
 DASHES = "-–—ـ"
@@ -153,7 +156,7 @@ TAG_TRAILER_RE = re.compile(r"(?<=[.!؟?…»”\"])\s*((?:سمات|الوسوم
 
 def is_menu(line: str) -> bool:
     """Breadcrumb or menu: 'الرئيسية » أخبار » محلي' or >= 3 short items between separators."""
-    if not MENU_SPLIT.search(line):
+    if not _MENU_GATE.search(line) or not MENU_SPLIT.search(line):
         return False
     parts = [p for p in MENU_SPLIT.split(line) if p]
     if len(parts) >= 2 and key(parts[0]) in HOME:
@@ -165,7 +168,7 @@ def is_menu(line: str) -> bool:
 
 def is_home_menu(line: str) -> bool:
     """Breadcrumb starting at the home page: 'الرئيسية » أخبار'."""
-    if not MENU_SPLIT.search(line):
+    if not _MENU_GATE.search(line) or not MENU_SPLIT.search(line):
         return False
     parts = [p for p in MENU_SPLIT.split(line) if p]
     return len(parts) >= 2 and key(parts[0]) in HOME
