@@ -186,7 +186,7 @@ def _anywhere_rule(line: str, w: int, k: str | None, user: frozenset[str], f: st
             return "link"
         if w <= 4 and R.RELTIME_RE.match(f):
             return "time"
-        if R.CLICK_RE.search(f) and R.key_of_folded(f).startswith(R.CLICK_START):
+        if ("هنا" in f or "here" in f) and R.CLICK_RE.search(f) and R.key_of_folded(f).startswith(R.CLICK_START):
             return "click-here"
         if R.is_home_menu(line):
             return "menu"
@@ -421,7 +421,8 @@ def _clean(
             continue
         head_end = idx
         break
-    _cap_short(rule, kept[:head_end], "head-short")
+    if head_end:
+        _cap_short(rule, kept[:head_end], "head-short")
 
     # tag trailer glued to the last paragraph (3alyoum: "... . سمات وسم وسم")
     rest = kept[head_end:]
@@ -435,6 +436,7 @@ def _clean(
         if wc[i] > short or R.is_terminal(lines[i]):
             first_body = x
             break
+    n_tail_short = 0
     for x in range(len(rest) - 1, -1, -1):
         i = rest[x]
         line, w = lines[i], wc[i]
@@ -444,9 +446,11 @@ def _clean(
             continue
         if short and x > first_body and _short(line, w, short):
             rule[i] = "tail-short"
+            n_tail_short += 1
             continue
         break
-    _cap_short(rule, rest, "tail-short")
+    if n_tail_short > _MAX_SHORT_RUN:  # (_cap_short changes nothing otherwise)
+        _cap_short(rule, rest, "tail-short")
 
     body_idx = [i for i in kept if rule[i] is None]
     if body_idx and body_idx[-1] not in partial:  # the tail scan may have uncovered a trailer
