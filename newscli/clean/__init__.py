@@ -95,6 +95,7 @@ class CleanOptions:
 
 _DEFAULT = CleanOptions()
 TERMINAL = R.TERMINAL
+_KEY_WORD = re.compile(r"[^\W\d_\u0640]+")  # complement of _rules._KEY_DROP
 CLOSERS = R._CLOSERS
 
 
@@ -302,7 +303,9 @@ def _clean(
         f = R.fold_line(line if w <= 14 or len(line) <= max_chars else line[:80])
         if w <= max_key and len(line) <= max_chars:
             # a whole-line phrase needs the line's first word to be a phrase's first word
-            k0 = R.key_of_folded(f[:24]).split(" ", 1)[0] if w > 1 else None
+            # first word of key_of_folded(f[:24]): the first run of non-dropped characters
+            m0 = _KEY_WORD.search(f, 0, 24) if w > 1 else None
+            k0 = m0.group() if m0 else ("" if w > 1 else None)
             if w == 1 or not k0 or k0 in first_words:
                 return R.key_of_folded(f), f
             return "\x00", f  # "no phrase can match" (a key no phrase has)
