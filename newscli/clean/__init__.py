@@ -180,7 +180,7 @@ def _anywhere_rule(line: str, w: int, k: str | None, user: frozenset[str], f: st
         return None
     if f is None:
         f = R.fold_line(line if w <= 14 else line[:80])
-    if R.PREFIX_RE.match(f):
+    if R.may_be_prefixed(line) and R.PREFIX_RE.match(f):
         return "prefix"
     if w <= 14:
         if w <= 2 and R.LINK_RE.match(line):
