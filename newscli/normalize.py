@@ -68,29 +68,7 @@ _FIX_CLASS = "[\u0640\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u
 _FIX_GATE = re.compile(_FIX_CLASS)  # a bare class scans ~4x faster than a class with "+"
 
 
-# A tatweel run is removed unless it stands alone between whitespace or text edges (what _fix
-# decides per character, here one regex match per run, without a Python callback). It runs first,
-# on the original text, so its neighbours are the ones _fix would see; the other characters are
-# mapped without looking at neighbours.
-_TATWEEL_STRETCH = re.compile(r"(?<!\u0640)(?:(?<=\S)\u0640++|\u0640++(?=\S))")
-_FIX_OTHER = re.compile(_FIX_CLASS.replace("\u0640", ""))
-
-
-def _fix_other(match: re.Match[str]) -> str:
-    ch = match.group()
-    return _LOSSLESS.get(ord(ch), ch)
-
-
 def _fix_all(text: str) -> str:
-    if "\u0640" in text:
-        text = _TATWEEL_STRETCH.sub("", text)
-    if _FIX_OTHER.search(text) is None:
-        return text
-    return _FIX_OTHER.sub(_fix_other, text)
-
-
-def _fix_all_reference(text: str) -> str:
-    """The per-character definition _fix_all must equal (kept for the tests)."""
     if _FIX_GATE.search(text) is None:
         return text
     return _FIX_GATE.sub(_fix, text)
