@@ -128,8 +128,8 @@ def _fix_spaces(text: str) -> str:
 _ANY = re.compile(_FIX_CLASS[:-1] + "&\t\u00a0\u202f\u2007]")  # anything but plain spaces to fix
 
 
-def normalize(text: str) -> str:
-    """Lossless default normalization (see module docstring). Idempotent; keeps every newline."""
+def _inner(text: str) -> str:
+    """normalize() without the final trimming of spaces at line ends."""
     if _ANY.search(text) is not None:
         text = _fix_all(text)
         if "&" in text:
@@ -144,9 +144,25 @@ def normalize(text: str) -> str:
         text = _SPACES.sub(" ", text)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
+    return text
+
+
+def normalize(text: str) -> str:
+    """Lossless default normalization (see module docstring). Idempotent; keeps every newline."""
+    text = _inner(text)
     if " \n" in text or "\n " in text or text[:1] == " " or text[-1:] == " ":
         text = _LINE_EDGE.sub("", text)
     return text
+
+
+def normalize_lines(text: str) -> list[str]:
+    """``normalize(text).split("\n")``, faster: the line ends are trimmed per line (two slices
+    per line instead of two substring scans and a regex over the text). Used by clean."""
+    lines = _inner(text).split("\n")
+    for i, line in enumerate(lines):
+        if line[:1] == " " or line[-1:] == " ":
+            lines[i] = line.strip(" ")
+    return lines
 
 
 _DIACRITICS: dict[int, str | None] = {

@@ -99,3 +99,11 @@ def test_fast_blank_fix_equals_the_space_regex(text):
 
     mod = sys.modules["newscli.normalize"]
     assert mod._fix_spaces(text) == mod._SPACES.sub(" ", text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=" \t\u00a0\nبـ\u200f&#;a", max_size=30))
+def test_normalize_lines_equals_split_of_normalize(text):
+    from newscli.normalize import normalize_lines
+
+    assert normalize_lines(text) == normalize(text).split("\n")

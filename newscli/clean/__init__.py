@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from newscli.normalize import FOLDS, fold, normalize
+from newscli.normalize import FOLDS, fold, normalize, normalize_lines
 from newscli.clean import _rules as R
 
 __all__ = [
@@ -274,8 +274,7 @@ def _clean(
     detect_title: bool,
     detect_dateline: bool,
 ) -> CleanResult:
-    norm = normalize(text)
-    raw = norm.split("\n")
+    raw = normalize_lines(text)
     if len(raw) != text.count("\n") + 1:  # cannot happen (normalize keeps newlines); be safe
         raw = [normalize(x).replace("\n", " ") for x in text.split("\n")]
     if "" in raw:
