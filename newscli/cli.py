@@ -285,6 +285,15 @@ def run_command(
         _abort(out, rej)
         _err(f"cannot write output: {exc.strerror or exc}")
         raise typer.Exit(EXIT_DATA) from None
+    except Exception as exc:  # a worker process died (BrokenProcessPool), or a bug: fail, leave nothing
+        progress.stop()
+        _abort(out, rej)
+        _err(f"run failed, no output written: {type(exc).__name__}: {exc}")
+        if STATE.verbose:
+            import traceback
+
+            traceback.print_exc()
+        raise typer.Exit(EXIT_DATA) from None
     _write_stats(stats, summary)
     if not STATE.quiet:
         _err(summary.line())

@@ -88,8 +88,19 @@ def _reject_for(record: dict, exc: BaseException) -> Reject:
     return Reject(source, line, error, raw, detail)
 
 
-def apply_steps(items: list, steps: list[Step], dedupe_options: Any = None) -> tuple[list, Any]:
-    """Run the steps over one chunk. Returns (records and Rejects in order, dedupe signatures)."""
+@dataclass
+class ChunkCounts:
+    """What the summary needs to know of a chunk's records, counted where the records are."""
+
+    removed_lines: int = 0
+    dates: Counter = field(default_factory=Counter)
+
+
+def apply_steps(items: list, steps: list[Step], dedupe_options: Any = None,
+                pack: bool = False) -> tuple[list, Any, ChunkCounts]:
+    """Run the steps over one chunk. Returns (records and Rejects in order, dedupe signatures,
+    counts). With pack=True (in a worker, before dedupe) records come back already serialized as
+    newscli.dedupe.Packed, so the clustering process does not serialize them again."""
     out: list = []
     for item in items:
         if isinstance(item, RawLine):
@@ -104,12 +115,20 @@ def apply_steps(items: list, steps: list[Step], dedupe_options: Any = None) -> t
             out.append(_reject_for(item, exc))
             continue
         out.append(item)
+    counts = ChunkCounts()
+    for rec in out:
+        if not isinstance(rec, Reject):
+            counts.removed_lines += len(rec.get("removed") or ())
+            for entry in rec.get("dates") or ():
+                counts.dates[entry.get("system", "?")] += 1
     signed = None
     if dedupe_options is not None:
-        from newscli.dedupe import prepare
+        from newscli.dedupe import Packed, prepare
 
         signed = prepare([r["text"] for r in out if not isinstance(r, Reject)], dedupe_options)
-    return out, signed
+        if pack:
+            out = [r if isinstance(r, Reject) else Packed.of(r) for r in out]
+    return out, signed, counts
 
 
 # worker-process state, set once per worker by the pool initializer
@@ -126,8 +145,8 @@ def _init_worker(steps: list[Step], dedupe_options: Any) -> None:
     _W_STEPS, _W_DEDUPE = steps, dedupe_options
 
 
-def _work(items: list) -> tuple[list, Any]:
-    return apply_steps(items, _W_STEPS, _W_DEDUPE)
+def _work(items: list) -> tuple[list, Any, ChunkCounts]:
+    return apply_steps(items, _W_STEPS, _W_DEDUPE, pack=True)
 
 
 def chunked(items: Iterable, size: int = CHUNK_RECORDS) -> Iterator[list]:
@@ -141,7 +160,7 @@ def chunked(items: Iterable, size: int = CHUNK_RECORDS) -> Iterator[list]:
         yield chunk
 
 
-def _processed_chunks(items: Iterable, steps: list[Step], dedupe_options: Any, jobs: int) -> Iterator[tuple[list, Any]]:
+def _processed_chunks(items: Iterable, steps: list[Step], dedupe_options: Any, jobs: int) -> Iterator[tuple[list, Any, ChunkCounts]]:
     if jobs <= 1:
         for chunk in chunked(items):
             yield apply_steps(chunk, steps, dedupe_options)
@@ -153,24 +172,29 @@ def _processed_chunks(items: Iterable, steps: list[Step], dedupe_options: Any, j
     if first is None:
         return
     yield apply_steps(first, steps, dedupe_options)
-    ctx = mp.get_context("fork")
-    pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(steps, dedupe_options))
+    from concurrent.futures import ProcessPoolExecutor
+
+    # concurrent.futures, not multiprocessing.Pool: a worker that dies (killed, out of memory)
+    # fails the run with BrokenProcessPool instead of leaving a result that never comes
+    pool = ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork"), initializer=_init_worker,
+                               initargs=(steps, dedupe_options))
     pending: deque = deque()
     finished = False
     try:
         for chunk in chunks:
-            pending.append(pool.apply_async(_work, (chunk,)))
-            while len(pending) > jobs * 3:
-                yield pending.popleft().get()
+            pending.append(pool.submit(_work, chunk))
+            while len(pending) > jobs * 4:
+                yield pending.popleft().result()
         while pending:
-            yield pending.popleft().get()
+            yield pending.popleft().result()
         finished = True
     finally:
         if finished:
-            pool.close()
-        else:  # an error, Ctrl-C, or the consumer stopped early
-            pool.terminate()
-        pool.join()
+            pool.shutdown(wait=True)
+        else:  # an error, Ctrl-C, or the consumer stopped early: stop the workers now
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                proc.terminate()
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 class StrictStop(Exception):
@@ -203,7 +227,7 @@ def run(
             yield item
 
     def records() -> Iterator[tuple[list, Any]]:
-        for out, signed in _processed_chunks(counted(items), steps, dedupe_options, jobs):
+        for out, signed, counts in _processed_chunks(counted(items), steps, dedupe_options, jobs):
             recs = []
             for item in out:
                 if isinstance(item, Reject):
@@ -212,10 +236,9 @@ def run(
                     if strict:
                         raise StrictStop(item)
                     continue
-                summary.removed_lines += len(item.get("removed") or ())
-                for entry in item.get("dates") or ():
-                    summary.dates[entry.get("system", "?")] += 1
                 recs.append(item)
+            summary.removed_lines += counts.removed_lines
+            summary.dates.update(counts.dates)
             if tick is not None:
                 tick(len(out))
             yield recs, signed

@@ -478,9 +478,11 @@ def _clean(
             explain.append({"line": lineno, "rule": p[0], "text": p[1]})
     body = [lines[i] for i in body_idx if lines[i]]
     if opts.folds:
-        body = [fold(b, *opts.folds) for b in body]
+        # a fold can delete a mark standing between two spaces: normalize again so the spaces
+        # collapse now and not on a second run (clean stays idempotent with folds)
+        body = [b for b in (normalize(fold(b, *opts.folds)) for b in body) if b]
         if res.title is not None:
-            res.title = fold(res.title, *opts.folds)
+            res.title = normalize(fold(res.title, *opts.folds))
     res.body = body
     res.removed = removed
     res.explain = explain
@@ -521,7 +523,7 @@ def clean_record(record: dict, options: CleanOptions | None = None) -> dict:
     )
     if has_title:
         t = normalize(title.replace("\r", " ").replace("\n", " "))
-        out["title"] = fold(t, *opts.folds) if opts.folds else t
+        out["title"] = normalize(fold(t, *opts.folds)) if opts.folds else t
     for name in _STRUCT:
         if out.get(name) is None:
             value = getattr(res, name)

@@ -12,7 +12,7 @@ The streaming step: `prepare(texts, options) -> Signed` per chunk (in workers), 
 """
 
 from newscli.dedupe.cluster import bucket_pairs, connected_union, exact_groups, kept_per_cluster, leader_pairs
-from newscli.dedupe.engine import DedupeOptions, DedupeStats, Signed, dedupe_records, prepare, signatures
+from newscli.dedupe.engine import DedupeOptions, DedupeStats, Packed, Signed, dedupe_records, prepare, signatures
 from newscli.dedupe.minhash import band_keys, number_overlap, number_sketches, signatures_from_hashes, similarity
 from newscli.dedupe.text import NormalizedBatch, normalize_batch, normalize_for_dedupe, parse_shingle, shingle_hashes, shingles
 
@@ -20,6 +20,7 @@ __all__ = [
     "DedupeOptions",
     "DedupeStats",
     "Signed",
+    "Packed",
     "prepare",
     "dedupe_records",
     "signatures",

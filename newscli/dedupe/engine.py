@@ -195,6 +195,28 @@ def _prepare(texts: list[str], options: DedupeOptions) -> Signed:
     return Signed(exact=exact, sig=sig, bands=band_keys(sig, options.bands), numbers=sk, nchars=batch.lengths.copy(), signing=options._signing)
 
 
+class Packed(tuple):
+    """A record already serialized (by a worker process), with what the spool needs to know of it.
+
+    dedupe_records accepts Packed items in place of dicts: the bytes go to the spool as they are,
+    so the process that clusters does not serialize the record again."""
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, record: dict) -> "Packed":
+        t = record.get("text")
+        return tuple.__new__(cls, (orjson.dumps(record), record.get("id"), record.get("date"),
+                                   len(t) if isinstance(t, str) else 0))
+
+    def __reduce__(self):  # a tuple subclass would otherwise be rebuilt through Packed.__new__
+        return (_packed, (tuple(self),))
+
+
+def _packed(items: tuple) -> Packed:
+    return tuple.__new__(Packed, items)
+
+
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?")
 _NO_DATE = np.iinfo(np.int64).max
 
@@ -269,6 +291,12 @@ class _Spool:
         tlen = np.empty(m, np.int64)
         buf, ibuf = [], []
         for k, rec in enumerate(records):
+            if type(rec) is Packed:
+                data, rid, rdate, tlen[k] = rec
+                buf.append(data)
+                ibuf.append(dumps(rid))
+                date[k] = _date_key(rdate)
+                continue
             buf.append(dumps(rec))
             ibuf.append(dumps(rec.get("id")))
             date[k] = _date_key(rec.get("date"))
