@@ -99,10 +99,12 @@ Boilerplate = Annotated[Optional[list[str]], typer.Option("--boilerplate", help=
 Replace = Annotated[bool, typer.Option("--replace", help="Also rewrite dates in `text` as ISO dates.")]
 # dedupe
 Threshold = Annotated[Optional[float], typer.Option("--threshold", min=0.0, max=1.0, help="Similarity at which two "
-                                                    "articles are near-duplicates (default: see docs/dedupe.md).", show_default=False)]
+                                                    "articles are near-duplicates (default 0.5; docs/dedupe.md has the measurements).", show_default=False)]
 Shingle = Annotated[Optional[str], typer.Option("--shingle", help="char:N or word:N (default char:5).", show_default=False)]
-NumPerm = Annotated[Optional[int], typer.Option("--num-perm", min=8, help="MinHash signature length.", show_default=False)]
-Bands = Annotated[Optional[int], typer.Option("--bands", min=1, help="LSH bands (must divide --num-perm).", show_default=False)]
+NumPerm = Annotated[Optional[int], typer.Option("--num-perm", min=8, help="MinHash signature length (default 128).",
+                                               show_default=False)]
+Bands = Annotated[Optional[int], typer.Option("--bands", min=1, help="LSH bands, must divide --num-perm (default 32, "
+                                             "i.e. 32 bands of 4 rows).", show_default=False)]
 Emit = Annotated[str, typer.Option("--emit", help="kept | removed | all: which records to write.")]
 Clusters = Annotated[Optional[str], typer.Option("--clusters", help="Write one JSON line per duplicate cluster here.",
                                                  show_default=False)]

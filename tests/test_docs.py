@@ -41,3 +41,12 @@ def test_every_core_field_is_in_the_readme_table():
 
     for field in CORE_FIELDS:
         assert f"| `{field}` |" in README
+
+
+def test_dedupe_help_states_the_library_defaults():
+    from newscli.dedupe import DedupeOptions
+
+    d = DedupeOptions()
+    text = " ".join(re.sub("[\u2500-\u257f]", " ", runner.invoke(app, ["dedupe", "--help"]).output).split())
+    assert f"default {d.threshold}" in text and f"default {d.num_perm}" in text and f"default {d.bands}" in text
+    assert f"default {d.shingle}" in text
