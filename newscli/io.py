@@ -306,8 +306,9 @@ def parse_line(raw: RawLine) -> dict | Reject:
         return Reject(name, lineno, str(exc), _raw(line))
 
 
-def _read_jsonl(stream: IO[bytes], name: str, kind: str | None, text_field: str,
-                lazy: bool = False) -> Iterator[dict | Reject | RawLine]:
+def _numbered_lines(stream: IO[bytes], name: str, kind: str | None) -> Iterator[tuple[int, bytes] | Reject]:
+    """(line number, line without its \n or \r\n), split on \n only; a Reject, then the end,
+    when the compressed data stops early or is corrupt."""
     lineno = 0
     errors = _decompress_errors()
     it = iter(stream)
@@ -324,6 +325,16 @@ def _read_jsonl(stream: IO[bytes], name: str, kind: str | None, text_field: str,
             line = line[:-1]
             if line.endswith(b"\r"):
                 line = line[:-1]
+        yield lineno, line
+
+
+def _read_jsonl(stream: IO[bytes], name: str, kind: str | None, text_field: str,
+                lazy: bool = False) -> Iterator[dict | Reject | RawLine]:
+    for item in _numbered_lines(stream, name, kind):
+        if isinstance(item, Reject):
+            yield item
+            return
+        lineno, line = item
         if not line.strip():
             continue
         raw = RawLine(line, name, lineno, text_field)
@@ -382,7 +393,7 @@ def _read_article(stream: IO[bytes], name: str, kind: str | None) -> Iterator[di
 
 
 def read_text_lines(paths: list[str]) -> Iterator[tuple[str, int, str] | Reject]:
-    """Plain-text mode: every line of every input as (source, line number, text without \\n)."""
+    """Plain-text mode: every line of every input as (source, line number, text without \n)."""
     for path in paths:
         name = STDIN_NAME if path == STDIN else path
         try:
@@ -391,21 +402,16 @@ def read_text_lines(paths: list[str]) -> Iterator[tuple[str, int, str] | Reject]
             yield Reject(name, 0, f"cannot read: {_oserror(exc)}")
             continue
         try:
-            stream, kind = _stdin_decompressed() if path == STDIN else open_decompressed(raw)
-            lineno = 0
-            it = iter(stream)
-            while True:
-                try:
-                    line = next(it)
-                except StopIteration:
+            try:
+                stream, kind = _stdin_decompressed() if path == STDIN else open_decompressed(raw)
+            except _decompress_errors() as exc:
+                yield Reject(name, 0, f"cannot read: {_oserror(exc)}")
+                continue
+            for item in _numbered_lines(stream, name, kind):
+                if isinstance(item, Reject):
+                    yield item
                     break
-                except _decompress_errors() as exc:
-                    yield Reject(name, lineno + 1, f"corrupt or truncated {kind or 'compressed'} data: {_oserror(exc)}")
-                    break
-                lineno += 1
-                nl = line.endswith(b"\n")
-                if nl:
-                    line = line[:-1]
+                lineno, line = item
                 try:
                     text = line.decode("utf-8")
                 except UnicodeDecodeError as exc:
@@ -414,7 +420,7 @@ def read_text_lines(paths: list[str]) -> Iterator[tuple[str, int, str] | Reject]
                 if "\x00" in text:
                     yield Reject(name, lineno, "NUL byte in line", text.replace("\x00", "\\x00"))
                     continue
-                yield (name, lineno, text.removesuffix("\r"))
+                yield (name, lineno, text)
         finally:
             if path != STDIN:
                 raw.close()
