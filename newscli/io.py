@@ -9,6 +9,7 @@ to the target, renamed into place only when the run succeeds.
 from __future__ import annotations
 
 import bz2
+import contextlib
 import gzip
 import io
 import lzma
@@ -247,19 +248,33 @@ def peek_stdin_is_jsonl() -> bool:
         return False
 
 
-def read_one(path: str, *, text_field: str = "text", info: InputInfo | None = None,
-             lazy: bool = False) -> Iterator[dict | Reject | RawLine]:
+@contextlib.contextmanager
+def _opened(path: str) -> Iterator[tuple[str, IO[bytes] | None, str | None, Reject | None]]:
+    """(display name, decompressed stream, compression, None), or a Reject when the input cannot
+    be opened; the file is closed on exit (standard input is left open)."""
     name = STDIN_NAME if path == STDIN else path
     try:
         raw: IO[bytes] = sys.stdin.buffer if path == STDIN else open(path, "rb")
     except OSError as exc:
-        yield Reject(name, 0, f"cannot read: {_oserror(exc)}")
+        yield name, None, None, Reject(name, 0, f"cannot read: {_oserror(exc)}")
         return
     try:
         try:
             stream, kind = _stdin_decompressed() if path == STDIN else open_decompressed(raw)
         except _decompress_errors() as exc:
-            yield Reject(name, 0, f"cannot read: {_oserror(exc)}")
+            yield name, None, None, Reject(name, 0, f"cannot read: {_oserror(exc)}")
+            return
+        yield name, stream, kind, None
+    finally:
+        if path != STDIN:
+            raw.close()
+
+
+def read_one(path: str, *, text_field: str = "text", info: InputInfo | None = None,
+             lazy: bool = False) -> Iterator[dict | Reject | RawLine]:
+    with _opened(path) as (name, stream, kind, reject):
+        if reject is not None:
+            yield reject
             return
         by_name = None if path == STDIN else _is_jsonl_name(path)
         try:
@@ -275,9 +290,6 @@ def read_one(path: str, *, text_field: str = "text", info: InputInfo | None = No
             yield from _read_jsonl(stream, name, kind, text_field, lazy)
         else:
             yield from _read_article(stream, name, kind)
-    finally:
-        if path != STDIN:
-            raw.close()
 
 
 @dataclass(slots=True)
@@ -395,17 +407,9 @@ def _read_article(stream: IO[bytes], name: str, kind: str | None) -> Iterator[di
 def read_text_lines(paths: list[str]) -> Iterator[tuple[str, int, str] | Reject]:
     """Plain-text mode: every line of every input as (source, line number, text without \n)."""
     for path in paths:
-        name = STDIN_NAME if path == STDIN else path
-        try:
-            raw: IO[bytes] = sys.stdin.buffer if path == STDIN else open(path, "rb")
-        except OSError as exc:
-            yield Reject(name, 0, f"cannot read: {_oserror(exc)}")
-            continue
-        try:
-            try:
-                stream, kind = _stdin_decompressed() if path == STDIN else open_decompressed(raw)
-            except _decompress_errors() as exc:
-                yield Reject(name, 0, f"cannot read: {_oserror(exc)}")
+        with _opened(path) as (name, stream, kind, reject):
+            if reject is not None:
+                yield reject
                 continue
             for item in _numbered_lines(stream, name, kind):
                 if isinstance(item, Reject):
@@ -421,9 +425,6 @@ def read_text_lines(paths: list[str]) -> Iterator[tuple[str, int, str] | Reject]
                     yield Reject(name, lineno, "NUL byte in line", text.replace("\x00", "\\x00"))
                     continue
                 yield (name, lineno, text)
-        finally:
-            if path != STDIN:
-                raw.close()
 
 
 # --------------------------------------------------------------------------- outputs
