@@ -418,7 +418,15 @@ def clean(
                 rejects=rejects, jobs=jobs, stats=stats, shard_size=shard_size,
                 steps=steps_for(ExportOptions(clean=_clean_options(fold, explain, boilerplate), dates=None,
                                               dedupe=None)),
-                fields=fields, text_writer=format_text, fmt=fmt)
+                fields=fields, text_writer=partial(_clean_text_out, format_text=format_text, explain=explain), fmt=fmt)
+
+
+def _clean_text_out(rec: dict, *, format_text: Callable[[dict], str], explain: bool) -> str:
+    """Plain-text output of clean; with --explain the audit goes to stderr (stdout stays the article)."""
+    if explain:
+        for entry in rec.get("explain") or ():
+            sys.stderr.write(f"newscli: {rec.get('source')}:{entry['line']}: {entry['rule']}: {entry['text']}\n")
+    return format_text(rec)
 
 
 def _dates_line(rec: dict, *, extract: bool, keep: bool, year: int | None) -> dict:

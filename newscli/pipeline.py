@@ -62,6 +62,8 @@ class Summary:
         if self.dates:
             by = ", ".join(f"{k} {v}" for k, v in sorted(self.dates.items(), key=lambda kv: (-kv[1], kv[0])))
             parts.append(f"dates {sum(self.dates.values())} ({by})")
+        if not self.closes:  # never expected: say so loudly rather than hide a lost record
+            parts.append(f"ACCOUNTING DOES NOT CLOSE ({self.read} read != {self.written} + {self.dropped} + {self.rejected})")
         return "; ".join(parts)
 
 

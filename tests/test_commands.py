@@ -133,3 +133,10 @@ def test_stats_command(tmp_path):
     assert data["records"] == 16 and data["duplicates"] == 3 and data["dates_by_system"]["libyan"] > 5
     res = runner.invoke(app, ["stats", str(out)])
     assert res.exit_code == 0 and "records" in res.stdout
+
+
+def test_clean_text_mode_explain_goes_to_stderr():
+    article = (SAMPLES / "04-sabha-schools-reopen.txt").read_text(encoding="utf-8")
+    res = runner.invoke(app, ["-q", "clean", "--explain"], input=article.encode())
+    assert "زر الذهاب إلى الأعلى" not in res.stdout
+    assert "newscli: <stdin>:14: phrase: زر الذهاب إلى الأعلى" in res.stderr
