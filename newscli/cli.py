@@ -587,13 +587,14 @@ def _print_stats(data: dict) -> None:
         value = data[key]
         table.add_row(key.replace("_", " "), "-" if value is None else f"{value:,}" if isinstance(value, int) else str(value))
     console.print(table)
-    for key, title in (("by_year", "publication year"), ("dates_by_system", "dates in text by system"),
-                       ("outlets", "outlets"), ("files", "files")):
+    for key, title, column in (("by_year", "publication year", "year"),
+                               ("dates_by_system", "dates in text by system", "system"),
+                               ("outlets", "outlets", "outlet"), ("files", "files", "file")):
         items = list(data[key].items())
         if not items:
             continue
         t = Table(title=title)
-        t.add_column(title.split()[0])
+        t.add_column(column)
         t.add_column("records" if key != "dates_by_system" else "dates", justify="right")
         for name, count in items[:15]:
             t.add_row(str(name), f"{count:,}")
