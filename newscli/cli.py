@@ -478,12 +478,8 @@ def dates(
     if fmt not in ("auto", "jsonl", "text"):
         raise _usage(f"--format must be auto, jsonl or text, not {fmt!r}")
     text_mode = extract or fmt == "text"
-    if not text_mode and fmt == "auto":
-        try:
-            paths = expand_inputs(inputs or [], files_from)
-        except UsageError as exc:
-            raise _usage(str(exc)) from None
-        text_mode = paths == [STDIN] and _stdin_is_plain()
+    if not text_mode and fmt == "auto" and not files_from and list(inputs or [STDIN]) == [STDIN]:
+        text_mode = _stdin_is_plain()  # standard input alone: plain text gets the text mode
     if not text_mode:
         from newscli.export import ExportOptions, steps_for
 
