@@ -278,6 +278,8 @@ def read_one(path: str, *, text_field: str = "text", info: InputInfo | None = No
             return
         by_name = None if path == STDIN else _is_jsonl_name(path)
         try:
+            if path == STDIN and not stream.peek(1):  # an empty pipe holds no record (a `grep` upstream found nothing)
+                return
             jsonl = by_name if by_name is not None else _looks_like_jsonl(stream)
         except _decompress_errors() as exc:
             yield Reject(name, 1, f"corrupt or truncated {kind or 'compressed'} data: {_oserror(exc)}")

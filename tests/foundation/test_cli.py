@@ -165,3 +165,12 @@ def test_sigint_leaves_no_partial_file_and_exits_130(tmp_path):
 def test_python_dash_m_and_help():
     res = run_cli("--help")
     assert res.returncode == 0 and b"export" in res.stdout
+
+
+def test_empty_standard_input_is_no_record_but_an_empty_file_is_a_reject(tmp_path):
+    res = runner.invoke(app, ["export", *PLAIN], input=b"")
+    assert res.exit_code == 0 and res.stdout_bytes == b"" and "read 0; written 0; rejected 0" in res.stderr
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    res = runner.invoke(app, ["export", *PLAIN, str(empty)])
+    assert res.exit_code == 1 and f"{empty}:1: empty article" in res.stderr
