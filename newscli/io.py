@@ -349,6 +349,8 @@ def _read_jsonl(stream: IO[bytes], name: str, kind: str | None, text_field: str,
             yield item
             return
         lineno, line = item
+        if lineno == 1 and line.startswith(b"\xef\xbb\xbf"):  # a byte-order mark (files saved on Windows)
+            line = line[3:]
         if not line.strip():
             continue
         raw = RawLine(line, name, lineno, text_field)

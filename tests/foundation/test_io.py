@@ -161,3 +161,9 @@ def test_multi_frame_zstd(tmp_path):
     path = tmp_path / "two.jsonl.zst"
     path.write_bytes(COMPRESSORS[".zst"](_jsonl(RECORDS)) + COMPRESSORS[".zst"](_jsonl(RECORDS)))
     assert [r["id"] for r in read_inputs([str(path)])] == ["a1", "a2", "a1", "a2"]
+
+
+def test_jsonl_with_byte_order_mark_and_crlf(tmp_path):
+    path = tmp_path / "win.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + _jsonl(RECORDS).replace(b"\n", b"\r\n"))
+    assert [r["id"] for r in read_inputs([str(path)])] == ["a1", "a2"]
