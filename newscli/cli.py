@@ -227,8 +227,13 @@ def run_command(
     signal.signal(signal.SIGTERM, _sigterm)
     try:
         paths = expand_inputs(inputs or [], files_from)
-        for what, path in (("output", output), ("rejects file", rejects), ("stats file", stats), ("clusters file", clusters)):
+        targets = [(what, path) for what, path in (("output", output), ("rejects file", rejects),
+                   ("stats file", stats), ("clusters file", clusters)) if path and path != STDIN]
+        for i, (what, path) in enumerate(targets):
             check_output_path(path, paths, what)
+            for other, other_path in targets[:i]:
+                if os.path.abspath(path) == os.path.abspath(other_path):
+                    raise UsageError(f"the {what} and the {other} are the same file: {path}")
         if shard_size and not output:
             raise UsageError("--shard-size needs -o/--output")
     except UsageError as exc:

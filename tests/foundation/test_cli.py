@@ -94,6 +94,8 @@ def test_usage_errors_exit_2(tmp_path):
     assert runner.invoke(app, ["export", "-j", "-1", str(src)]).exit_code == 2
     res = runner.invoke(app, ["export", *PLAIN, str(src), "--shard-size", "2"])
     assert res.exit_code == 2 and "--shard-size needs" in res.stderr
+    res = runner.invoke(app, ["export", *PLAIN, str(src), "-o", str(tmp_path / "o"), "--rejects", str(tmp_path / "o")])
+    assert res.exit_code == 2 and "are the same file" in res.stderr
 
 
 def test_quiet_fields_and_shards(tmp_path):
