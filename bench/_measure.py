@@ -7,6 +7,16 @@ import platform
 import statistics
 import subprocess
 import time
+from pathlib import Path
+
+# the four JSONL corpora in ../shared/corpora that the benchmarks read (never shipped)
+SHARED_CORPORA = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpora"
+JSONL_CORPORA = [
+    "ant_multisource_2018/ant_multisource_2018.jsonl.gz",
+    "saudinewsnet/saudinewsnet.jsonl.gz",
+    "ant_jawharafm_tunisia/ant_jawharafm_v1_1.jsonl.gz",
+    "egypt_news_credibility_2013_week/egypt_news_2013-03-20_to_26.jsonl.gz",
+]
 
 
 def run(cmd: list[str], stdin: str | None = None) -> tuple[float, float, int]:

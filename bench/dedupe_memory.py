@@ -28,13 +28,10 @@ from pathlib import Path
 import orjson
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT / ".." / "shared" / "corpora"
-CORPORA = [
-    "ant_jawharafm_tunisia/ant_jawharafm_v1_1.jsonl.gz",
-    "ant_multisource_2018/ant_multisource_2018.jsonl.gz",
-    "egypt_news_credibility_2013_week/egypt_news_2013-03-20_to_26.jsonl.gz",
-    "saudinewsnet/saudinewsnet.jsonl.gz",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import JSONL_CORPORA, SHARED_CORPORA as SHARED  # noqa: E402
+
+CORPORA = sorted(JSONL_CORPORA)  # the order the memory figures were measured in
 _LETTERS = "بتثجحخدذرزسشصضطظعغفقكلمنهوي"  # letters the dedupe fold maps to themselves
 
 

@@ -111,12 +111,6 @@ def engine_peer(name, limit, out, repeat=1):
             lsh.insert(i, m)
             mhs.append(m)
             recs.append(r)
-
-        def pairs():
-            for i, m in enumerate(mhs):
-                for j in lsh.query(m):
-                    if j > i and m.jaccard(mhs[j]) >= THR:
-                        yield i, j
     else:
         from rensa import RMinHash, RMinHashLSH
 
@@ -128,11 +122,11 @@ def engine_peer(name, limit, out, repeat=1):
             mhs.append(m)
             recs.append(r)
 
-        def pairs():
-            for i, m in enumerate(mhs):
-                for j in lsh.query(m):
-                    if j > i and m.jaccard(mhs[j]) >= THR:
-                        yield i, j
+    def pairs():  # both peers: query the index, verify against the threshold
+        for i, m in enumerate(mhs):
+            for j in lsh.query(m):
+                if j > i and m.jaccard(mhs[j]) >= THR:
+                    yield i, j
 
     roots = _uf_peer(len(recs), pairs)
     with open(out, "wb") as f:

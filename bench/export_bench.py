@@ -19,16 +19,11 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import JSONL_CORPORA as DEFAULT  # noqa: E402
+from _measure import SHARED_CORPORA as CORPORA  # noqa: E402
 from _measure import interleaved, machine, median  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-CORPORA = REPO / ".." / "shared" / "corpora"
-DEFAULT = [
-    "ant_multisource_2018/ant_multisource_2018.jsonl.gz",
-    "saudinewsnet/saudinewsnet.jsonl.gz",
-    "ant_jawharafm_tunisia/ant_jawharafm_v1_1.jsonl.gz",
-    "egypt_news_credibility_2013_week/egypt_news_2013-03-20_to_26.jsonl.gz",
-]
 
 
 def size_and_count(path: str) -> tuple[int, int]:
