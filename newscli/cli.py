@@ -204,6 +204,14 @@ def _write_stats(path: str | None, summary: Summary) -> None:
         fh.write(orjson.dumps(summary.as_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
 
 
+_IO_OPTIONS = ("inputs", "files_from", "output", "text_field", "strict", "rejects", "jobs", "stats", "shard_size")
+
+
+def _io_options(params: dict) -> dict:
+    """The input/output options every record command shares, from that command's parameters."""
+    return {name: params[name] for name in _IO_OPTIONS}
+
+
 def run_command(
     *,
     inputs: list[str] | None,
@@ -390,8 +398,7 @@ def export(
         dedupe=None if no_dedupe else _dedupe_options(threshold, shingle, num_perm, bands, emit, clusters),
     )
     steps, dd = steps_for(options), options.dedupe
-    run_command(inputs=inputs, files_from=files_from, output=output, text_field=text_field, strict=strict,
-                rejects=rejects, jobs=jobs, stats=stats, shard_size=shard_size, steps=steps,
+    run_command(**_io_options(locals()), steps=steps,
                 dedupe_options=dd, clusters=clusters, fields=fields, fmt="jsonl")
 
 
@@ -419,11 +426,9 @@ def clean(
     from newscli.clean import format_text
     from newscli.export import ExportOptions, steps_for
 
-    run_command(inputs=inputs, files_from=files_from, output=output, text_field=text_field, strict=strict,
-                rejects=rejects, jobs=jobs, stats=stats, shard_size=shard_size,
-                steps=steps_for(ExportOptions(clean=_clean_options(fold, explain, boilerplate), dates=None,
-                                              dedupe=None)),
-                fields=fields, text_writer=partial(_clean_text_out, format_text=format_text, explain=explain), fmt=fmt)
+    steps = steps_for(ExportOptions(clean=_clean_options(fold, explain, boilerplate), dates=None, dedupe=None))
+    writer = partial(_clean_text_out, format_text=format_text, explain=explain)
+    run_command(**_io_options(locals()), steps=steps, fields=fields, text_writer=writer, fmt=fmt)
 
 
 def _clean_text_out(rec: dict, *, format_text: Callable[[dict], str], explain: bool) -> str:
@@ -490,14 +495,11 @@ def dates(
 
         if keep or year is not None:
             raise _usage("--keep and --year are for text mode (plain text in, or --format text / --extract)")
-        run_command(inputs=inputs, files_from=files_from, output=output, text_field=text_field, strict=strict,
-                    rejects=rejects, jobs=jobs, stats=stats, shard_size=shard_size,
-                    steps=steps_for(ExportOptions(clean=None, dates=_dates_options(replace), dedupe=None)),
-                    fields=fields, fmt="jsonl")
+        steps = steps_for(ExportOptions(clean=None, dates=_dates_options(replace), dedupe=None))
+        run_command(**_io_options(locals()), steps=steps, fields=fields, fmt="jsonl")
         return
     step = partial(_dates_line, extract=extract, keep=keep, year=year)
-    run_command(inputs=inputs, files_from=files_from, output=output, text_field=text_field, strict=strict,
-                rejects=rejects, jobs=jobs, stats=stats, shard_size=shard_size, steps=[step],
+    run_command(**_io_options(locals()), steps=[step],
                 text_writer=lambda rec: rec["_out"], fmt="text", line_mode=True)
 
 
@@ -531,8 +533,7 @@ def dedupe(
     Example: newscli dedupe corpus.jsonl --clusters clusters.jsonl -o unique.jsonl
     """
     dd = _dedupe_options(threshold, shingle, num_perm, bands, emit, clusters)
-    run_command(inputs=inputs, files_from=files_from, output=output, text_field=text_field, strict=strict,
-                rejects=rejects, jobs=jobs, stats=stats, shard_size=shard_size, steps=[],
+    run_command(**_io_options(locals()), steps=[],
                 dedupe_options=dd, clusters=clusters, fields=fields, fmt="jsonl")
 
 
