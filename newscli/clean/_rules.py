@@ -9,6 +9,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+from newscli import gazetteer
 from newscli.normalize import FOLDS, normalize
 
 # Matching folds letters like the "search" fold, without str.translate (a dictionary lookup per
@@ -86,8 +87,8 @@ PHRASES = key_set(_data("phrases.txt"))
 BLOCK_HEADERS = key_set(_data("block_headers.txt"))
 END_HEADERS = key_set(_data("end_headers.txt"))
 SECTIONS = key_set(_data("sections.txt"))
-PLACES = key_set(_data("places.txt"))
-OUTLETS = key_set(_data("outlets.txt"))
+PLACES = key_set(gazetteer.places())
+OUTLETS = key_set(gazetteer.outlets())
 CREDITS = key_set(_data("credits.txt"))
 NOTICE_RE = re.compile(
     r"(?:^| )(?:" + "|".join(re.escape(k) for k in sorted(key_set(_data("notices.txt")), key=len, reverse=True)) + r")(?: |$)"

@@ -1,63 +1,25 @@
-"""Reading inputs and writing outputs.
-
-Readers turn any input (article text files, directories, JSONL/NDJSON, compressed with gzip, bzip2,
-xz or zstd, standard input) into a stream of records and `Reject`s, in input order, without holding
-more than one record in memory. Writers write JSONL (or text) atomically: to a temporary file next
-to the target, renamed into place only when the run succeeds.
-"""
+"""Inputs: discovery (directories, --files-from, standard input) and readers (article text files,
+JSONL/NDJSON), turning any input into a stream of records and `Reject`s, in input order, without
+holding more than one record in memory."""
 
 from __future__ import annotations
 
-import bz2
 import contextlib
-import gzip
-import io
-import lzma
 import os
 import sys
-import tempfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
 import orjson
 
+from newscli.io.compression import COMPRESSED_SUFFIXES, _decompress_errors, open_decompressed
+from newscli.io.errors import Reject, UsageError, _oserror
 from newscli.records import derive_id, from_object, new_record
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
-COMPRESSED_SUFFIXES = {".gz", ".bz2", ".xz", ".zst"}
-_MAGIC = (
-    (b"\x1f\x8b", "gzip"),
-    (b"BZh", "bzip2"),
-    (b"\xfd7zXZ\x00", "xz"),
-    (b"\x28\xb5\x2f\xfd", "zstd"),
-)
-
-
-@dataclass(slots=True)
-class Reject:
-    """A record that could not be read or processed: where, why, and the raw input."""
-
-    source: str
-    line: int
-    error: str
-    raw: str | None = None
-    detail: str | None = field(default=None, compare=False)  # a traceback, shown with -v
-
-    def as_json(self) -> dict:
-        return {"source": self.source, "line": self.line, "error": self.error, "raw": self.raw}
-
-    def message(self) -> str:
-        where = f"{self.source}:{self.line}" if self.line else self.source
-        return f"{where}: {self.error}"
-
-
-class UsageError(Exception):
-    """A problem with how newscli was called (exit code 2)."""
-
 
 # --------------------------------------------------------------------------- inputs
 
@@ -109,85 +71,6 @@ class _nullctx:
 
     def __exit__(self, *exc: Any) -> None:
         return None
-
-
-def _oserror(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    return str(exc) or type(exc).__name__
-
-
-def sniff_compression(head: bytes) -> str | None:
-    for magic, name in _MAGIC:
-        if head.startswith(magic):
-            return name
-    return None
-
-
-def open_decompressed(raw: IO[bytes]) -> tuple[IO[bytes], str | None]:
-    """Wrap a binary stream in the decompressor its first bytes call for."""
-    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
-    kind = sniff_compression(buffered.peek(8)[:8])
-    if kind == "gzip":
-        return gzip.GzipFile(fileobj=buffered), kind  # type: ignore[return-value]
-    if kind == "bzip2":
-        return bz2.BZ2File(buffered), kind  # type: ignore[return-value]
-    if kind == "xz":
-        return lzma.LZMAFile(buffered), kind  # type: ignore[return-value]
-    if kind == "zstd":
-        return io.BufferedReader(_ZstdReader(buffered), buffer_size=1 << 16), kind  # type: ignore[arg-type]
-    return buffered, None
-
-
-class _ZstdReader(io.RawIOBase):
-    """zstd frames, one after another, raising EOFError when the input stops inside a frame
-    (zstandard's stream_reader silently returns what it had, so a truncated file would look whole)."""
-
-    def __init__(self, raw: IO[bytes]) -> None:
-        import zstandard
-
-        self._zstd = zstandard
-        self._raw = raw
-        self._d = zstandard.ZstdDecompressor().decompressobj()
-        self._pending = b""
-        self._fed = False
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buf: Any) -> int:
-        while not self._pending:
-            if self._d.eof:
-                rest = self._d.unused_data
-                self._d = self._zstd.ZstdDecompressor().decompressobj()
-                self._fed = False
-                if rest:
-                    self._pending = self._d.decompress(rest)
-                    self._fed = True
-                    continue
-            data = self._raw.read(1 << 16)
-            if not data:
-                if self._fed and not self._d.eof:
-                    raise EOFError("Compressed file ended before the end-of-stream marker was reached")
-                return 0
-            self._fed = True
-            self._pending = self._d.decompress(data)
-        n = min(len(buf), len(self._pending))
-        buf[:n] = self._pending[:n]
-        self._pending = self._pending[n:]
-        return n
-
-
-_DECOMPRESS_ERRORS: tuple[type[BaseException], ...] = (EOFError, OSError, zlib.error, lzma.LZMAError)
-
-
-def _decompress_errors() -> tuple[type[BaseException], ...]:
-    try:
-        import zstandard
-
-        return _DECOMPRESS_ERRORS + (zstandard.ZstdError,)
-    except ImportError:  # pragma: no cover
-        return _DECOMPRESS_ERRORS
 
 
 def _is_jsonl_name(path: str) -> bool | None:
@@ -431,186 +314,3 @@ def read_text_lines(paths: list[str]) -> Iterator[tuple[str, int, str] | Reject]
                 yield (name, lineno, text)
 
 
-# --------------------------------------------------------------------------- outputs
-
-def _compressor(path: str, fh: IO[bytes]) -> IO[bytes]:
-    suffix = Path(path).suffix.lower()
-    if suffix == ".gz":
-        return gzip.GzipFile(fileobj=fh, mode="wb", compresslevel=6, mtime=0)  # type: ignore[return-value]
-    if suffix == ".bz2":
-        return bz2.BZ2File(fh, mode="wb")  # type: ignore[return-value]
-    if suffix == ".xz":
-        return lzma.LZMAFile(fh, mode="wb")  # type: ignore[return-value]
-    if suffix == ".zst":
-        import zstandard
-
-        return zstandard.ZstdCompressor(level=3).stream_writer(fh, closefd=False)  # type: ignore[return-value]
-    return fh
-
-
-def same_file(a: str, b: str) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.abspath(a) == os.path.abspath(b)
-
-
-def check_output_path(path: str | None, inputs: list[str], what: str = "output") -> None:
-    """Refuse to write over an input (raises UsageError)."""
-    if path is None or path == STDIN:
-        return
-    for item in inputs:
-        if item != STDIN and same_file(path, item):
-            raise UsageError(f"refusing to write the {what} {path} over an input file")
-    parent = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(parent):
-        raise UsageError(f"cannot write {what} {path}: directory {parent} does not exist")
-
-
-class AtomicFile:
-    """A file written to a temporary name next to its target and renamed on commit().
-
-    Compression follows the target's extension (.gz .bz2 .xz .zst). abort() (also on any
-    exception inside `with`) removes the temporary file, so a failed run leaves nothing at path.
-    """
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.special = os.path.exists(path) and not os.path.isfile(path)
-        if self.special:  # /dev/null, a named pipe: nothing to rename, write straight through
-            self.tmp = path
-            self._raw = open(path, "wb", buffering=1 << 20)
-        else:
-            directory = os.path.dirname(os.path.abspath(path))
-            fd, self.tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
-            self._raw = os.fdopen(fd, "wb", buffering=1 << 20)
-        self._fh = _compressor(path, self._raw)
-        self.closed = False
-
-    def write(self, data: bytes) -> None:
-        self._fh.write(data)
-
-    def commit(self) -> None:
-        if self.closed:
-            return
-        if self._fh is not self._raw:
-            self._fh.close()
-        self._raw.flush()
-        if self.special:
-            self._raw.close()
-            self.closed = True
-            return
-        os.fsync(self._raw.fileno())
-        self._raw.close()
-        os.chmod(self.tmp, 0o666 & ~_umask())
-        os.replace(self.tmp, self.path)
-        self.closed = True
-
-    def abort(self) -> None:
-        if self.closed:
-            return
-        self.closed = True
-        try:
-            self._raw.close()
-        except Exception:
-            pass
-        if self.special:
-            return
-        try:
-            os.unlink(self.tmp)
-        except OSError:
-            pass
-
-    def __enter__(self) -> "AtomicFile":
-        return self
-
-    def __exit__(self, exc_type: Any, *rest: Any) -> None:
-        if exc_type is None:
-            self.commit()
-        else:
-            self.abort()
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def shard_name(path: str, index: int) -> str:
-    """out.jsonl.gz -> out-00000.jsonl.gz"""
-    p = Path(path)
-    name = p.name
-    stem, dot, rest = name.partition(".")
-    return str(p.with_name(f"{stem}-{index:05d}{dot}{rest}"))
-
-
-class Output:
-    """Where records (or text lines) go: stdout, one atomic file, or atomic numbered shards.
-
-    Nothing appears at the target paths until commit(); abort() removes every temporary file.
-    """
-
-    def __init__(self, path: str | None, *, shard_size: int | None = None) -> None:
-        self.path = path if path not in (None, STDIN) else None
-        self.shard_size = shard_size if self.path else None
-        self._files: list[AtomicFile] = []
-        self._current: AtomicFile | None = None
-        self._count = 0
-        self._stdout = None if self.path else sys.stdout.buffer
-        if self.path and not self.shard_size:
-            self._current = AtomicFile(self.path)
-            self._files.append(self._current)
-
-    def _target(self) -> Any:
-        if self._stdout is not None:
-            return self._stdout
-        if self.shard_size and self._count % self.shard_size == 0:
-            self._current = AtomicFile(shard_name(self.path, len(self._files)))  # type: ignore[arg-type]
-            self._files.append(self._current)
-        return self._current
-
-    def write_record(self, record: dict) -> None:
-        self._target().write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
-        self._count += 1
-
-    def write_text(self, text: str) -> None:
-        self._target().write(text.encode("utf-8") + b"\n")
-        self._count += 1
-
-    @property
-    def count(self) -> int:
-        return self._count
-
-    def commit(self) -> list[str]:
-        if self._stdout is not None:
-            self._stdout.flush()
-            return []
-        if self.path and not self._files:  # sharded output with no record: one empty shard
-            self._files.append(AtomicFile(shard_name(self.path, 0)))
-        for f in self._files:
-            f.commit()
-        return [f.path for f in self._files]
-
-    def abort(self) -> None:
-        for f in self._files:
-            f.abort()
-
-
-class RejectWriter:
-    """--rejects FILE: every rejected record as JSONL {source, line, error, raw}, atomically."""
-
-    def __init__(self, path: str | None) -> None:
-        self.file = AtomicFile(path) if path else None
-
-    def write(self, reject: Reject) -> None:
-        if self.file is not None:
-            self.file.write(orjson.dumps(reject.as_json(), option=orjson.OPT_APPEND_NEWLINE))
-
-    def commit(self) -> None:
-        if self.file is not None:
-            self.file.commit()
-
-    def abort(self) -> None:
-        if self.file is not None:
-            self.file.abort()
