@@ -44,12 +44,15 @@ class ExportOptions:
     dedupe: newscli.dedupe.DedupeOptions, or None for --no-dedupe
     jobs:   worker processes for the per-record steps (1 = in this process); the output is the same
             for every value
+    keep_empty: write records whose body is empty (on input) or that clean leaves empty, instead
+            of skipping them (they are counted as `empty` / `emptied` either way)
     """
 
     clean: Any = field(default_factory=_clean_default)
     dates: Any = field(default_factory=_dates_default)
     dedupe: Any = field(default_factory=_dedupe_default)
     jobs: int = 1
+    keep_empty: bool = False
 
 
 def steps_for(options: ExportOptions) -> list[Step]:
@@ -58,17 +61,27 @@ def steps_for(options: ExportOptions) -> list[Step]:
     if options.clean is not None:
         from newscli.clean import clean_record
 
-        steps.append(partial(clean_record, options=options.clean))
+        step = partial(clean_record, options=options.clean)
+        step.counts = "removed"  # type: ignore[attr-defined]  # the summary counts the lines it removed
+        steps.append(step)
     if options.dates is not None:
         from newscli.dates import date_record
 
-        steps.append(partial(date_record, options=options.dates))
+        step = partial(date_record, options=options.dates)
+        step.counts = "dates"  # type: ignore[attr-defined]  # the summary counts the dates it found
+        steps.append(step)
     return steps
 
 
 def export(items: Iterable, options: ExportOptions, *, on_record: Callable[[dict], None],
-           on_reject: Callable[[Any], None], tick: Callable[[int], None] | None = None,
-           strict: bool = False, summary: Summary | None = None) -> Summary:
-    """Run clean -> dates -> dedupe over records (or Rejects/RawLines from newscli.io.read_inputs)."""
-    return run(items, steps=steps_for(options), on_record=on_record, on_reject=on_reject,
-               dedupe_options=options.dedupe, jobs=options.jobs, strict=strict, tick=tick, summary=summary)
+           on_reject: Callable[[Any], None], on_skip: Callable[[Any], None] | None = None,
+           tick: Callable[[int], None] | None = None, strict: bool = False,
+           summary: Summary | None = None) -> Summary:
+    """Run clean -> dates -> dedupe over records (or Rejects/RawLines from newscli.io.read_inputs).
+
+    on_record gets each output record; on_reject each Reject (a record that could not be read or
+    processed); on_skip each skipped empty record (a Reject with reason "empty" or "emptied").
+    Every `newscli` record command is this call (with some steps switched off) plus I/O."""
+    return run(items, steps=steps_for(options), on_record=on_record, on_reject=on_reject, on_skip=on_skip,
+               dedupe_options=options.dedupe, jobs=options.jobs, strict=strict, tick=tick, summary=summary,
+               keep_empty=options.keep_empty)

@@ -7,7 +7,7 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 import orjson
@@ -38,8 +38,9 @@ class DedupeOptions:
         RAM: 4 bytes per band per text while indexing.
     emit: which records `dedupe_records` yields: ``kept`` (kept copies and singletons, default),
         ``removed`` (only the dropped duplicates) or ``all``.
-    clusters_path: if set, a JSONL file with one line per cluster of two or more records (written
-        before the first record is yielded, atomically via a ``.tmp`` file).
+    on_cluster: if set, called with one dict per cluster of two or more records
+        ({cluster, size, kept, members}), in cluster order, before the first record is yielded.
+        The library never opens a file: the CLI's --clusters writes these rows.
     tmpdir: directory for the temporary spool files (default: the system temporary directory).
     seed: seed of the shingle hashes (same seed -> same signatures and output).
     min_chars: texts whose normalized form is shorter than this take part only in exact matching
@@ -59,7 +60,7 @@ class DedupeOptions:
     num_perm: int = 128
     bands: int = 32
     emit: str = "kept"
-    clusters_path: str | None = None
+    on_cluster: Callable[[dict], None] | None = field(default=None, compare=False, repr=False)
     tmpdir: str | None = None
     seed: int = 1
     min_chars: int = 30
@@ -537,8 +538,8 @@ def dedupe_records(
         def member(p: int) -> int:
             return int(np.searchsorted(mem, p))
 
-        if opt.clusters_path:
-            _write_clusters(opt.clusters_path, labels, mem, kept, counts, sim, is_exact, id_of, member)
+        if opt.on_cluster is not None:
+            _emit_clusters(opt.on_cluster, labels, mem, kept, counts, sim, is_exact, id_of, member)
         # 4. output in input order
         emit = opt.emit
         nm = len(mem)
@@ -710,26 +711,23 @@ def _near_pairs(spool: _Spool, reps: np.ndarray, rows: _Rows, labels: np.ndarray
     flush()
 
 
-def _write_clusters(path: str, labels, mem, kept, counts, sim, is_exact, id_of, member) -> None:
+def _emit_clusters(on_cluster, labels, mem, kept, counts, sim, is_exact, id_of, member) -> None:
     order = np.lexsort((mem, labels[mem]))  # indices into mem, by cluster then position
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as out:
-        a = 0
-        while a < len(order):
-            c = int(labels[mem[order[a]]])
-            b = a + int(counts[c])
-            group = order[a:b].tolist()
-            k = int(kept[group[0]])
-            line = {
-                "cluster": c,
-                "size": len(group),
-                "kept": id_of(member(k)),
-                "members": [
-                    {"id": id_of(g), "pos": int(mem[g]), "kept": int(mem[g]) == k, "exact": bool(is_exact[g]),
-                     "sim": None if int(mem[g]) == k else round(float(sim[g]), 4)}
-                    for g in group
-                ],
-            }
-            out.write(orjson.dumps(line) + b"\n")
-            a = b
-    os.replace(tmp, path)
+    a = 0
+    while a < len(order):
+        c = int(labels[mem[order[a]]])
+        b = a + int(counts[c])
+        group = order[a:b].tolist()
+        k = int(kept[group[0]])
+        line = {
+            "cluster": c,
+            "size": len(group),
+            "kept": id_of(member(k)),
+            "members": [
+                {"id": id_of(g), "pos": int(mem[g]), "kept": int(mem[g]) == k, "exact": bool(is_exact[g]),
+                 "sim": None if int(mem[g]) == k else round(float(sim[g]), 4)}
+                for g in group
+            ],
+        }
+        on_cluster(line)
+        a = b

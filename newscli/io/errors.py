@@ -13,9 +13,12 @@ class Reject:
     error: str
     raw: str | None = None
     detail: str | None = field(default=None, compare=False)  # a traceback, shown with -v
+    # "error" (could not be read or processed), "empty" (a blank body, skipped) or "emptied" (clean
+    # left no body text, skipped); only "error" makes the exit code 1
+    reason: str = "error"
 
     def as_json(self) -> dict:
-        return {"source": self.source, "line": self.line, "error": self.error, "raw": self.raw}
+        return {"source": self.source, "line": self.line, "error": self.error, "raw": self.raw, "reason": self.reason}
 
     def message(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else self.source

@@ -278,10 +278,9 @@ def test_emit_modes_partition_the_records():
     assert list(allr[0]) == ["id", "source", "text", "date", "dup", "extra"]
 
 
-def test_clusters_file(tmp_path):
-    path = tmp_path / "clusters.jsonl"
-    out, st = run(corpus(), clusters_path=str(path))
-    lines = [orjson.loads(l) for l in path.read_bytes().splitlines()]
+def test_clusters_rows_reach_the_caller_and_no_file_is_opened(tmp_path):
+    lines: list[dict] = []
+    out, st = run(corpus(), on_cluster=lines.append)
     assert len(lines) == st.clusters
     for c in lines:
         assert c["size"] == len(c["members"]) >= 2
