@@ -1,6 +1,7 @@
 """Baselines on the labeled real pairs of bench/dedupe_pairs.tsv (dup / distinct; unsure excluded).
 
 Three verdicts per pair, side by side in one run:
+- **containment threshold**, the same with |A & B| / min(|A|, |B|) (a second single-number peer);
 - **Jaccard threshold** (the peer a tuned dedupe must beat): a pair is a dup when the exact char-5-gram
   Jaccard of the normalized texts (bench/_pairs.jaccard) is >= t. The best t is chosen *after the
   fact* on this very set (the most favourable single threshold), and the sweep is printed;
@@ -28,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._measure import machine  # noqa: E402
-from bench._pairs import TSV, corpus_path, jaccard, load_pairs  # noqa: E402
+from bench._pairs import TSV, corpus_path, jaccard, load_pairs, shingle_set  # noqa: E402
 from newscli.dedupe import DedupeOptions, DedupeStats, dedupe_records  # noqa: E402
 
 
@@ -110,6 +111,15 @@ def main() -> int:
     if hp:
         t98, s98 = min(hp, key=lambda x: x[0])
         print(f"lowest t with dup precision >= 0.98: t={t98:.3f}: {fmt(s98)}")
+
+    # a second single-number peer: containment |A & B| / min(|A|, |B|) (shortened copies score high)
+    cont = []
+    for p in pairs:
+        sa, sb = shingle_set(p.text_a), shingle_set(p.text_b)
+        cont.append(len(sa & sb) / min(len(sa), len(sb)) if sa and sb else 0.0)
+    csw = sweep(cont, gold)
+    ct, cs = max(csw, key=lambda x: (x[1]["acc"], x[1]["prec"]))
+    print(f"(peer 2) single containment threshold, chosen after the fact: t={ct:.3f}: {fmt(cs)}")
 
     opt = DedupeOptions(emit="all")
     alone = [pair_alone(p.text_a, p.text_b, opt) for p in pairs]
