@@ -22,6 +22,8 @@ Figures (body is the positive class for "body", boilerplate for "removal"):
   body recall     = body lines kept / all body lines
   removal precision = boilerplate lines removed / all labeled lines removed
   removal recall    = boilerplate lines removed / all boilerplate lines
+  to-field = labeled lines that clean took as a title/section/dateline they are not (a body
+  paragraph or a byline turned into the title): not deleted, but out of the body or mislabeled.
   title/section/dateline exact = records whose field equals the expected one (both null counts as a
   match); expected = the labeled line after newscli.normalize.normalize (if importable), compared
   with whitespace collapsed; a predicted value that equals the labeled line minus a leading run of
@@ -154,16 +156,21 @@ def newscli_system(import_root: Path | None):
         out = nc.clean_record({"id": "x", "text": text}, opts)
         lines = text.split("\n")
         rules: dict = {}
+        fields_at: dict = {}
         size: collections.Counter = collections.Counter()
         for e in out.get("explain") or []:
             line, rule = e.get("line"), e.get("rule")
-            if isinstance(line, int) and 1 <= line <= len(lines) and rule not in structure:
+            if isinstance(line, int) and 1 <= line <= len(lines) and rule in structure:
+                fields_at.setdefault(line, rule)
+            elif isinstance(line, int) and 1 <= line <= len(lines):
                 rules.setdefault(line, rule)
                 size[line] += len("".join(str(e.get("text") or "").split()))
         # a rule that strips only part of a line (a tag trailer glued to the last sentence) keeps the line
         removed = {n: r for n, r in rules.items()
                    if size[n] >= PARTIAL * len("".join(lines[n - 1].split())) or not e_has_text(out)}
-        return removed, {f: out.get(f) for f in FIELD_NAMES}
+        got = {f: out.get(f) for f in FIELD_NAMES}
+        got["_lines"] = fields_at
+        return removed, got
 
     return predict, _norm
 
@@ -224,7 +231,7 @@ def field_match(pred, exp_line: str | None, norm) -> bool:
 def score(system, labels, fields, texts, norm) -> dict:
     c = collections.Counter()
     per_corpus: dict = collections.defaultdict(collections.Counter)
-    errors = {"body_removed": [], "residue_kept": [], "field": []}
+    errors = {"body_removed": [], "residue_kept": [], "field": [], "to_field": []}
     for key, lab in sorted(labels.items()):
         corpus, rid = key
         text = texts[key]
@@ -243,6 +250,14 @@ def score(system, labels, fields, texts, norm) -> dict:
                 errors["body_removed"].append((corpus, rid, n, removed[n]))
             elif k == "bp_kept":
                 errors["residue_kept"].append((corpus, rid, n, ""))
+        # labeled lines the system took as a structure field they are not (e.g. a body paragraph
+        # or a byline as the title): not deleted, but moved out of the body or mislabeled
+        expected_at = {v: f for f, v in fields.get(key, {}).items() if v}
+        for n, rule in (got.get("_lines") or {}).items():
+            if n in lab and lab[n] != "unsure" and expected_at.get(n) != rule:
+                c["to_field_" + lab[n]] += 1
+                pc["to_field_" + lab[n]] += 1
+                errors["to_field"].append((corpus, rid, n, rule, lab[n]))
         for f in FIELD_NAMES:
             vline = fields.get(key, {}).get(f, 0)
             exp = lines[vline - 1] if vline else None
@@ -265,16 +280,18 @@ def figures(c: dict) -> dict:
         "rm_P": div(pr, pr + br), "rm_R": div(pr, pr + pk),
         **{f: div(c.get(f + "_ok", 0), c.get(f + "_n", 0)) for f in FIELD_NAMES},
         "body_removed": br, "bp_kept": pk,
+        "to_field": c.get("to_field_body", 0) + c.get("to_field_boilerplate", 0),
     }
 
 
 def fmt_row(name: str, f: dict) -> str:
     return (f"{name:22s} {f['body_P']:8.3f} {f['body_R']:8.3f} {f['rm_P']:8.3f} {f['rm_R']:8.3f}"
-            f" {f['body_removed']:8d} {f['bp_kept']:8d} {f['title']:7.3f} {f['section']:7.3f} {f['dateline']:8.3f}")
+            f" {f['body_removed']:8d} {f['bp_kept']:8d} {f['to_field']:8d} {f['title']:7.3f} {f['section']:7.3f}"
+            f" {f['dateline']:8.3f}")
 
 
 HEADER = (f"{'system':22s} {'body P':>8s} {'body R':>8s} {'rm P':>8s} {'rm R':>8s} {'body-del':>8s}"
-          f" {'residue':>8s} {'title':>7s} {'section':>7s} {'dateline':>8s}")
+          f" {'residue':>8s} {'to-field':>8s} {'title':>7s} {'section':>7s} {'dateline':>8s}")
 
 
 # ---------------------------------------------------------------- --against REV
@@ -360,6 +377,9 @@ def main() -> None:
         print(f"\nboilerplate kept by newscli ({len(err['residue_kept'])}):")
         for corpus, rid, n, _ in err["residue_kept"][: a.errors]:
             print(f"  {corpus} {rid}:{n}{show(corpus, rid, n)}")
+        print(f"\nlabeled lines taken as a structure field they are not ({len(err['to_field'])}):")
+        for corpus, rid, n, rule, lab in err["to_field"][: a.errors]:
+            print(f"  {corpus} {rid}:{n} [{rule}] labeled {lab}{show(corpus, rid, n)}")
         print(f"\nfield mismatches ({len(err['field'])}):")
         for corpus, rid, f, vline, got in err["field"][: a.errors]:
             print(f"  {corpus} {rid} {f}: expected line {vline or 'none'}, got "
