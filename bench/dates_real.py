@@ -15,6 +15,7 @@ its relative-time parser off (no date for "اليوم"), since relative words ar
 Run (from the repo root, in the bench venv):
     python bench/dates_real.py                      # newscli as installed + dateparser
     python bench/dates_real.py --against main       # also newscli at a git revision
+    python bench/dates_real.py --src ../dates       # also newscli from another checkout's files
     python bench/dates_real.py --no-dateparser --misses 40
     python bench/dates_real.py --json out.json
 """
@@ -170,18 +171,23 @@ def predict(run, labels, paras) -> tuple[list[list[str]], float]:
     return out, time.perf_counter() - t0
 
 
+def predict_from_dir(src: Path, labels_path: Path, shared: Path, what: str) -> list[list[str]]:
+    """newscli imported from the directory ``src`` (holding newscli/), in a subprocess."""
+    env = dict(os.environ, PYTHONPATH=str(src), PYTHONDONTWRITEBYTECODE="1")
+    res = subprocess.run([sys.executable, __file__, "--labels", str(labels_path), "--shared",
+                          str(shared), "--predict-only"], env=env, capture_output=True, text=True)
+    if res.returncode:
+        raise SystemExit(f"dates_real: newscli at {what} failed:\n{res.stderr[-2000:]}")
+    return json.loads(res.stdout)
+
+
 def predict_at_revision(rev: str, labels_path: Path, shared: Path) -> list[list[str]]:
-    """newscli at a git revision, in a subprocess with that revision's package on sys.path."""
+    """newscli at a git revision (its newscli/ tree extracted to a temporary directory)."""
     with tempfile.TemporaryDirectory() as tmp:
         archive = subprocess.run(["git", "-C", str(REPO), "archive", rev, "newscli"],
                                  capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
-        env = dict(os.environ, PYTHONPATH=tmp)
-        res = subprocess.run([sys.executable, __file__, "--labels", str(labels_path), "--shared",
-                              str(shared), "--predict-only"], env=env, capture_output=True, text=True)
-        if res.returncode:
-            raise SystemExit(f"dates_real: newscli at {rev} failed:\n{res.stderr[-2000:]}")
-        return json.loads(res.stdout)
+        return predict_from_dir(Path(tmp), labels_path, shared, rev)
 
 
 # --------------------------------------------------------------------------- scoring
@@ -253,6 +259,8 @@ def main(argv=None):
     ap.add_argument("--labels", type=Path, default=LABELS)
     ap.add_argument("--shared", type=Path, default=SHARED)
     ap.add_argument("--against", metavar="REV", help="also run newscli at this git revision")
+    ap.add_argument("--src", type=Path, metavar="DIR",
+                    help="also run newscli imported from DIR (a checkout or worktree, uncommitted work included)")
     ap.add_argument("--no-dateparser", action="store_true")
     ap.add_argument("--misses", type=int, default=25, help="list this many newscli misses (0: none)")
     ap.add_argument("--json", type=Path, help="write the figures and misses to this file")
@@ -275,6 +283,8 @@ def main(argv=None):
     results["newscli"], timings["newscli"] = predict(newscli_runner(), labels, paras)
     if args.against:
         results[f"newscli@{args.against}"] = predict_at_revision(args.against, args.labels, args.shared)
+    if args.src:
+        results[f"newscli@{args.src.name}"] = predict_from_dir(args.src.resolve(), args.labels, args.shared, str(args.src))
     if not args.no_dateparser:
         results["dateparser"], timings["dateparser"] = predict(dateparser_runner(), labels, paras)
         results["dateparser-abs"], timings["dateparser-abs"] = predict(dateparser_runner(True), labels, paras)
