@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from newscli.normalize import fold, normalize
 from newscli.clean._anywhere import anywhere_pass
-from newscli.clean._body import audit, repeat_pass, trailer_pass
+from newscli.clean._body import audit, headlines_pass, repeat_pass, trailer_pass
 from newscli.clean._edges import head_pass, tail_pass
 from newscli.clean._state import CleanResult, LineState
 from newscli.clean.options import CleanOptions, load_boilerplate_file, user_patterns
@@ -44,10 +44,12 @@ RULES: dict[str, str] = {
     "link-line": "inline link to another story: شاهد.. / اقرأ.. / بالفيديو: and a headline",
     "promo": "app promotion: تطبيق/app with a download or notification word",
     "contact": "columnist's contact line: SMS or e-mail address with a contact word",
+    "disclaimer": "opinion/unverified-media disclaimer (لا تعكس بالضرورة …, لا يمكنها التأكد من صحة …)",
     "caption": "photo caption: صورة …, جانب من …, … (أرشيفية), short and without sentence end",
     "trailer": "per-outlet trailer: رابط الخبر بصحيفة …: <title>, own line or glued to the last line",
     "block": "header of data/block_headers.txt and the list items that follow it",
     "comments": "comment thread: header, count line or name/time/text/رد after the body: to the end",
+    "headlines": "2+ headlines of other stories (4-20 words, no sentence end) between paragraphs or after the last one",
     "repeat": "a repeated copy of body lines (or the title repeated as the first body line)",
     "symbols": "line without any letter or digit (separators, lone punctuation)",
     "link": "line that is only a URL or an e-mail address",
@@ -87,6 +89,7 @@ def _clean(text: str, opts: CleanOptions, section: bool, title: bool, dateline: 
     s = opts.structure
     rest = head_pass(st, section and s, title and s, dateline and s, known_title, opts.short_words)
     repeat_pass(st, rest)
+    headlines_pass(st, [i for i in rest if st.rule[i] is None])
     rest = [i for i in rest if st.rule[i] is None]
     if rest:
         trailer_pass(st, rest[-1], user)

@@ -28,7 +28,7 @@ def whole_tables(user: frozenset[str]) -> tuple[frozenset[str], int, int]:
 def _item_like(line: str, w: int) -> bool:
     """A related-link item: a headline (at most 25 words, no sentence end when longer than 15).
     A line of more than 5 words ending with a full stop or colon is body text resuming."""
-    if w > MAX_ITEM_WORDS or (w > MAX_ITEM_WORDS_UNPUNCTUATED and is_terminal(line)):
+    if w > MAX_ITEM_WORDS or (w > MAX_ITEM_WORDS_UNPUNCTUATED and line.rstrip(CLOSERS + "»”")[-1:] in ".!؟?…"):
         return False
     return not (w > 5 and line.rstrip(CLOSERS).endswith((".", ":")) and not line.endswith(".."))
 
@@ -66,6 +66,8 @@ def line_rule(line: str, w: int, k: str | None, user: UserPatterns, f: str | Non
             return "promo"
     if ("@" in line or "sms" in line or "SMS" in line) and R.contact(line):
         return "contact"
+    if ("ضرور" in line or "التاكد" in line or "التأكد" in line or "التحقق" in line) and R.DISCLAIMER_RE.search(fold_line(line)):
+        return "disclaimer"
     if w > MAX_RULE_WORDS:
         return None
     if ("رابط" in line or "للكاتب" in line) and R.TRAILER_RE.match(line):
@@ -84,8 +86,10 @@ def line_rule(line: str, w: int, k: str | None, user: UserPatterns, f: str | Non
     if w <= MAX_SHORT_RULE_WORDS:
         if w <= 2 and R.LINK_RE.match(line):
             return "link"
-        if w <= 4 and R.RELTIME_RE.match(f):
+        if w <= 4 and (R.RELTIME_RE.match(f) or R.CLOCK_RE.match(f)):
             return "time"
+        if R.contact_piece(line, f):
+            return "contact"
         if ("هنا" in f or "here" in f) and R.CLICK_RE.search(f) and key_of_folded(f).startswith(R.CLICK_START):
             return "click-here"
         if R.is_home_menu(line):
@@ -196,6 +200,8 @@ def anywhere_pass(st: LineState, user: UserPatterns) -> None:
             i = _block(st, i, keys)
             continue
         r = line_rule(st.lines[i], w, k, user, f)
+        if r == "link-line" and i == 0:
+            r = None  # "بالصور .. …" as the first line is the article's own headline
         if r:
             st.rule[i] = r
         elif w > SENTENCE_WORDS and is_terminal(st.lines[i]):

@@ -51,12 +51,16 @@ def orient(a: str, b: str) -> tuple[str, str | None] | None | bool:
     a_cred, b_cred = ka in CREDITS, kb in CREDITS
     if a_out and b_out:
         return a, None
-    if a_out:  # `outlet – place` ("عين اليوم – كيب كنافيرال"), or `outlet – خاص`
-        return (a, None) if b_cred else (a, b)
+    if a_out:  # `outlet – city` (one word), `outlet – خاص`; `outlet – author` is a byline
+        if b_cred:
+            return a, None
+        return (a, b) if words(b) == 1 else False
     if b_out:  # `place – outlet` for a one-word place; `author – outlet` is a byline
         if a_cred:
             return b, None
         return (b, a) if words(a) == 1 else False
+    if a_cred or b_cred:
+        return False  # `author – متابعات`
     return None
 
 

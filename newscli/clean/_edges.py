@@ -13,10 +13,11 @@ from newscli.clean import _rules as R
 from newscli.clean._dateline import agency_line, dateline_sides, orient
 from newscli.clean._state import (
     MAX_BARE_SECTION_WORDS, MAX_BYLINE_WORDS, MAX_COPYRIGHT_WORDS, MAX_MENU_ITEM_WORDS, MAX_MENU_WORDS,
-    MAX_NOTICE_WORDS, MAX_SECTION_WORDS, MAX_SHORT_RULE_WORDS, MAX_THREAD_LOOKBACK, MAX_TITLE_WORDS, MIN_MENU_RUN,
+    MAX_HEADLINE_WORDS, MAX_NOTICE_WORDS, MAX_SECTION_WORDS, MAX_SHORT_RULE_WORDS, MAX_THREAD_LOOKBACK, MAX_TITLE_WORDS,
+    MIN_HEADLINE_RUN, MIN_HEADLINE_WORDS, MIN_MENU_RUN,
     SENTENCE_WORDS, LineState,
 )
-from newscli.clean._text import DIGIT, ends_sentence, fold_line, is_terminal, key
+from newscli.clean._text import CLOSERS, DIGIT, ends_sentence, fold_line, is_terminal, key, words
 
 # cheap hints that a line may be a notice: Arabic substrings (no case) tested with `in`, and a
 # case-insensitive Latin regex only when the line has one of its first letters
@@ -24,10 +25,9 @@ _NOTICE_HINTS = ("ارتباط", "كوكيز", "خصوصي", "التصفح", "ت
 _NOTICE_LATIN_RE = re.compile("cookie|privacy|we use", re.IGNORECASE)
 _HAS_DIGIT = re.compile(DIGIT)
 # words that make a short last line a sentence, not a name (on the key)
-_FUNCTION_WORDS = frozenset(
+_FUNCTION_WORDS = frozenset(key(w) for w in (
     "في من على الى عن مع تم هو هي هم هذا هذه ذلك تلك التي الذي الذين ان لا لم لن قد كان كانت ثم بعد قبل او يا ما "
-    "الله كل عند حتى لقد كما هنا هناك نحن انا انت ليس غير بين".split()
-)
+    "الله كل عند حتى لقد كما هنا هناك نحن انا انت ليس غير بين").split())
 
 
 _GLUED = ("وال", "فال", "بال", "كال", "لل")
@@ -62,6 +62,8 @@ def edge_rule(line: str, w: int) -> str | None:
         return "furniture"
     if w <= 4 and (k in R.CREDITS or k in R.OUTLETS):
         return "credit"
+    if w <= 8 and ("/" in line or "-" in line or "،" in line) and R.outlets_only(line):
+        return "credit"
     if w <= MAX_MENU_WORDS and R.is_menu(line):
         return "menu"
     if w <= MAX_SHORT_RULE_WORDS:
@@ -72,7 +74,9 @@ def edge_rule(line: str, w: int) -> str | None:
 
 
 def _title_like(line: str, w: int) -> bool:
-    if w > MAX_TITLE_WORDS or dateline_sides(line):
+    """A headline: at most 20 words, not a dateline, not ending with a single full stop or a
+    colon (a lead-in to a list or a quotation)."""
+    if w > MAX_TITLE_WORDS or dateline_sides(line) or line.rstrip(CLOSERS).endswith(":"):
         return False
     return not (line.endswith(".") and not line.endswith(".."))
 
@@ -174,6 +178,22 @@ class _Head:
         return True
 
 
+_NAME_JOINS = frozenset({"عبد", "بن", "ابو", "ابن", "ال"})
+
+
+def _head_name(st: LineState, kept: list[int], idx: int, short: int, title_open: bool) -> bool:
+    """A name line (2-3 words) right above a long first paragraph that ends a sentence. While
+    a title may still come, 3 words only with a name joint (عبد, بن, أبو): "الهام عبد الفتاح"
+    is a name, "افتتاح حديقة عامة" a headline."""
+    i = kept[idx]
+    if idx + 1 >= len(kept) or not _name_like(st.lines[i], st.wc[i], short):
+        return False
+    if title_open and st.wc[i] > 2 and key(st.lines[i]).split()[1] not in _NAME_JOINS:
+        return False
+    nxt = kept[idx + 1]
+    return st.wc[nxt] > SENTENCE_WORDS and ends_sentence(st.lines[nxt])
+
+
 def head_pass(st: LineState, section: bool, title: bool, dateline: bool, known_title: str | None,
               short: int) -> list[int]:
     """Scan the head: furniture, section, title, dateline. Returns the kept lines from the
@@ -200,16 +220,15 @@ def head_pass(st: LineState, section: bool, title: bool, dateline: bool, known_t
         if run:
             idx += run
             continue
+        if _head_name(st, kept, idx, short, h.title_open and h.dateline_open):
+            st.rule[i] = "head-name"  # a reporter's name above the first paragraph
+            idx += 1
+            continue
         if h.title(kept, idx):
             idx += 1
             continue
         if st.wc[i] <= MAX_SECTION_WORDS and not is_terminal(st.lines[i]) and key(st.lines[i]) in R.SECTIONS:
             st.rule[i] = "furniture"  # a section label where no section is taken
-            idx += 1
-            continue
-        if (idx + 1 < len(kept) and _name_like(st.lines[i], st.wc[i], short)
-                and st.wc[kept[idx + 1]] > SENTENCE_WORDS and ends_sentence(st.lines[kept[idx + 1]])):
-            st.rule[i] = "head-name"  # a reporter's name above the first paragraph
             idx += 1
             continue
         break
@@ -261,7 +280,9 @@ def tail_pass(st: LineState, rest: list[int], short: int) -> None:
         if r:
             st.rule[i] = r
             continue
-        if first and _name_like(st.lines[i], st.wc[i], short) and ends_sentence(st.lines[rest[x - 1]]):
+        signed = st.lines[i].lstrip("-–— ")  # "- محمد بن عبد العزيز الرشيد": a signature
+        if first and _name_like(signed, words(signed), short + 2 * (signed != st.lines[i])) and ends_sentence(
+                st.lines[rest[x - 1]]):
             st.rule[i] = "tail-name"
             first = False
             continue

@@ -42,6 +42,7 @@ FURNITURE = key_set(_data("furniture.txt"))
 PLACES = key_set(gazetteer.places())
 OUTLETS = key_set(gazetteer.outlets())
 CREDITS = key_set(_data("credits.txt"))
+_OUTLETS_JOINED = frozenset(k.replace(" ", "") for k in OUTLETS)
 NOTICE_RE = re.compile(
     r"(?:^| )(?:" + "|".join(re.escape(k) for k in sorted(key_set(_data("notices.txt")), key=len, reverse=True)) + r")(?: |$)"
 )
@@ -98,7 +99,7 @@ RELTIME_RE = re.compile(
     r"^(?:منذ|قبل)\s+(?:" + DIGIT + r"+\s+)?(?:ثانيه|ثوان|ثواني|ثوانٍ|دقيقه|دقيقتين|دقايق|دقائق|ساعه|ساعتين|ساعات|"
     r"يوم|يومين|ايام|اسبوع|اسبوعين|اسابيع|شهر|شهرين|اشهر|سنه|سنتين|سنوات|عام|عامين|اعوام)$"
 )
-CLICK_RE = re.compile(r"اضغط\s+هنا|انقر\s+هنا|click\s+here")
+CLICK_RE = re.compile(r"اضغط\s+هنا|انقر\s+هنا|click\s+here|من\s+هنا$")
 # a click-here line is an invitation: it starts with one of these (on the key)
 CLICK_START = ("ل", "اضغط", "انقر", "يمكنك", "click", "للمزيد", "تابع", "شاهد")
 LINK_RE = re.compile(r"^(?:https?://|www\.)\S+$|^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$", re.I)
@@ -126,7 +127,17 @@ _PROMO_WORDS = ("اشعار", "إشعار", "حمل", "حمّل", "تحميل", 
                 "ايفون", "آيفون", "iphone", "android")
 _CONTACT_WORDS = ("تواصل", "رسال", "بريد", "ايميل", "إيميل", "الكاتب", "واتساب", "تويتر")
 CONTACT_RE = re.compile(r"\bsms\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+# pieces of an SMS contact block broken over several lines (Saudi columns): the code and the
+# carriers ("تبدأ بالرمز 158 ثم مسافة ثم الرسالة", "88591 - Stc", "635031 - Mobily")
+SMS_PIECE_RE = re.compile(r"بالرمز|مسافه ثم|ثم الرساله|ثم نص الرساله")
+CARRIER_RE = re.compile(DIGIT + r"{4,}.{0,6}(?:stc|mobily|zain|موبايلي|زين|الاتصالات)|(?:stc|mobily|zain|موبايلي|زين|الاتصالات).{0,6}" + DIGIT + "{4,}", re.I)
+HANDLE_RE = re.compile(r"^(?:تويتر|twitter|انستغرام|انستقرام|instagram|سناب شات|snapchat)\s*[:：]?\s*@\w{2,}$", re.I)
+# a clock time standing alone ("11:03 ت م", "9:12 ص")
+CLOCK_RE = re.compile(r"^" + DIGIT + r"{1,2}\s*:\s*" + DIGIT + r"{2}(?:\s*(?:ت\s*م|ت\s*غ|ص|م|am|pm|gmt|بتوقيت\s+\S+))?$", re.I)
+# disclaimers of opinion pieces and unverified media (CNN, BBC)
+DISCLAIMER_RE = re.compile(r"(?:لا|ولا) (?:تعكس|يعكس|تعبر|يعبر) بالضروره|لا يمكنها التاكد من صحه|لا يمكن التحقق من صحه")
 _CAPTION_START = ("صوره", "الصوره", "صور", "جانب من", "لقطه من", "من اليمين", "من اليسار", "ارشيفيه")
+_CAPTION_ANY = ("الصوره توضيحيه", "صوره توضيحيه", "صوره ارشيفيه")
 _CAPTION_END_RE = re.compile(r"(?:[(\-–—ـ]\s*(?:صوره\s+)?(?:ارشيفيه|ارشيف|ارشيفي)\s*\)?|\(\s*(?:صوره|تصوير)[^)]*\))$")
 # comment thread pieces
 COMMENT_COUNT_RE = re.compile(
@@ -157,11 +168,26 @@ def contact(line: str) -> bool:
     return CONTACT_RE.search(line) is not None and any(w in line for w in _CONTACT_WORDS)
 
 
+def contact_piece(line: str, f: str) -> bool:
+    """A piece of an SMS contact block, a carrier number or a social handle line."""
+    return SMS_PIECE_RE.search(f) is not None or CARRIER_RE.search(f) is not None or HANDLE_RE.match(line) is not None
+
+
+_OUTLET_SPLIT = re.compile(r"\s*[/|،,\-–—]\s*")
+
+
+def outlets_only(line: str) -> bool:
+    """'فرانس24/ أ ف ب': every part a known outlet or credit word."""
+    parts = [key(p) for p in _OUTLET_SPLIT.split(line) if p.strip()]
+    return len(parts) >= 2 and all(p and (p in OUTLETS or p in CREDITS or p.replace(" ", "") in _OUTLETS_JOINED) for p in parts)
+
+
 def caption(line: str, k: str) -> bool:
     """Photo caption: 'صورة من …', 'جانب من …', '… (أرشيفية)' (short, no sentence end)."""
     if is_terminal(line) and not line.endswith(")"):
         return False
-    return k.startswith(_CAPTION_START) or _CAPTION_END_RE.search(fold_line(line)) is not None
+    return (k.startswith(_CAPTION_START) or any(c in k for c in _CAPTION_ANY)
+            or _CAPTION_END_RE.search(fold_line(line)) is not None)
 
 
 def comment_count(line: str) -> bool:

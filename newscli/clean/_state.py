@@ -12,7 +12,7 @@ from newscli.clean._text import words
 MAX_RULE_WORDS = 25  # longer lines are body prose for every line rule but `notice`
 MAX_SHORT_RULE_WORDS = 14  # link, time, click-here, credit, menu: short-line rules
 SENTENCE_WORDS = 15  # a line this long that ends a sentence proves the body has started
-MAX_TITLE_WORDS = 35
+MAX_TITLE_WORDS = 20  # a headline; a longer first line is the lead paragraph
 MAX_NOTICE_WORDS = 40  # cookie/app notices, promos and contact lines
 MAX_COPYRIGHT_WORDS = 15
 MAX_MENU_WORDS = 12  # a `a | b | c` menu line
@@ -28,6 +28,9 @@ MAX_BARE_SECTION_WORDS = 2  # an unknown label right above a title
 REPEAT_MIN_WORDS = 6  # a repeated line this long starts a repeated copy of the body
 FOLD_PREFIX_CHARS = 80  # only this much of a long line is folded for the prefix rules
 HINT_CHARS = 24  # a line's first key word is looked for in this many characters
+MIN_HEADLINE_RUN = 2  # other stories' headlines in a row at the end of an article
+MIN_HEADLINE_WORDS = 4
+MAX_HEADLINE_WORDS = 20
 MAX_THREAD_LOOKBACK = 4  # lines between a comment's name/time and its reply button
 
 STRUCTURAL = frozenset({"section", "title", "dateline"})
