@@ -15,7 +15,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
-from newscli.io import RawLine, Reject, parse_line
+from newscli.io import RawLine, Reject, Skipped, parse_line
 
 Step = Callable[[dict], dict]
 CHUNK_RECORDS = 200
@@ -29,6 +29,7 @@ class Summary:
     written: int = 0
     rejected: int = 0
     dropped: int = 0  # held back by dedupe's --emit (duplicates with the default `kept`)
+    skipped: Counter = field(default_factory=Counter)  # left out by design, by reason (not_arabic, warc_request, ...)
     removed_lines: int = 0
     dates: Counter = field(default_factory=Counter)
     clusters: int = 0
@@ -40,12 +41,13 @@ class Summary:
 
     @property
     def closes(self) -> bool:
-        return self.read == self.written + self.dropped + self.rejected
+        return self.read == self.written + self.dropped + self.rejected + sum(self.skipped.values())
 
     def as_dict(self) -> dict:
         return {
             "read": self.read, "written": self.written, "rejected": self.rejected,
-            "dropped_duplicates": self.dropped, "accounting_closes": self.closes,
+            "dropped_duplicates": self.dropped, "skipped": sum(self.skipped.values()),
+            "skipped_by_reason": dict(sorted(self.skipped.items())), "accounting_closes": self.closes,
             "lines_removed": self.removed_lines,
             "dates_found": sum(self.dates.values()), "dates_by_system": dict(sorted(self.dates.items())),
             "duplicate_clusters": self.clusters, "duplicates": self.duplicates,
@@ -55,6 +57,9 @@ class Summary:
 
     def line(self) -> str:
         parts = [f"read {self.read}", f"written {self.written}", f"rejected {self.rejected}"]
+        if self.skipped:
+            by = ", ".join(f"{k} {v}" for k, v in sorted(self.skipped.items(), key=lambda kv: (-kv[1], kv[0])))
+            parts.append(f"skipped {sum(self.skipped.values())} ({by})")
         if self.dropped or self.duplicates:
             parts.append(f"duplicates dropped {self.dropped} ({self.clusters} clusters)")
         if self.removed_lines:
@@ -84,10 +89,16 @@ def _reject_for(record: dict, exc: BaseException) -> Reject:
     try:
         import orjson
 
-        raw = orjson.dumps(record, default=str).decode()
+        raw = orjson.dumps(record, default=_json_default).decode()
     except Exception:  # pragma: no cover - a record is always JSON-able
         raw = None
     return Reject(source, line, error, raw, detail)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (bytes, bytearray)):  # a web page still in the record (newscli.io.web.HTML_KEY)
+        return bytes(value).decode("utf-8", errors="replace")
+    return str(value)
 
 
 @dataclass
@@ -107,19 +118,24 @@ def apply_steps(items: list, steps: list[Step], dedupe_options: Any = None,
     for item in items:
         if isinstance(item, RawLine):
             item = parse_line(item)
-        if isinstance(item, Reject):
+        if isinstance(item, (Reject, Skipped)):
             out.append(item)
             continue
         try:
             for step in steps:
                 item = step(item)
-        except Exception as exc:  # every failure is a reject, never a lost record
-            out.append(_reject_for(item, exc))
+        except Exception as exc:  # every failure is a reject (or a skip by design), never a lost record
+            reason = getattr(exc, "skip_reason", None)
+            if reason is not None:
+                rej = _reject_for(item, exc)
+                out.append(Skipped(rej.source, rej.line, reason, str(exc)))
+            else:
+                out.append(_reject_for(item, exc))
             continue
         out.append(item)
     counts = ChunkCounts()
     for rec in out:
-        if not isinstance(rec, Reject):
+        if not isinstance(rec, (Reject, Skipped)):
             counts.removed_lines += len(rec.get("removed") or ())
             for entry in rec.get("dates") or ():
                 counts.dates[entry.get("system", "?")] += 1
@@ -127,9 +143,9 @@ def apply_steps(items: list, steps: list[Step], dedupe_options: Any = None,
     if dedupe_options is not None:
         from newscli.dedupe import Packed, prepare
 
-        signed = prepare([r["text"] for r in out if not isinstance(r, Reject)], dedupe_options)
+        signed = prepare([r["text"] for r in out if not isinstance(r, (Reject, Skipped))], dedupe_options)
         if pack:
-            out = [r if isinstance(r, Reject) else Packed.of(r) for r in out]
+            out = [r if isinstance(r, (Reject, Skipped)) else Packed.of(r) for r in out]
     return out, signed, counts
 
 
@@ -213,6 +229,7 @@ def run(
     steps: list[Step],
     on_record: Callable[[dict], None],
     on_reject: Callable[[Reject], None],
+    on_skip: Callable[[Skipped], None] | None = None,
     dedupe_options: Any = None,
     dedupe_stats: Any = None,
     jobs: int = 1,
@@ -232,6 +249,11 @@ def run(
         for out, signed, counts in _processed_chunks(counted(items), steps, dedupe_options, jobs):
             recs = []
             for item in out:
+                if isinstance(item, Skipped):
+                    summary.skipped[item.reason] += 1
+                    if on_skip is not None:
+                        on_skip(item)
+                    continue
                 if isinstance(item, Reject):
                     summary.rejected += 1
                     on_reject(item)

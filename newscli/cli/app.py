@@ -11,9 +11,10 @@ import orjson
 import typer
 
 from newscli import __version__
-from newscli.cli.options import (Bands, Boilerplate, Clusters, Emit, Explain, Fields, FilesFrom, Fold, Format, Inputs,
+from newscli.cli.options import (Bands, Boilerplate, Clusters, Emit, Explain, Fields, FilesFrom, Fold, Format, HtmlField, Inputs, Lang, PageTimeout,
                                  Jobs, NumPerm, OutputOpt, Rejects, Replace, ShardSize, Shingle, StatsOpt, Strict,
-                                 TextField, Threshold, clean_options, dates_options, dedupe_options)
+                                 TextField, Threshold, clean_options, dates_options, dedupe_options,
+                                 web_options)
 from newscli.cli.runner import (EXIT_DATA, EXIT_INTERRUPTED, EXIT_OK, State, broken_pipe, err, io_options,
                                 report_reject, run_command, usage)
 from newscli.io import STDIN, Reject, UsageError, expand_inputs, read_inputs
@@ -71,6 +72,9 @@ def export(
     no_clean: Annotated[bool, typer.Option("--no-clean", help="Skip the clean step.")] = False,
     no_dates: Annotated[bool, typer.Option("--no-dates", help="Skip the dates step.")] = False,
     no_dedupe: Annotated[bool, typer.Option("--no-dedupe", help="Skip the dedupe step.")] = False,
+    lang: Lang = "auto",
+    html_field: HtmlField = None,
+    page_timeout: PageTimeout = 10.0,
     fold: Fold = None,
     explain: Explain = False,
     boilerplate: Boilerplate = None,
@@ -94,13 +98,14 @@ def export(
     from newscli.export import ExportOptions, steps_for
 
     options = ExportOptions(
+        web=web_options(lang, html_field, page_timeout),
         clean=None if no_clean else clean_options(fold, explain, boilerplate),
         dates=None if no_dates else dates_options(replace),
         dedupe=None if no_dedupe else dedupe_options(threshold, shingle, num_perm, bands, emit, clusters),
     )
     steps, dd = steps_for(options), options.dedupe
     run_command(state=_state(ctx), **io_options(locals()), steps=steps,
-                dedupe_options=dd, clusters=clusters, fields=fields, fmt="jsonl")
+                dedupe_options=dd, clusters=clusters, fields=fields, fmt="jsonl", html_field=html_field)
 
 
 @app.command()

@@ -132,6 +132,20 @@ def io_options(params: dict) -> dict:
     return {name: params[name] for name in IO_OPTIONS}
 
 
+def _require_web_extra(paths: list[str], html_field: str | None) -> None:
+    """Web input (by name, or --html-field) without the optional extra is a usage error, up front."""
+    from newscli.io.web import INSTALL_HINT, is_html_name, is_warc_name
+
+    if html_field is None and not any(p != STDIN and (is_html_name(p) or is_warc_name(p)) for p in paths):
+        return
+    try:
+        from newscli.web import require_web
+
+        require_web()
+    except ImportError:
+        raise usage(INSTALL_HINT) from None
+
+
 def _check_paths(paths_in: list[str] | None, files_from: str | None, targets_in: list[tuple[str, str | None]],
                  shard_size: int | None, output: str | None) -> list[str]:
     paths = expand_inputs(paths_in or [], files_from)
@@ -165,6 +179,7 @@ def run_command(
     text_writer: Callable[[dict], str] | None = None,
     fmt: str = "auto",
     line_records: Callable[[list[str]], Any] | None = None,
+    html_field: str | None = None,
 ) -> None:
     """Shared body of every record-processing subcommand. Always ends by raising typer.Exit."""
     try:
@@ -172,12 +187,13 @@ def run_command(
                              ("stats file", stats), ("clusters file", clusters)], shard_size, output)
     except UsageError as exc:
         raise usage(str(exc)) from None
+    _require_web_extra(paths, html_field)
     if fmt not in ("auto", "jsonl", "text"):
         raise usage(f"--format must be auto, jsonl or text, not {fmt!r}")
     select = _select(fields)
     info = InputInfo()
     items = line_records(paths) if line_records is not None else read_inputs(
-        paths, text_field=text_field, info=info, lazy=jobs_count(jobs) > 1)
+        paths, text_field=text_field, html_field=html_field, info=info, lazy=jobs_count(jobs) > 1)
     previous = signal.signal(signal.SIGTERM, _sigterm)
     try:
         summary = _run(state, items, info, output=output, rejects=rejects, shard_size=shard_size, steps=steps,
@@ -214,7 +230,7 @@ def _run(state: State, items: Any, info: InputInfo, *, output: str | None, rejec
         rej.write(reject)
 
     try:
-        run(items, steps=steps, on_record=on_record, on_reject=on_reject, dedupe_options=dedupe_options,
+        run(items, steps=steps, on_record=on_record, on_reject=on_reject, on_skip=rej.write, dedupe_options=dedupe_options,
             jobs=jobs_count(jobs), strict=strict, tick=progress.tick, summary=summary)
         progress.stop()
         if out is None:

@@ -7,7 +7,7 @@
 """
 
 from newscli.io.compression import COMPRESSED_SUFFIXES, open_decompressed, sniff_compression
-from newscli.io.errors import Reject, UsageError
+from newscli.io.errors import Reject, Skipped, UsageError
 from newscli.io.inputs import (DIRECTORY_SUFFIXES, JSONL_SUFFIXES, MAX_ARTICLE_BYTES, STDIN, STDIN_NAME, InputInfo,
                                RawLine, expand_inputs, is_input_name, parse_line, peek_stdin_is_jsonl, read_inputs,
                                read_one, read_text_lines)
@@ -15,7 +15,7 @@ from newscli.io.outputs import AtomicFile, Output, RejectWriter, check_output_pa
 
 __all__ = [
     "COMPRESSED_SUFFIXES", "DIRECTORY_SUFFIXES", "JSONL_SUFFIXES", "MAX_ARTICLE_BYTES", "STDIN", "STDIN_NAME",
-    "AtomicFile", "InputInfo", "Output", "RawLine", "Reject", "RejectWriter", "UsageError", "check_output_path",
+    "AtomicFile", "InputInfo", "Output", "RawLine", "Reject", "RejectWriter", "Skipped", "UsageError", "check_output_path",
     "expand_inputs", "is_input_name", "open_decompressed", "parse_line", "peek_stdin_is_jsonl", "read_inputs",
     "read_one", "read_text_lines", "same_file", "shard_name", "sniff_compression",
 ]

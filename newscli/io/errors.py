@@ -32,3 +32,19 @@ def _oserror(exc: BaseException) -> str:
         return exc.strerror
     return str(exc) or type(exc).__name__
 
+
+
+@dataclass(slots=True)
+class Skipped:
+    """An input record left out by design, not by error (a WARC request or image record, a page that
+    is not Arabic): counted by reason in the summary, written to --rejects with its reason, never
+    to the output, and not a failure (exit 0)."""
+
+    source: str
+    line: int
+    reason: str
+    detail: str | None = None
+
+    def as_json(self) -> dict:
+        return {"source": self.source, "line": self.line, "error": self.reason, "raw": None,
+                "skipped": True, "detail": self.detail}

@@ -17,14 +17,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterator
 
+from newscli.io.web import HTML_KEY, INSTALL_HINT
 from newscli.records import parse_date
 
 __all__ = ["WebOptions", "PageError", "NotArabic", "extract_record", "extract_page", "arabic_share",
            "require_web", "INSTALL_HINT", "HTML_KEY"]
 
-INSTALL_HINT = "web input needs the optional extra: pip install 'newscli[web]'"
-# The raw page travels in this key from the reader to the extraction step (never written out).
-HTML_KEY = "_html"
 
 
 @dataclass(frozen=True)
@@ -32,14 +30,16 @@ class WebOptions:
     """How pages become records.
 
     lang:        "ar" keeps only pages whose main text is mostly Arabic script (the rest are skipped
-                 as `not_arabic`); None keeps every page.
+                 as `not_arabic`); "any" keeps every page; "auto" filters WARC records only (an
+                 archive such as CC-NEWS is mostly other languages) and keeps every saved page.
     min_arabic:  the share of Arabic letters among all letters that makes a text "mostly Arabic".
     timeout:     seconds one page may take in the extractor; a page that takes longer is a reject.
-    html_field:  for JSONL input: the field holding the page (the reader moves it to HTML_KEY).
+    html_field:  for JSONL input: the field holding the page (the reader moves it to HTML_KEY);
+                 carried here so the CLI can hand it to the reader.
     keep_html:   keep the page in the record's `html` field (off: pages are large).
     """
 
-    lang: str | None = None
+    lang: str = "auto"
     min_arabic: float = 0.5
     timeout: float = 10.0
     html_field: str | None = None
@@ -155,7 +155,8 @@ def extract_record(record: dict, options: WebOptions | None = None) -> dict:
     if html is None:
         return record
     page = extract_page(html, url=record.get("url"), timeout=opts.timeout)
-    if opts.lang == "ar" and arabic_share(page["text"]) < opts.min_arabic:
+    filtered = opts.lang == "ar" or (opts.lang == "auto" and "warc_record_id" in record)
+    if filtered and arabic_share(page["text"]) < opts.min_arabic:
         raise NotArabic(f"main text is not mostly Arabic ({arabic_share(page['text']):.0%} Arabic letters)")
     out = dict(record)
     del out[HTML_KEY]

@@ -3,7 +3,7 @@
 The articles are written for this project (no page is copied from a site). Each article is laid
 out in three site styles seen in the shared corpora's outlets: a WordPress theme, a news CMS and
 an AMP page, each with the furniture real pages carry (cookie banner, menus, breadcrumbs, share
-bar, related block, comment thread). `pages/expected.json` holds each page's title, date and body
+bar, related block, comment thread). `expected.json` holds each page's title, date and body
 paragraphs, so tests and bench/web_eval.py can score the extraction line by line.
 """
 
@@ -231,7 +231,7 @@ def main() -> None:
     (HERE / "english-news.html").write_text(ENGLISH, encoding="utf-8")
     expected["english-news.html"] = {"title": "City council approves new bus routes", "date": None,
                                      "outlet": "Example Daily", "body": None, "arabic": False}
-    (HERE / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (HERE.parent / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"{len(expected)} pages in {HERE}")
 
 

@@ -12,10 +12,10 @@ pytest.importorskip("trafilatura")
 warcio = pytest.importorskip("warcio")
 
 from newscli.web import HTML_KEY, NotArabic, PageError, WebOptions, arabic_share, extract_page, extract_record  # noqa: E402
-from newscli.web.readers import Skipped, looks_like_html, looks_like_warc, read_html, read_warc  # noqa: E402
+from newscli.io.web import Skipped, looks_like_html, looks_like_warc, read_html, read_warc  # noqa: E402
 
 PAGES = Path(__file__).parent / "pages"
-EXPECTED = json.loads((PAGES / "expected.json").read_text(encoding="utf-8"))
+EXPECTED = json.loads((PAGES.parent / "expected.json").read_text(encoding="utf-8"))
 
 
 def _page(name: str) -> bytes:
@@ -75,7 +75,7 @@ def test_non_arabic_page_is_skipped_only_with_lang_ar():
     with pytest.raises(NotArabic) as info:
         extract_record(rec, WebOptions(lang="ar"))
     assert info.value.skip_reason == "not_arabic"
-    assert "bus routes" in extract_record(rec, WebOptions(lang=None))["text"]
+    assert "bus routes" in extract_record(rec, WebOptions(lang="any"))["text"]
 
 
 def test_a_record_without_a_page_passes_through():

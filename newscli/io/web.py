@@ -13,29 +13,21 @@ is never dropped without a word.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import IO, Iterator
 
-from newscli.io.errors import Reject
+from newscli.io.errors import Reject, Skipped
 from newscli.records import derive_id, new_record
-from newscli.web.extract import HTML_KEY, INSTALL_HINT
 
-__all__ = ["Skipped", "read_html", "read_warc", "is_html_name", "is_warc_name", "looks_like_html",
+INSTALL_HINT = "web input needs the optional extra: pip install 'newscli[web]'"
+# The raw page travels in this key from the reader to the extraction step (newscli.web), never written out.
+HTML_KEY = "_html"
+
+__all__ = ["HTML_KEY", "INSTALL_HINT", "Skipped", "read_html", "read_warc", "is_html_name", "is_warc_name", "looks_like_html",
            "looks_like_warc", "HTML_SUFFIXES", "MAX_PAGE_BYTES"]
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 MAX_PAGE_BYTES = 32 * 1024 * 1024
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
-
-
-@dataclass(slots=True)
-class Skipped:
-    """An input record that is not an article by design (a WARC request or image record): counted
-    by reason in the summary, never written, never an error."""
-
-    source: str
-    line: int
-    reason: str
 
 
 def _base_suffixes(name: str) -> list[str]:
