@@ -89,6 +89,24 @@ def _http_content_type(record) -> str:
     return (record.http_headers.get_header("Content-Type") or "").split(";", 1)[0].strip().lower()
 
 
+def _warc_payload(record) -> tuple[str, bytes]:
+    """("page", body) for an HTML response; otherwise (why not, b""): a skip reason
+    (warc_request, warc_not_html, ...) or a defect (truncated, unreadable, too large)."""
+    if record.rec_type != "response":
+        return f"warc_{record.rec_type}", b""
+    if _http_content_type(record) not in _HTML_TYPES:
+        return "warc_not_html", b""
+    if (record.length or 0) > MAX_PAGE_BYTES:  # never read into memory
+        return "too large", b""
+    try:
+        body = record.content_stream().read()  # read() whole: warcio's read(n) may return less
+    except Exception:  # a broken chunked or gzip payload
+        return "unreadable", b""
+    if getattr(record.raw_stream, "limit", 0) > 0:
+        return "truncated", b""
+    return "page", body
+
+
 def read_warc(stream: IO[bytes], name: str) -> Iterator[dict | Reject | Skipped]:
     """Every HTML response of a WARC archive as a record; see the module docstring."""
     try:
@@ -100,38 +118,24 @@ def read_warc(stream: IO[bytes], name: str) -> Iterator[dict | Reject | Skipped]
     offset = 0
     try:
         for record in iterator:
+            # the body is read before get_record_offset(): that call reads to the record's end
+            verdict, body = _warc_payload(record)
             offset = iterator.get_record_offset()
             where = f"{name}@{offset}"
-            rtype = record.rec_type
-            if rtype != "response":
-                yield Skipped(where, 0, f"warc_{rtype}")
+            if verdict in ("truncated", "unreadable", "too large"):
+                detail = {"truncated": f"is truncated ({getattr(record.raw_stream, 'limit', 0)} of {record.length} bytes missing)",
+                          "unreadable": "has an unreadable payload",
+                          "too large": f"holds a page larger than {MAX_PAGE_BYTES // 2**20} MiB"}[verdict]
+                yield Reject(where, 0, f"WARC record at offset {offset} {detail}")
                 continue
-            ctype = _http_content_type(record)
-            if ctype not in _HTML_TYPES:
-                yield Skipped(where, 0, "warc_not_html")
-                continue
-            try:
-                body = record.content_stream().read(MAX_PAGE_BYTES + 1)
-            except Exception as exc:  # a broken chunked/gzip payload
-                yield Reject(where, 0, f"WARC record at offset {offset}: unreadable payload: {exc}")
-                continue
-            if getattr(record.raw_stream, "limit", 0) > 0:
-                yield Reject(where, 0, f"WARC record at offset {offset} is truncated "
-                                       f"({record.raw_stream.limit} of {record.length} bytes missing)")
-                continue
-            if len(body) > MAX_PAGE_BYTES:
-                yield Reject(where, 0, f"WARC record at offset {offset}: page larger than {MAX_PAGE_BYTES // 2**20} MiB")
+            if verdict != "page":
+                yield Skipped(where, 0, verdict)
                 continue
             rec = new_record(id=derive_id(name, offset), source=where, text="")
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            if url:
-                rec["url"] = url
-            rid = record.rec_headers.get_header("WARC-Record-ID")
-            if rid:
-                rec["warc_record_id"] = rid
-            wdate = record.rec_headers.get_header("WARC-Date")
-            if wdate:
-                rec["warc_date"] = wdate
+            for key, header in (("url", "WARC-Target-URI"), ("warc_record_id", "WARC-Record-ID"), ("warc_date", "WARC-Date")):
+                value = record.rec_headers.get_header(header)
+                if value:
+                    rec[key] = value
             rec[HTML_KEY] = body
             yield rec
     except ArchiveLoadFailed as exc:

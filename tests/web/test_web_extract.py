@@ -161,6 +161,7 @@ def test_warc_html_responses_become_records_others_are_counted(gz):
     recs = [i for i in items if isinstance(i, dict)]
     skipped = [i for i in items if isinstance(i, Skipped)]
     assert [r["url"] for r in recs] == ["http://a.test/1", "http://a.test/2"]
+    assert recs[0][HTML_KEY] == _page("riyadh-rain-cms.html") and recs[1][HTML_KEY] == _page("rabat-school-wp.html")
     assert sorted(s.reason for s in skipped) == ["warc_not_html", "warc_request"]
     assert all("@" in r["source"] and r["warc_record_id"].startswith("<urn:uuid:") for r in recs)
     assert len({r["id"] for r in recs}) == 2
