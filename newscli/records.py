@@ -71,9 +71,12 @@ def from_object(obj: dict, *, source: str, position: int, text_field: str = "tex
         from newscli.io.web import HTML_KEY
 
         rest = {k: v for k, v in obj.items() if k != html_field}
-        rest[text_field] = rest.get(text_field) if isinstance(rest.get(text_field), str) and rest[text_field].strip() else " "
+        given = rest.get(text_field)
+        has_text = isinstance(given, str) and bool(given.strip())
+        if not has_text:
+            rest[text_field] = "-"  # the extraction step fills the text; validate everything else now
         rec = from_object(rest, source=source, position=position, text_field=text_field)
-        if rec["text"] == " ":
+        if not has_text:
             rec["text"] = ""
         rec[HTML_KEY] = obj[html_field]
         return rec

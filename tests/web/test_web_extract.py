@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
-from pathlib import Path
 
 import pytest
 
@@ -12,15 +10,8 @@ pytest.importorskip("trafilatura")
 warcio = pytest.importorskip("warcio")
 
 from newscli.web import HTML_KEY, NotArabic, PageError, WebOptions, arabic_share, extract_page, extract_record  # noqa: E402
+from _web_pages import EXPECTED, _page, make_warc  # noqa: E402
 from newscli.io.web import Skipped, looks_like_html, looks_like_warc, read_html, read_warc  # noqa: E402
-
-PAGES = Path(__file__).parent / "pages"
-EXPECTED = json.loads((PAGES.parent / "expected.json").read_text(encoding="utf-8"))
-
-
-def _page(name: str) -> bytes:
-    return (PAGES / name).read_bytes()
-
 
 @pytest.mark.parametrize("name", sorted(n for n, e in EXPECTED.items() if e["arabic"]))
 def test_every_body_paragraph_of_every_fixture_is_extracted(name):
@@ -127,21 +118,6 @@ def test_read_html_file():
     assert len(recs) == 1 and recs[0]["source"] == "pages/t.html" and recs[0][HTML_KEY].startswith(b"<!doctype")
     (empty,) = read_html(io.BytesIO(b"  \n"), "e.html", None)
     assert empty.error == "empty HTML page"
-
-
-def make_warc(pages: list[tuple[str, str, bytes]], *, gzip: bool = True) -> bytes:
-    """A WARC of (url, content type, body) responses, plus a request record first."""
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    buf = io.BytesIO()
-    writer = WARCWriter(buf, gzip=gzip)
-    req = writer.create_warc_record("http://example.test/", "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n"))
-    writer.write_record(req)
-    for url, ctype, body in pages:
-        headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers))
-    return buf.getvalue()
 
 
 def _warc_items(data: bytes, name: str = "c.warc.gz"):
