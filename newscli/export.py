@@ -29,6 +29,12 @@ def _dates_default() -> Any:
     return DatesOptions()
 
 
+def _web_default() -> Any:
+    from newscli.web import WebOptions
+
+    return WebOptions()
+
+
 def _dedupe_default() -> Any:
     from newscli.dedupe import DedupeOptions
 
@@ -39,6 +45,8 @@ def _dedupe_default() -> Any:
 class ExportOptions:
     """One options object per step; None switches the step off.
 
+    web:    newscli.web.WebOptions: how a record carrying a web page (an HTML file, a WARC response,
+            a JSONL `--html-field`) becomes an article; other records pass through untouched
     clean:  newscli.clean.CleanOptions, or None for --no-clean
     dates:  newscli.dates.DatesOptions, or None for --no-dates
     dedupe: newscli.dedupe.DedupeOptions, or None for --no-dedupe
@@ -48,6 +56,7 @@ class ExportOptions:
             of skipping them (they are counted as `empty` / `emptied` either way)
     """
 
+    web: Any = field(default_factory=_web_default)
     clean: Any = field(default_factory=_clean_default)
     dates: Any = field(default_factory=_dates_default)
     dedupe: Any = field(default_factory=_dedupe_default)
@@ -58,6 +67,10 @@ class ExportOptions:
 def steps_for(options: ExportOptions) -> list[Step]:
     """The per-record steps, in pipeline order, as picklable callables."""
     steps: list[Step] = []
+    if options.web is not None:
+        from newscli.web import extract_record
+
+        steps.append(partial(extract_record, options=options.web))
     if options.clean is not None:
         from newscli.clean import clean_record
 

@@ -19,6 +19,7 @@ import orjson
 
 from newscli import chars
 from newscli.io import RawLine, Reject, parse_line
+from newscli.io.web import HTML_KEY
 
 Step = Callable[[dict], dict]
 CHUNK_RECORDS = 200
@@ -34,6 +35,7 @@ class Summary:
     dropped: int = 0  # held back by dedupe's --emit (duplicates with the default `kept`)
     empty: int = 0  # input records with an empty or blank body, skipped
     emptied: int = 0  # records that clean left without body text, skipped
+    skipped: Counter = field(default_factory=Counter)  # other skips by design, by reason (not_arabic, warc_*)
     removed_lines: int = 0  # lines removed by a clean step of this run
     dates: Counter = field(default_factory=Counter)  # dates found by a dates step of this run
     clusters: int = 0
@@ -45,12 +47,14 @@ class Summary:
 
     @property
     def closes(self) -> bool:
-        return self.read == self.written + self.dropped + self.empty + self.emptied + self.rejected
+        return self.read == self.written + self.dropped + self.empty + self.emptied + self.rejected \
+            + sum(self.skipped.values())
 
     def as_dict(self) -> dict:
         return {
             "read": self.read, "written": self.written, "rejected": self.rejected,
             "dropped_duplicates": self.dropped, "empty": self.empty, "emptied": self.emptied,
+            "skipped": sum(self.skipped.values()), "skipped_by_reason": dict(sorted(self.skipped.items())),
             "accounting_closes": self.closes,
             "lines_removed": self.removed_lines,
             "dates_found": sum(self.dates.values()), "dates_by_system": dict(sorted(self.dates.items())),
@@ -65,6 +69,9 @@ class Summary:
             parts.append(f"empty {self.empty}")
         if self.emptied:
             parts.append(f"emptied {self.emptied}")
+        if self.skipped:
+            by = ", ".join(f"{k} {v}" for k, v in sorted(self.skipped.items(), key=lambda kv: (-kv[1], kv[0])))
+            parts.append(f"skipped {sum(self.skipped.values())} ({by})")
         if self.dropped or self.duplicates:
             parts.append(f"duplicates dropped {self.dropped} ({self.clusters} clusters)")
         if self.removed_lines:
@@ -117,10 +124,16 @@ def _reject_for(record: dict, exc: BaseException) -> Reject:
         error = f"internal error: {type(exc).__name__}: {exc}"
         detail = "".join(traceback.format_exception(exc))
     try:
-        raw = orjson.dumps(record, default=str).decode()
+        raw = orjson.dumps(record, default=_json_default).decode()
     except Exception:  # pragma: no cover - a record is always JSON-able
         raw = None
     return Reject(source, line, error, raw, detail)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (bytes, bytearray)):  # a web page still in the record (newscli.io.web.HTML_KEY)
+        return bytes(value).decode("utf-8", errors="replace")
+    return str(value)
 
 
 @dataclass
@@ -151,14 +164,19 @@ def apply_steps(items: list, steps: list[Step], dedupe_options: Any = None,
         if isinstance(item, Reject):
             out.append(item)
             continue
-        if not keep_empty and is_empty_text(item.get("text")):
+        if not keep_empty and HTML_KEY not in item and is_empty_text(item.get("text")):
             out.append(_skipped(item, "empty"))
             continue
         try:
             for step in steps:
                 item = step(item)
-        except Exception as exc:  # every failure is a reject, never a lost record
-            out.append(_reject_for(item, exc))
+        except Exception as exc:  # every failure is a reject (or a skip by design), never a lost record
+            reason = getattr(exc, "skip_reason", None)
+            if reason is not None:  # e.g. a web page that is not Arabic: counted, not an error
+                source, line = _where(item)
+                out.append(Reject(source, line, str(exc), None, reason=reason))
+            else:
+                out.append(_reject_for(item, exc))
             continue
         if steps and not keep_empty and is_empty_text(item.get("text")):
             out.append(_skipped(item, "emptied"))
@@ -303,8 +321,10 @@ def run(
                 if isinstance(item, Reject) and item.reason != "error":
                     if item.reason == "empty":
                         summary.empty += 1
-                    else:
+                    elif item.reason == "emptied":
                         summary.emptied += 1
+                    else:
+                        summary.skipped[item.reason] += 1
                     if on_skip is not None:
                         on_skip(item)
                     continue

@@ -12,7 +12,8 @@ import typer
 import typer.core
 
 from newscli import __version__
-from newscli.cli.options import (Bands, Boilerplate, Clusters, Emit, Explain, Fields, FilesFrom, Fold, Format, Inputs,
+from newscli.cli.options import (Bands, Boilerplate, Clusters, Emit, Explain, Fields, FilesFrom, Fold, Format, HtmlField,
+                                 Inputs, Lang, PageTimeout, web_options,
                                  Jobs, KeepEmpty, NumPerm, OutputOpt, Quiet, Rejects, Replace, ShardSize, Shingle,
                                  StatsOpt, Strict, TextField, Threshold, Verbose, clean_options, dates_options,
                                  dedupe_options, flag)
@@ -93,6 +94,9 @@ def export(
     no_clean: Annotated[bool, flag("--no-clean", help="Skip the clean step.")] = False,
     no_dates: Annotated[bool, flag("--no-dates", help="Skip the dates step.")] = False,
     no_dedupe: Annotated[bool, flag("--no-dedupe", help="Skip the dedupe step.")] = False,
+    lang: Lang = "auto",
+    html_field: HtmlField = None,
+    page_timeout: PageTimeout = 10.0,
     fold: Fold = None,
     explain: Explain = False,
     boilerplate: Boilerplate = None,
@@ -119,12 +123,13 @@ def export(
     from newscli.export import ExportOptions
 
     options = ExportOptions(
+        web=web_options(lang, html_field, page_timeout),
         clean=None if no_clean else clean_options(fold, explain, boilerplate),
         dates=None if no_dates else dates_options(replace),
         dedupe=None if no_dedupe else dedupe_options(threshold, shingle, num_perm, bands, emit),
     )
     run_command(state=_state(ctx, quiet, verbose), **io_options(locals()), options=options, clusters=clusters,
-                fields=fields, fmt="jsonl", extra_inputs=[] if no_clean else boilerplate or [])
+                fields=fields, fmt="jsonl", extra_inputs=[] if no_clean else boilerplate or [], html_field=html_field)
 
 
 @app.command(cls=_Command)

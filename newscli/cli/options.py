@@ -47,6 +47,15 @@ KeepEmpty = Annotated[bool, flag("--keep-empty", help="Also write records whose 
 Quiet = Annotated[bool, flag("-q", "--quiet", help="No summary line at the end.")]
 Verbose = Annotated[bool, flag("-v", "--verbose", help="Tracebacks for rejected records.")]
 
+# web pages (HTML files, WARC archives, --html-field)
+Lang = Annotated[str, typer.Option("--lang", help="auto | ar | any: keep only pages whose main text is mostly Arabic "
+                                   "script (ar), every page (any), or ar for WARC records only (auto). Others are "
+                                   "skipped and counted as not_arabic.")]
+HtmlField = Annotated[Optional[str], typer.Option("--html-field", help="JSONL field holding a web page to extract "
+                                                  "(needs newscli[web]).", show_default=False)]
+PageTimeout = Annotated[float, typer.Option("--page-timeout", min=0.0, help="Seconds one page may take in the "
+                                            "extractor; a slower page is rejected (0 = no limit).")]
+
 # clean
 Fold = Annotated[Optional[list[str]], typer.Option("--fold", metavar="[search|diacritics|letters|digits]",
                                                    help="A named lossy fold applied after cleaning (repeatable; see "
@@ -84,6 +93,14 @@ def clean_options(fold: list[str] | None, explain: bool, boilerplate: list[str] 
         return CleanOptions(folds=tuple(fold or ()), explain=explain, extra_phrases=tuple(phrases))
     except ValueError as exc:
         raise usage(str(exc)) from None
+
+
+def web_options(lang: str, html_field: str | None, page_timeout: float) -> Any:
+    from newscli.web import WebOptions
+
+    if lang not in ("auto", "ar", "any"):
+        raise usage(f"--lang must be auto, ar or any, not {lang!r}")
+    return WebOptions(lang=lang, html_field=html_field, timeout=page_timeout)
 
 
 def dates_options(replace: bool) -> Any:

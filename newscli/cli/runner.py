@@ -206,6 +206,7 @@ def run_command(
     fmt: str = "auto",
     line_records: Callable[[list[str]], Any] | None = None,
     extra_inputs: list[str] = (),
+    html_field: str | None = None,
 ) -> None:
     """Shared body of every record-processing subcommand. Always ends by raising typer.Exit.
 
@@ -223,9 +224,10 @@ def run_command(
             raise UsageError(f"plain-text output cannot go to a Parquet file ({output})")
     except UsageError as exc:
         raise usage(str(exc)) from None
+    _require_web_extra(paths, html_field)
     info = InputInfo()
     items = line_records(paths) if line_records is not None else read_inputs(
-        paths, text_field=text_field, info=info, lazy=jobs_count(jobs) > 1)
+        paths, text_field=text_field, html_field=html_field, info=info, lazy=jobs_count(jobs) > 1)
     outs = OutputSet(planned, fields=select.names if select else None)
     with handled_signals():
         summary = _run(state, items, info, outs, options=options, steps=steps, rejects=rejects, jobs=jobs,
@@ -234,6 +236,20 @@ def run_command(
     if not state.quiet:
         err(summary.line())
     raise typer.Exit(exit_code(summary))
+
+
+def _require_web_extra(paths: list[str], html_field: str | None) -> None:
+    """Web input (by name, or --html-field) without the optional extra is a usage error, up front."""
+    from newscli.io.web import INSTALL_HINT, is_html_name, is_warc_name
+
+    if html_field is None and not any(p != STDIN and (is_html_name(p) or is_warc_name(p)) for p in paths):
+        return
+    try:
+        from newscli.web import require_web
+
+        require_web()
+    except ImportError:
+        raise usage(INSTALL_HINT) from None
 
 
 class handled_signals:
