@@ -219,8 +219,13 @@ def run(
     strict: bool = False,
     tick: Callable[[int], None] | None = None,
     summary: Summary | None = None,
+    chunk_source: Iterable[tuple[list, Any, Any]] | None = None,
 ) -> Summary:
-    """Read every item, run the steps, dedupe, and hand each output record to on_record."""
+    """Read every item, run the steps, dedupe, and hand each output record to on_record.
+
+    chunk_source: chunks already read and processed elsewhere (`--engine dask`: on a cluster, by
+    this module's own apply_steps), in input order; `items`, `steps` and `jobs` are then unused.
+    """
     summary = summary if summary is not None else Summary()
 
     def counted(src: Iterable) -> Iterator:
@@ -229,7 +234,10 @@ def run(
             yield item
 
     def records() -> Iterator[tuple[list, Any]]:
-        for out, signed, counts in _processed_chunks(counted(items), steps, dedupe_options, jobs):
+        source = chunk_source if chunk_source is not None else _processed_chunks(counted(items), steps, dedupe_options, jobs)
+        for out, signed, counts in source:
+            if chunk_source is not None:
+                summary.read += len(out)  # one output item (record or Reject) per item read
             recs = []
             for item in out:
                 if isinstance(item, Reject):

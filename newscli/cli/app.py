@@ -11,7 +11,7 @@ import orjson
 import typer
 
 from newscli import __version__
-from newscli.cli.options import (Bands, Boilerplate, Clusters, Emit, Explain, Fields, FilesFrom, Fold, Format, Inputs,
+from newscli.cli.options import (Bands, Engine, Scheduler, Boilerplate, Clusters, Emit, Explain, Fields, FilesFrom, Fold, Format, Inputs,
                                  Jobs, NumPerm, OutputOpt, Rejects, Replace, ShardSize, Shingle, StatsOpt, Strict,
                                  TextField, Threshold, clean_options, dates_options, dedupe_options)
 from newscli.cli.runner import (EXIT_DATA, EXIT_INTERRUPTED, EXIT_OK, State, broken_pipe, err, io_options,
@@ -84,6 +84,8 @@ def export(
     strict: Strict = False,
     rejects: Rejects = None,
     jobs: Jobs = 1,
+    engine: Engine = "local",
+    scheduler: Scheduler = None,
     stats: StatsOpt = None,
     shard_size: ShardSize = None,
 ) -> None:
@@ -118,6 +120,8 @@ def clean(
     strict: Strict = False,
     rejects: Rejects = None,
     jobs: Jobs = 1,
+    engine: Engine = "local",
+    scheduler: Scheduler = None,
     stats: StatsOpt = None,
     shard_size: ShardSize = None,
 ) -> None:
@@ -159,6 +163,8 @@ def dates(
     strict: Strict = False,
     rejects: Rejects = None,
     jobs: Jobs = 1,
+    engine: Engine = "local",
+    scheduler: Scheduler = None,
     stats: StatsOpt = None,
     shard_size: ShardSize = None,
 ) -> None:
@@ -203,6 +209,8 @@ def dedupe(
     strict: Strict = False,
     rejects: Rejects = None,
     jobs: Jobs = 1,
+    engine: Engine = "local",
+    scheduler: Scheduler = None,
     stats: StatsOpt = None,
     shard_size: ShardSize = None,
 ) -> None:

@@ -30,6 +30,12 @@ Fields = Annotated[Optional[str], typer.Option("--fields", help="Only these outp
 Format = Annotated[str, typer.Option("--format", help="auto | jsonl | text. auto: text when standard input is plain "
                                      "text, JSONL otherwise.")]
 
+# engine
+Engine = Annotated[str, typer.Option("--engine", help="local | dask. dask: run on a Dask cluster (a local one with "
+                                     "-j worker processes, or --scheduler); the output is byte-identical. Needs newscli[dask].")]
+Scheduler = Annotated[Optional[str], typer.Option("--scheduler", envvar="NEWSCLI_SCHEDULER", help="With --engine dask: "
+                                                  "the address of a running Dask scheduler (tcp://host:8786).", show_default=False)]
+
 # clean
 Fold = Annotated[Optional[list[str]], typer.Option("--fold", help="A named lossy fold applied after cleaning: search, "
                                                    "diacritics, letters, digits (repeatable; see docs/clean.md).", show_default=False)]

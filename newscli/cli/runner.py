@@ -124,7 +124,8 @@ def _write_stats(path: str | None, summary: Summary) -> None:
         fh.write(orjson.dumps(summary.as_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
 
 
-IO_OPTIONS = ("inputs", "files_from", "output", "text_field", "strict", "rejects", "jobs", "stats", "shard_size")
+IO_OPTIONS = ("inputs", "files_from", "output", "text_field", "strict", "rejects", "jobs", "stats", "shard_size",
+              "engine", "scheduler")
 
 
 def io_options(params: dict) -> dict:
@@ -165,6 +166,8 @@ def run_command(
     text_writer: Callable[[dict], str] | None = None,
     fmt: str = "auto",
     line_records: Callable[[list[str]], Any] | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> None:
     """Shared body of every record-processing subcommand. Always ends by raising typer.Exit."""
     try:
@@ -178,22 +181,49 @@ def run_command(
     info = InputInfo()
     items = line_records(paths) if line_records is not None else read_inputs(
         paths, text_field=text_field, info=info, lazy=jobs_count(jobs) > 1)
+    cluster = _dask_engine(engine, scheduler, paths, jobs, line_records)
     previous = signal.signal(signal.SIGTERM, _sigterm)
     try:
+        chunk_source = None if cluster is None else cluster.chunks(paths, steps, dedupe_options, text_field=text_field)
         summary = _run(state, items, info, output=output, rejects=rejects, shard_size=shard_size, steps=steps,
                        dedupe_options=dedupe_options, jobs=jobs, strict=strict, select=select,
-                       text_writer=text_writer, fmt=fmt)
+                       text_writer=text_writer, fmt=fmt, chunk_source=chunk_source)
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if cluster is not None:
+            cluster.close()
     _write_stats(stats, summary)
     if not state.quiet:
         err(summary.line())
     raise typer.Exit(exit_code(summary))
 
 
+def _dask_engine(engine: str, scheduler: str | None, paths: list[str], jobs: int, line_records: Any) -> Any:
+    """The Dask engine for `--engine dask` (None for local), after the checks that make it usable."""
+    if engine not in ("local", "dask"):
+        raise usage(f"--engine must be local or dask, not {engine!r}")
+    if engine == "local":
+        if scheduler:
+            raise usage("--scheduler goes with --engine dask")
+        return None
+    if line_records is not None or STDIN in paths:
+        raise usage("--engine dask reads files that every worker can see, not standard input or plain-text lines")
+    try:
+        from newscli.dask_engine import DaskEngine, require_dask
+
+        require_dask()
+    except ImportError as exc:
+        raise usage(str(exc)) from None
+    try:
+        return DaskEngine(jobs=jobs_count(jobs), scheduler=scheduler)
+    except (OSError, TimeoutError) as exc:
+        raise usage(f"cannot reach the Dask scheduler {scheduler or ''}: {exc}".replace("  ", " ")) from None
+
+
 def _run(state: State, items: Any, info: InputInfo, *, output: str | None, rejects: str | None,
          shard_size: int | None, steps: list, dedupe_options: Any, jobs: int, strict: bool,
-         select: Callable[[dict], dict] | None, text_writer: Callable[[dict], str] | None, fmt: str) -> Summary:
+         select: Callable[[dict], dict] | None, text_writer: Callable[[dict], str] | None, fmt: str,
+         chunk_source: Any = None) -> Summary:
     summary = Summary()
     out: Output | None = None
     rej = RejectWriter(rejects)
@@ -215,7 +245,7 @@ def _run(state: State, items: Any, info: InputInfo, *, output: str | None, rejec
 
     try:
         run(items, steps=steps, on_record=on_record, on_reject=on_reject, dedupe_options=dedupe_options,
-            jobs=jobs_count(jobs), strict=strict, tick=progress.tick, summary=summary)
+            jobs=jobs_count(jobs), strict=strict, tick=progress.tick, summary=summary, chunk_source=chunk_source)
         progress.stop()
         if out is None:
             out = Output(output, shard_size=shard_size)
