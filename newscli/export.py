@@ -89,12 +89,14 @@ def steps_for(options: ExportOptions) -> list[Step]:
 def export(items: Iterable, options: ExportOptions, *, on_record: Callable[[dict], None],
            on_reject: Callable[[Any], None], on_skip: Callable[[Any], None] | None = None,
            tick: Callable[[int], None] | None = None, strict: bool = False,
-           summary: Summary | None = None) -> Summary:
+           summary: Summary | None = None, chunk_source: Any = None) -> Summary:
     """Run clean -> dates -> dedupe over records (or Rejects/RawLines from newscli.io.read_inputs).
 
     on_record gets each output record; on_reject each Reject (a record that could not be read or
     processed); on_skip each skipped empty record (a Reject with reason "empty" or "emptied").
-    Every `newscli` record command is this call (with some steps switched off) plus I/O."""
+    Every `newscli` record command is this call (with some steps switched off) plus I/O.
+    chunk_source: the chunks of `--engine dask` (newscli.dask_engine.DaskEngine.chunks), which read
+    and process the inputs on a cluster; `items` is then unused."""
     return run(items, steps=steps_for(options), on_record=on_record, on_reject=on_reject, on_skip=on_skip,
                dedupe_options=options.dedupe, jobs=options.jobs, strict=strict, tick=tick, summary=summary,
-               keep_empty=options.keep_empty)
+               keep_empty=options.keep_empty, chunk_source=chunk_source)

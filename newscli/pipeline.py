@@ -301,12 +301,16 @@ def run(
     summary: Summary | None = None,
     keep_empty: bool = False,
     on_skip: Callable[[Reject], None] | None = None,
+    chunk_source: Iterable[tuple[list, Any, Any]] | None = None,
 ) -> Summary:
     """Read every item, run the steps, dedupe, and hand each output record to on_record.
 
     A record with an empty body (before or after the steps) is skipped and counted (`empty`,
     `emptied`), and handed to on_skip as a Reject with that reason; keep_empty writes it instead.
-    Every other failure goes to on_reject (and stops the run with StrictStop when strict)."""
+    Every other failure goes to on_reject (and stops the run with StrictStop when strict).
+
+    chunk_source: chunks already read and processed elsewhere (`--engine dask`: on a cluster, by
+    this module's own apply_steps), in input order; `items`, `steps` and `jobs` are then unused."""
     summary = summary if summary is not None else Summary()
 
     def counted(src: Iterable) -> Iterator:
@@ -315,7 +319,11 @@ def run(
             yield item
 
     def records() -> Iterator[tuple[list, Any]]:
-        for out, signed, counts in _processed_chunks(counted(items), steps, dedupe_options, jobs, keep_empty):
+        source = chunk_source if chunk_source is not None else \
+            _processed_chunks(counted(items), steps, dedupe_options, jobs, keep_empty)
+        for out, signed, counts in source:
+            if chunk_source is not None:
+                summary.read += len(out)  # one output item (record or Reject) per item read
             recs = []
             for item in out:
                 if isinstance(item, Reject) and item.reason != "error":

@@ -12,7 +12,7 @@ import typer
 import typer.core
 
 from newscli import __version__
-from newscli.cli.options import (Bands, Boilerplate, Clusters, Emit, Explain, Fields, FilesFrom, Fold, Format, HtmlField,
+from newscli.cli.options import (Bands, Boilerplate, Engine, Scheduler, Clusters, Emit, Explain, Fields, FilesFrom, Fold, Format, HtmlField,
                                  Inputs, Lang, PageTimeout, web_options,
                                  Jobs, KeepEmpty, NumPerm, OutputOpt, Quiet, Rejects, Replace, ShardSize, Shingle,
                                  StatsOpt, Strict, TextField, Threshold, Verbose, clean_options, dates_options,
@@ -113,6 +113,8 @@ def export(
     stats: StatsOpt = None,
     shard_size: ShardSize = None,
     keep_empty: KeepEmpty = False,
+    engine: Engine = "local",
+    scheduler: Scheduler = None,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -150,6 +152,8 @@ def clean(
     stats: StatsOpt = None,
     shard_size: ShardSize = None,
     keep_empty: KeepEmpty = False,
+    engine: Engine = "local",
+    scheduler: Scheduler = None,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -195,6 +199,8 @@ def dates(
     stats: StatsOpt = None,
     shard_size: ShardSize = None,
     keep_empty: KeepEmpty = False,
+    engine: Engine = "local",
+    scheduler: Scheduler = None,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -243,6 +249,8 @@ def dedupe(
     stats: StatsOpt = None,
     shard_size: ShardSize = None,
     keep_empty: KeepEmpty = False,
+    engine: Engine = "local",
+    scheduler: Scheduler = None,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:

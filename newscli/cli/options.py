@@ -56,6 +56,12 @@ HtmlField = Annotated[Optional[str], typer.Option("--html-field", help="JSONL fi
 PageTimeout = Annotated[float, typer.Option("--page-timeout", min=0.0, help="Seconds one page may take in the "
                                             "extractor; a slower page is rejected (0 = no limit).")]
 
+# engine
+Engine = Annotated[str, typer.Option("--engine", help="local | dask. dask: run on a Dask cluster (a local one with "
+                                     "-j worker processes, or --scheduler); the output is byte-identical. Needs newscli[dask].")]
+Scheduler = Annotated[Optional[str], typer.Option("--scheduler", envvar="NEWSCLI_SCHEDULER", help="With --engine dask: "
+                                                  "the address of a running Dask scheduler (tcp://host:8786).", show_default=False)]
+
 # clean
 Fold = Annotated[Optional[list[str]], typer.Option("--fold", metavar="[search|diacritics|letters|digits]",
                                                    help="A named lossy fold applied after cleaning (repeatable; see "
