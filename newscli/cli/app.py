@@ -11,7 +11,7 @@ import orjson
 import typer
 
 from newscli import __version__
-from newscli.cli.options import (Bands, Boilerplate, Clusters, Emit, Explain, Fields, FilesFrom, Fold, Format, Inputs,
+from newscli.cli.options import (Bands, Boilerplate, Clusters, DedupeExplain, Emit, Explain, Fields, FilesFrom, Fold, Format, Inputs,
                                  Jobs, NumPerm, OutputOpt, Rejects, Replace, ShardSize, Shingle, StatsOpt, Strict,
                                  TextField, Threshold, clean_options, dates_options, dedupe_options)
 from newscli.cli.runner import (EXIT_DATA, EXIT_INTERRUPTED, EXIT_OK, State, broken_pipe, err, io_options,
@@ -199,6 +199,7 @@ def dedupe(
     bands: Bands = None,
     emit: Emit = "kept",
     clusters: Clusters = None,
+    explain: DedupeExplain = False,
     fields: Fields = None,
     strict: Strict = False,
     rejects: Rejects = None,
@@ -210,7 +211,7 @@ def dedupe(
 
     Example: newscli dedupe corpus.jsonl --clusters clusters.jsonl -o unique.jsonl
     """
-    dd = dedupe_options(threshold, shingle, num_perm, bands, emit, clusters)
+    dd = dedupe_options(threshold, shingle, num_perm, bands, emit, clusters, explain)
     run_command(state=_state(ctx), **io_options(locals()), steps=[],
                 dedupe_options=dd, clusters=clusters, fields=fields, fmt="jsonl")
 

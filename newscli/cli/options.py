@@ -40,12 +40,14 @@ Boilerplate = Annotated[Optional[list[str]], typer.Option("--boilerplate", help=
 Replace = Annotated[bool, typer.Option("--replace", help="Also rewrite dates in `text` as ISO dates.")]
 # dedupe
 Threshold = Annotated[Optional[float], typer.Option("--threshold", min=0.0, max=1.0, help="Similarity at which two "
-                                                    "articles are near-duplicates (default 0.5; docs/dedupe.md has the measurements).", show_default=False)]
+                                                    "articles are near-duplicates (default 0.7; docs/dedupe.md has the measurements).", show_default=False)]
 Shingle = Annotated[Optional[str], typer.Option("--shingle", help="char:N or word:N (default char:5).", show_default=False)]
 NumPerm = Annotated[Optional[int], typer.Option("--num-perm", min=8, help="MinHash signature length (default 128).",
                                                show_default=False)]
-Bands = Annotated[Optional[int], typer.Option("--bands", min=1, help="LSH bands, must divide --num-perm (default 32, "
-                                             "i.e. 32 bands of 4 rows).", show_default=False)]
+Bands = Annotated[Optional[int], typer.Option("--bands", min=1, help="LSH bands of --num-perm // --bands rows (default 18, "
+                                             "derived from --threshold like datasketch's optimal_param).", show_default=False)]
+DedupeExplain = Annotated[bool, typer.Option("--explain", help="Give each dropped record's evidence in dup.why "
+                                             "(similarity, threshold, agreeing and differing slots).")]
 Emit = Annotated[str, typer.Option("--emit", help="kept | removed | all: which records to write.")]
 Clusters = Annotated[Optional[str], typer.Option("--clusters", help="Write one JSON line per duplicate cluster here.",
                                                  show_default=False)]
@@ -75,10 +77,10 @@ def dates_options(replace: bool) -> Any:
 
 
 def dedupe_options(threshold: float | None, shingle: str | None, num_perm: int | None, bands: int | None,
-                    emit: str, clusters: str | None) -> Any:
+                    emit: str, clusters: str | None, explain: bool = False) -> Any:
     from newscli.dedupe import DedupeOptions
 
-    kwargs: dict[str, Any] = {"emit": emit, "clusters_path": clusters}
+    kwargs: dict[str, Any] = {"emit": emit, "clusters_path": clusters, "explain": explain}
     for key, value in (("threshold", threshold), ("shingle", shingle), ("num_perm", num_perm), ("bands", bands)):
         if value is not None:
             kwargs[key] = value
