@@ -12,7 +12,7 @@ import typer
 import typer.core
 
 from newscli import __version__
-from newscli.cli.options import (Bands, Boilerplate, Engine, Scheduler, Clusters, Emit, Explain, Fields, FilesFrom, Fold, Format, HtmlField,
+from newscli.cli.options import (Bands, Boilerplate, DedupeExplain, Engine, Scheduler, Clusters, Emit, Explain, Fields, FilesFrom, Fold, Format, HtmlField,
                                  Inputs, Lang, PageTimeout, web_options,
                                  Jobs, KeepEmpty, NumPerm, OutputOpt, Quiet, Rejects, Replace, ShardSize, Shingle,
                                  StatsOpt, Strict, TextField, Threshold, Verbose, clean_options, dates_options,
@@ -101,10 +101,10 @@ def export(
     explain: Explain = False,
     boilerplate: Boilerplate = None,
     replace: Replace = False,
-    threshold: Threshold = 0.5,
+    threshold: Threshold = 0.7,
     shingle: Shingle = "char:5",
     num_perm: NumPerm = 128,
-    bands: Bands = 32,
+    bands: Bands = None,
     emit: Emit = "kept",
     clusters: Clusters = None,
     strict: Strict = False,
@@ -236,12 +236,13 @@ def dedupe(
     output: OutputOpt = None,
     files_from: FilesFrom = None,
     text_field: TextField = "text",
-    threshold: Threshold = 0.5,
+    threshold: Threshold = 0.7,
     shingle: Shingle = "char:5",
     num_perm: NumPerm = 128,
-    bands: Bands = 32,
+    bands: Bands = None,
     emit: Emit = "kept",
     clusters: Clusters = None,
+    explain: DedupeExplain = False,
     fields: Fields = None,
     strict: Strict = False,
     rejects: Rejects = None,
@@ -260,7 +261,8 @@ def dedupe(
     """
     from newscli.export import ExportOptions
 
-    options = ExportOptions(clean=None, dates=None, dedupe=dedupe_options(threshold, shingle, num_perm, bands, emit))
+    options = ExportOptions(clean=None, dates=None,
+                            dedupe=dedupe_options(threshold, shingle, num_perm, bands, emit, explain))
     run_command(state=_state(ctx, quiet, verbose), **io_options(locals()), options=options, clusters=clusters,
                 fields=fields, fmt="jsonl")
 

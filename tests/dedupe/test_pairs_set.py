@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter
 
 import pytest
 
-from bench._pairs import COLUMNS, CORPORA, SHARED, TSV, corpus_path, jaccard, load_pairs, read_tsv
+from _support import REPO
+
+sys.path.insert(0, str(REPO / "bench"))  # bench helpers are scripts, not part of the package
+from _pairs import COLUMNS, CORPORA, SHARED, TSV, corpus_path, jaccard, load_pairs, read_tsv
 
 KINDS = {
     "dup": {"agency_copy", "update", "shortened", "recrawl"},
