@@ -135,10 +135,12 @@ def load_texts(keys) -> dict:
 
 def newscli_system(import_root: Path | None):
     """Predictor over the public clean API of the newscli found at import_root (default: this checkout)."""
-    root = str(import_root or ROOT)
-    sys.path.insert(0, root)
-    for name in [m for m in sys.modules if m == "newscli" or m.startswith("newscli.")]:
-        del sys.modules[name]
+    if import_root is not None:  # another checkout (--against): import its package, not ours
+        sys.path.insert(0, str(import_root))
+        for name in [m for m in sys.modules if m == "newscli" or m.startswith("newscli.")]:
+            del sys.modules[name]
+    elif str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
     import newscli.clean as nc  # noqa: PLC0415
 
     global NEWSCLI_FILE
