@@ -312,7 +312,7 @@ HEADER = (f"{'system':22s} {'body P':>8s} {'body R':>8s} {'rm P':>8s} {'rm R':>8
 
 # ---------------------------------------------------------------- --against REV
 
-def run_against(rev: str) -> dict:
+def run_against(rev: str, labels_dir: str | None = None) -> dict:
     """Score a git revision's clean: check it out in a temporary worktree, import its newscli there."""
     tmp = Path(tempfile.mkdtemp(prefix="clean_real_"))
     wt = tmp / "wt"
@@ -323,7 +323,8 @@ def run_against(rev: str) -> dict:
         raise SystemExit(f"clean_real: cannot check out {rev!r}: {exc.stderr.strip()}") from None
     try:
         env = dict(os.environ, PYTHONPATH=str(wt))
-        proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--json", "--newscli-root", str(wt)],
+        extra = ["--labels-dir", labels_dir] if labels_dir else []
+        proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--json", "--newscli-root", str(wt), *extra],
                               capture_output=True, text=True, env=env)
         if proc.returncode != 0:
             raise SystemExit(f"clean_real: scoring {rev} failed:\n{proc.stderr[-2000:]}")
@@ -342,9 +343,15 @@ def main() -> None:
     ap.add_argument("--errors", type=int, default=0, metavar="N",
                     help="list up to N errors of each newscli (checkout and --against): id:line [rule]")
     ap.add_argument("--show-text", action="store_true", help="with --errors, print the line text too")
+    ap.add_argument("--labels-dir", default=None, metavar="DIR",
+                    help="read clean_labels*.tsv from DIR instead of bench/ (e.g. a draft label set)")
     ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--newscli-root", default=None, help=argparse.SUPPRESS)
     a = ap.parse_args()
+    if a.labels_dir:
+        global LABELS, FIELDS, BATCHES
+        d = Path(a.labels_dir).resolve()
+        LABELS, FIELDS, BATCHES = d / LABELS.name, d / FIELDS.name, d / BATCHES.name
 
     if not (SHARED / CORPUS_FILES["saudinewsnet"]).exists():
         print(f"clean_real: skipped, corpora not found under {SHARED}")
@@ -362,7 +369,7 @@ def main() -> None:
     print(f"newscli (checkout): {NEWSCLI_FILE}")
     for rev in a.against:
         name = f"newscli @{rev}"[:22]
-        systems[name] = run_against(rev)
+        systems[name] = run_against(rev, str(Path(a.labels_dir).resolve()) if a.labels_dir else None)
         print(f"{name}: {systems[name]['file']}")
     systems["keep-all"] = score(keep_all, labels, fields, texts, norm, batches)
     systems[f"c4 (>= {C4_MIN_WORDS} words, end .!?؟)"[:22]] = score(c4, labels, fields, texts, norm, batches)
