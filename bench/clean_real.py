@@ -259,6 +259,8 @@ def score(system, labels, fields, texts, norm, batches=None) -> dict:
             c[k] += 1
             pc[k] += 1
             pb[k] += 1
+            if gone:
+                c[f"rule:{removed[n]}:{label}"] += 1
             if k == "body_removed":
                 errors["body_removed"].append((corpus, rid, n, removed[n]))
             elif k == "bp_kept":
@@ -398,6 +400,15 @@ def main() -> None:
             cells.append(f"{name.split(' ')[0]}{'@' + name.split('@')[1] if '@' in name else ''}"
                          f" {f['body_P']:.3f}/{f['body_R']:.3f}/{f['rm_R']:.3f}")
         print(f"  {corpus}: " + "; ".join(cells))
+    for name, r in systems.items():
+        if name.startswith("newscli"):
+            by_rule: dict = collections.defaultdict(lambda: [0, 0])
+            for k, v in r["all"].items():
+                if k.startswith("rule:"):
+                    _, rule, label = k.split(":", 2)
+                    by_rule[rule][label == "body"] += v
+            cells = [f"{rule} {bp}/{body}" for rule, (bp, body) in sorted(by_rule.items(), key=lambda x: -sum(x[1]))]
+            print(f"\n{name}: labeled lines removed per rule (boilerplate/body): " + ", ".join(cells))
     if a.errors:
         for name, r in systems.items():
             if name.startswith("newscli"):
