@@ -14,7 +14,7 @@ import json
 import pytest
 
 from newscli import chars
-from tests._support import REPO, shared_path
+from _support import REPO, shared_path
 
 LABELS = REPO / "bench" / "clean_labels.tsv"
 FIELDS = REPO / "bench" / "clean_labels_fields.tsv"
