@@ -70,6 +70,8 @@ def line_rule(line: str, w: int, k: str | None, user: UserPatterns, f: str | Non
         return "disclaimer"
     if w > MAX_RULE_WORDS:
         return None
+    if ("http" in line or "www." in line) and R.URL_INVITE_RE.match(fold_line(line)):
+        return "link"
     if ("رابط" in line or "للكاتب" in line) and R.TRAILER_RE.match(line):
         return "trailer"
     if f is None and (w <= MAX_CAPTION_WORDS or R.may_be_prefixed(line)):
@@ -153,12 +155,13 @@ def _long_rule(line: str, user: UserPatterns) -> str | None:
     return None
 
 
-def _to_end(st: LineState, i: int, keys: _Keys) -> None:
-    """A comment thread from line i to the end (phrases inside are reported as `phrase`)."""
+def _to_end(st: LineState, i: int, keys: _Keys, rule: str = "comments") -> None:
+    """A comment thread (or press-contact block) from line i to the end (phrases inside are
+    reported as `phrase`)."""
     for j in range(i, len(st.lines)):
         if st.rule[j] is None:
             kj = keys.key(j)
-            st.rule[j] = "phrase" if kj is not None and kj in R.PHRASES else "comments"
+            st.rule[j] = "phrase" if kj is not None and kj in R.PHRASES else rule
 
 
 def _block(st: LineState, i: int, keys: _Keys) -> int:
@@ -195,6 +198,9 @@ def anywhere_pass(st: LineState, user: UserPatterns) -> None:
         k, f = keys.key_and_fold(i)
         if k is not None and seen_body and (k in R.END_HEADERS or (w <= 4 and R.comment_count(st.lines[i]))):
             _to_end(st, i, keys)
+            return
+        if seen_body and f is not None and "استفسار" in f and R.PRESS_CONTACT_RE.match(f):
+            _to_end(st, i, keys, "contact")
             return
         if k is not None and k in R.BLOCK_HEADERS:
             i = _block(st, i, keys)

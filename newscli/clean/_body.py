@@ -3,13 +3,14 @@ a repeated copy of the body, and the audit (``removed`` and ``explain``)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from newscli.clean import _rules as R
 from newscli.clean._state import (
-    MAX_HEADLINE_WORDS, MIN_HEADLINE_RUN, MIN_HEADLINE_WORDS, REPEAT_MIN_WORDS, SENTENCE_WORDS, STRUCTURAL, LineState,
+    FOLLOWING_WORDS, MAX_HEADLINE_WORDS, MIN_HEADLINE_RUN, MIN_HEADLINE_WORDS, REPEAT_MIN_WORDS, SENTENCE_WORDS, STRUCTURAL, LineState,
 )
-from newscli.clean._text import CLOSERS, HAS_ALNUM, TERMINAL, ends_sentence, is_terminal
+from newscli.clean._text import CLOSERS, DIGIT, HAS_ALNUM, TERMINAL, ends_sentence, is_terminal, key
 from newscli.clean.options import UserPatterns
 
 
@@ -76,9 +77,29 @@ def _headline(line: str, w: int) -> bool:
     return end not in ".!:…" and ". " not in line and not line.startswith(("،", ","))
 
 
-def _paragraph(st: LineState, i: int) -> bool:
+def _paragraph(st: LineState, i: int, min_words: int = SENTENCE_WORDS) -> bool:
     """A long line that ends a sentence (a colon, a lead-in to a list or a verse, does not)."""
-    return st.wc[i] > SENTENCE_WORDS and ends_sentence(st.lines[i])
+    return st.wc[i] > min_words and ends_sentence(st.lines[i])
+
+
+# a line starting with one of these continues a sentence (a paragraph broken over lines)
+_CONTINUES = frozenset(key(w) for w in "في من على إلى الى عن مع الذي التي الذين أن ان بأن إن و ف ثم أو".split())
+_PHONE = re.compile(DIGIT + "{5,}")
+
+
+def _headline_run(st: LineState, run: list[int], after: int | None) -> bool:
+    """Is a run of headline-shaped lines other stories' headlines, not a broken paragraph or a
+    table (a verb with a conjunction first, a continuation after, phone numbers inside)?"""
+    first = key(st.lines[run[0]])[:2]
+    if len(first) == 2 and first[0] == "و" and first[1] in "يتناا":  # ويأتي، وتابع، وأكد
+        return False
+    if any(_PHONE.search(st.lines[i]) for i in run):
+        return False
+    if after is not None:
+        nxt = key(st.lines[after]).split(" ", 1)[0]
+        if nxt in _CONTINUES or st.lines[after][:1] in "،,":
+            return False
+    return True
 
 
 def headlines_pass(st: LineState, rest: list[int]) -> None:
@@ -95,7 +116,9 @@ def headlines_pass(st: LineState, rest: list[int]) -> None:
         y = x
         while y < n and _headline(st.lines[rest[y]], st.wc[rest[y]]):
             y += 1
-        if y - x >= MIN_HEADLINE_RUN and x > 0 and _paragraph(st, rest[x - 1]) and (y == n or _paragraph(st, rest[y])):
+        if (y - x >= MIN_HEADLINE_RUN and x > 0 and _paragraph(st, rest[x - 1])
+                and (y == n or _paragraph(st, rest[y], FOLLOWING_WORDS))
+                and _headline_run(st, rest[x:y], rest[y] if y < n else None)):
             for i in rest[x:y]:
                 st.rule[i] = "headlines"
         x = y

@@ -62,7 +62,7 @@ def _alternation(items: tuple[str, ...]) -> str:
 
 _SEP = r"[:\-–—ـ|]"
 # anchored prefix followed by a separator (on the folded line)
-PREFIX_RE = re.compile(r"^[^\w]*(?:" + _alternation(_data("prefixes.txt")) + r")\s*" + _SEP)
+PREFIX_RE = re.compile(r"^[^\w]*(?:" + _alternation(_data("prefixes.txt")) + r")\s*(?:" + _SEP + "|/)")
 # first words of the folded prefixes. PREFIX_RE matches fold_line(line) at 0 only after
 # `[^\w]*`; when the folded first token (up to the first space) starts with a word character,
 # that run is empty and the token must start with a prefix's first word (which has no space).
@@ -131,7 +131,15 @@ CONTACT_RE = re.compile(r"\bsms\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 # carriers ("تبدأ بالرمز 158 ثم مسافة ثم الرسالة", "88591 - Stc", "635031 - Mobily")
 SMS_PIECE_RE = re.compile(r"بالرمز|مسافه ثم|ثم الرساله|ثم نص الرساله")
 CARRIER_RE = re.compile(DIGIT + r"{4,}.{0,6}(?:stc|mobily|zain|موبايلي|زين|الاتصالات)|(?:stc|mobily|zain|موبايلي|زين|الاتصالات).{0,6}" + DIGIT + "{4,}", re.I)
-HANDLE_RE = re.compile(r"^(?:تويتر|twitter|انستغرام|انستقرام|instagram|سناب شات|snapchat)\s*[:：]?\s*@\w{2,}$", re.I)
+HANDLE_RE = re.compile(
+    r"^(?:تويتر|twitter|فيسبوك|فيس بوك|facebook|يوتيوب|youtube|انستغرام|أنستغرام|انستقرام|instagram|سناب شات|snapchat)"
+    r"\s*[:：]\s*(?:@?\w{2,}|https?://\S+|www\.\S+)$|^(?:تويتر|twitter)\s*@\w{2,}$", re.I)
+# a phone line of a press contact ("الهاتف: +971 (4) 305 0332")
+PHONE_LINE_RE = re.compile(r"^(?:الهاتف|هاتف|تليفون|جوال|فاكس|الفاكس|tel|phone|fax)\s*[:：]\s*\+?[\d\s()\-]{6,}$", re.I)
+# the press-contact block of a press release: everything after it is names and phone numbers
+PRESS_CONTACT_RE = re.compile(r"^(?:ل|ول)(?:استفسارات|لاستفسارات) (?:الصحافه|الصحفيه|الاعلاميه|وسائل الاعلام)|^للتواصل الاعلامي")
+# an invitation to a web address ("لمزيد من المعلومات يرجى زيارة الموقع: http://…")
+URL_INVITE_RE = re.compile(r"^(?:ل|ول)(?:مزيد|لمزيد|معرفه|لاطلاع|مشاهده|متابعه|تحميل)\b.*(?:https?://|www\.)\S+")
 # a clock time standing alone ("11:03 ت م", "9:12 ص")
 CLOCK_RE = re.compile(r"^" + DIGIT + r"{1,2}\s*:\s*" + DIGIT + r"{2}(?:\s*(?:ت\s*م|ت\s*غ|ص|م|am|pm|gmt|بتوقيت\s+\S+))?$", re.I)
 # disclaimers of opinion pieces and unverified media (CNN, BBC)
@@ -170,7 +178,8 @@ def contact(line: str) -> bool:
 
 def contact_piece(line: str, f: str) -> bool:
     """A piece of an SMS contact block, a carrier number or a social handle line."""
-    return SMS_PIECE_RE.search(f) is not None or CARRIER_RE.search(f) is not None or HANDLE_RE.match(line) is not None
+    return (SMS_PIECE_RE.search(f) is not None or CARRIER_RE.search(f) is not None or HANDLE_RE.match(line) is not None
+            or PHONE_LINE_RE.match(line) is not None)
 
 
 _OUTLET_SPLIT = re.compile(r"\s*[/|،,\-–—]\s*")

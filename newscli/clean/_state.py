@@ -31,6 +31,7 @@ HINT_CHARS = 24  # a line's first key word is looked for in this many characters
 MIN_HEADLINE_RUN = 2  # other stories' headlines in a row at the end of an article
 MIN_HEADLINE_WORDS = 4
 MAX_HEADLINE_WORDS = 20
+FOLLOWING_WORDS = 8  # the sentence that resumes the body after such headlines
 MAX_THREAD_LOOKBACK = 4  # lines between a comment's name/time and its reply button
 
 STRUCTURAL = frozenset({"section", "title", "dateline"})
