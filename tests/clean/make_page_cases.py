@@ -1,15 +1,13 @@
-"""Builds tests/clean/cases/page_*.json: whole pages written in the style of the corpora's sites.
+"""Builds tests/clean/cases/page_*.json (run: python tests/clean/make_page_cases.py): whole pages written in the style of the corpora's sites.
 
 Line markers: "S|" section, "T|" title, "D|outlet|place|line" dateline, "-|" removed (furniture),
 "" a blank line, anything else body. Expected values come from the markers, not from the tool.
 """
 import json
-import sys
-sys.path.insert(0, "/work/wt/clean")
 from newscli.normalize import normalize
 from pathlib import Path
 
-OUT = Path("/work/wt/clean/tests/clean/cases")
+OUT = Path(__file__).resolve().parent / "cases"
 
 P = {
     "eco1": "أعلن البنك المركزي، اليوم الأحد، رفع سعر الفائدة على الودائع بمقدار نصف نقطة مئوية، في خطوة تهدف إلى كبح التضخم الذي سجل أعلى مستوياته منذ خمس سنوات.",
