@@ -11,7 +11,7 @@ from newscli.clean._state import (
     MAX_ITEM_WORDS_UNPUNCTUATED, MAX_NOTICE_WORDS, MAX_RULE_WORDS, MAX_SHORT_RULE_WORDS, SENTENCE_WORDS,
     LineState,
 )
-from newscli.clean._text import CLOSERS, KEY_WORD, TERMINAL, fold_line, is_terminal, key, key_of_folded
+from newscli.clean._text import CLOSERS, HAS_ALNUM, KEY_WORD, TERMINAL, fold_line, is_terminal, key, key_of_folded
 from newscli.clean.options import UserPatterns
 
 
@@ -53,7 +53,7 @@ def line_rule(line: str, w: int, k: str | None, user: UserPatterns, f: str | Non
             return "phrase"
         if k in user.whole:
             return "user-phrase"
-    elif w <= MAX_RULE_WORDS and not R.HAS_ALNUM.search(line):
+    elif w <= MAX_RULE_WORDS and not HAS_ALNUM.search(line):
         return "symbols"
     if user.prefixes or user.regexes:
         r = _user_rule(line, f, user)
@@ -129,7 +129,7 @@ def _long_line(st: LineState, i: int, keys: _Keys, user: UserPatterns) -> tuple[
     """Fast path for a line too long for any key: (rule, proves the body started)."""
     line, w = st.lines[i], st.wc[i]
     if w <= MAX_NOTICE_WORDS:
-        if w <= MAX_RULE_WORDS and not line[0].isalnum() and not R.HAS_ALNUM.search(line):
+        if w <= MAX_RULE_WORDS and not line[0].isalnum() and not HAS_ALNUM.search(line):
             return "symbols", False
         r = line_rule(line, w, None, user, None) if w <= MAX_RULE_WORDS else _long_rule(line, user)
         if r:

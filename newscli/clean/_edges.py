@@ -13,8 +13,8 @@ from newscli.clean import _rules as R
 from newscli.clean._dateline import agency_line, dateline_sides, orient
 from newscli.clean._state import (
     MAX_BARE_SECTION_WORDS, MAX_BYLINE_WORDS, MAX_COPYRIGHT_WORDS, MAX_MENU_ITEM_WORDS, MAX_MENU_WORDS,
-    MAX_HEADLINE_WORDS, MAX_NOTICE_WORDS, MAX_SECTION_WORDS, MAX_SHORT_RULE_WORDS, MAX_THREAD_LOOKBACK, MAX_TITLE_WORDS,
-    MIN_HEADLINE_RUN, MIN_HEADLINE_WORDS, MIN_MENU_RUN,
+    MAX_NOTICE_WORDS, MAX_SECTION_WORDS, MAX_SHORT_RULE_WORDS, MAX_THREAD_LOOKBACK, MAX_TITLE_WORDS,
+    MIN_MENU_RUN,
     SENTENCE_WORDS, LineState,
 )
 from newscli.clean._text import CLOSERS, DIGIT, ends_sentence, fold_line, is_terminal, key, words

@@ -11,7 +11,7 @@ from importlib import resources
 
 from newscli import gazetteer
 from newscli.normalize import normalize
-from newscli.clean._text import DIGIT, HAS_ALNUM, LETTER, fold_line, is_terminal, key, words
+from newscli.clean._text import DIGIT, LETTER, fold_line, is_terminal, key, words
 
 
 def parse_phrase_lines(lines: list[str]) -> tuple[str, ...]:
