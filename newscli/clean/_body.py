@@ -8,9 +8,10 @@ from typing import Any
 
 from newscli.clean import _rules as R
 from newscli.clean._state import (
-    FOLLOWING_WORDS, MAX_HEADLINE_WORDS, MIN_HEADLINE_RUN, MIN_HEADLINE_WORDS, REPEAT_MIN_WORDS, SENTENCE_WORDS, STRUCTURAL, LineState,
+    FOLLOWING_WORDS, MAX_HEADLINE_WORDS, MAX_RULE_WORDS, MIN_HEADLINE_RUN, MIN_HEADLINE_WORDS, REPEAT_MIN_WORDS, SENTENCE_WORDS, STRUCTURAL, LineState,
 )
 from newscli.clean._text import CLOSERS, DIGIT, HAS_ALNUM, TERMINAL, ends_sentence, is_terminal, key
+from newscli.clean._anywhere import line_rule
 from newscli.clean.options import UserPatterns
 
 
@@ -23,8 +24,25 @@ def _user_trailer(line: str, user: UserPatterns) -> int | None:
     return None
 
 
+def _recheck(st: LineState, i: int, user: UserPatterns) -> None:
+    """After a cut, the rest of the line gets the line rules a second run would apply to it."""
+    line = st.lines[i]
+    if not line:
+        return
+    k = key(line) if st.wc[i] <= MAX_RULE_WORDS else None
+    r = line_rule(line, st.wc[i], k, user)
+    if r:
+        st.rule[i] = r
+
+
 def trailer_pass(st: LineState, i: int, user: UserPatterns) -> None:
     """Cut a tag trailer, an outlet trailer or a user prefix off the end of kept line i."""
+    _trailers(st, i, user)
+    if i in st.partial and st.rule[i] is None:
+        _recheck(st, i, user)
+
+
+def _trailers(st: LineState, i: int, user: UserPatterns) -> None:
     line = st.lines[i]
     if "رابط" in line or "للكاتب" in line:
         m = R.TRAILER_RE.search(line)
@@ -73,7 +91,7 @@ def _headline(line: str, w: int) -> bool:
     no full stop inside, not a list item, not a continuation."""
     if w < MIN_HEADLINE_WORDS or w > MAX_HEADLINE_WORDS or R.LIST_ITEM_RE.match(line):
         return False
-    end = line.rstrip(CLOSERS + "»”")[-1:]  # a closing quote ends a quoted name here, not a sentence
+    end = line.rstrip(CLOSERS + "»”-–— ")[-1:]  # a closing quote ends a quoted name here, not a sentence
     return end not in ".!:…" and ". " not in line and not line.startswith(("،", ","))
 
 
@@ -85,16 +103,20 @@ def _paragraph(st: LineState, i: int, min_words: int = SENTENCE_WORDS) -> bool:
 # a line starting with one of these continues a sentence (a paragraph broken over lines)
 _CONTINUES = frozenset(key(w) for w in "في من على إلى الى عن مع الذي التي الذين أن ان بأن إن و ف ثم أو".split())
 _PHONE = re.compile(DIGIT + "{5,}")
+_QUESTION = frozenset({"هل", "لماذا", "كيف", "متى", "اين", "ماذا", "لكن", "قد", "لم", "لن", "كان", "بعد", "قبل", "ما"})
 
 
 def _headline_run(st: LineState, run: list[int], after: int | None) -> bool:
     """Is a run of headline-shaped lines other stories' headlines, not a broken paragraph or a
     table (a verb with a conjunction first, a continuation after, phone numbers inside)?"""
-    first = key(st.lines[run[0]])[:2]
-    if len(first) == 2 and first[0] == "و" and first[1] in "يتناا":  # ويأتي، وتابع، وأكد
+    firsts = [key(st.lines[i]).split(" ", 1)[0] for i in run]
+    w0 = firsts[0]
+    if w0[:1] == "و" and (w0[1:2] in "يتنا" or w0[1:] in _CONTINUES or w0[1:] in _QUESTION):  # ويأتي، وأكد، وهل
         return False
-    if any(_PHONE.search(st.lines[i]) for i in run):
+    if len(set(firsts)) < len(firsts):  # "قرر المكتب …" twice: parallel items of a list
         return False
+    if any(_PHONE.search(st.lines[i]) or " : " in st.lines[i] or "*" in st.lines[i] for i in run):
+        return False  # phone numbers, `key : value` rows, starred fixtures: a table
     if after is not None:
         nxt = key(st.lines[after]).split(" ", 1)[0]
         if nxt in _CONTINUES or st.lines[after][:1] in "،,":

@@ -123,8 +123,9 @@ TRAILER_RE = re.compile(
     r"(?:^|(?<=[.!؟?…»”\"'\s]))\s*((?:رابط الخبر (?:ب|في |على )?(?:صحيف[ةه]|موقع|جريد[ةه]) [^:]{2,30}:"
     r"|مقالات أخرى للكاتب|مقالات اخرى للكاتب).*)$"
 )
-_PROMO_WORDS = ("اشعار", "إشعار", "حمل", "حمّل", "تحميل", "نزل", "متجر", "app store", "google play", "اندرويد", "أندرويد",
-                "ايفون", "آيفون", "iphone", "android")
+# a promotion speaks to the reader: "يمكنكم تسلم إشعارات … تطبيق …", "حمّل تطبيق …"
+_PROMO_WORDS = ("يمكنكم", "يمكنك ", "حملوا", "حمل تطبيق", "حمّل تطبيق", "نزل تطبيق", "نزّل تطبيق", "لتحميل تطبيق",
+                "تسلم إشعارات", "تسلم اشعارات", "استلام إشعارات", "استلام اشعارات", "download our app", "get our app")
 _CONTACT_WORDS = ("تواصل", "رسال", "بريد", "ايميل", "إيميل", "الكاتب", "واتساب", "تويتر")
 CONTACT_RE = re.compile(r"\bsms\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 # pieces of an SMS contact block broken over several lines (Saudi columns): the code and the
@@ -144,7 +145,7 @@ URL_INVITE_RE = re.compile(r"^(?:ل|ول)(?:مزيد|لمزيد|معرفه|لا�
 CLOCK_RE = re.compile(r"^" + DIGIT + r"{1,2}\s*:\s*" + DIGIT + r"{2}(?:\s*(?:ت\s*م|ت\s*غ|ص|م|am|pm|gmt|بتوقيت\s+\S+))?$", re.I)
 # disclaimers of opinion pieces and unverified media (CNN, BBC)
 DISCLAIMER_RE = re.compile(r"(?:لا|ولا) (?:تعكس|يعكس|تعبر|يعبر) بالضروره|لا يمكنها التاكد من صحه|لا يمكن التحقق من صحه")
-_CAPTION_START = ("صوره", "الصوره", "صور", "جانب من", "لقطه من", "من اليمين", "من اليسار", "ارشيفيه")
+_CAPTION_START = ("صوره من", "صوره ل", "الصوره", "جانب من", "لقطه من", "من اليمين", "من اليسار", "ارشيفيه")
 _CAPTION_ANY = ("الصوره توضيحيه", "صوره توضيحيه", "صوره ارشيفيه")
 _CAPTION_END_RE = re.compile(r"(?:[(\-–—ـ]\s*(?:صوره\s+)?(?:ارشيفيه|ارشيف|ارشيفي)\s*\)?|\(\s*(?:صوره|تصوير)[^)]*\))$")
 # comment thread pieces
@@ -171,9 +172,16 @@ def promo(line: str) -> bool:
     return any(w in low for w in _PROMO_WORDS)
 
 
+_CONTACT_START = ("للتواصل", "تواصل", "راسل", "البريد", "بريد", "الايميل", "ايميل", "email", "e-mail", "للاتصال",
+                  "للاشتراك", "ارسل", "للمشاركه", "sms")
+
+
 def contact(line: str) -> bool:
-    """A columnist's contact line: an SMS or e-mail address and a contact word."""
-    return CONTACT_RE.search(line) is not None and any(w in line for w in _CONTACT_WORDS)
+    """A contact line: an SMS or e-mail address and a contact word, in a line that starts as a
+    contact line or is short (a sentence that mentions an address stays)."""
+    if CONTACT_RE.search(line) is None or not any(w in line for w in _CONTACT_WORDS):
+        return False
+    return words(line) <= 12 or fold_line(line).lstrip("*-–— ").startswith(_CONTACT_START)
 
 
 def contact_piece(line: str, f: str) -> bool:
