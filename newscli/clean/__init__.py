@@ -50,7 +50,7 @@ RULES: dict[str, str] = {
     "block": "header of data/block_headers.txt and the list items that follow it",
     "comments": "comment thread: header, count line or name/time/text/رد after the body: to the end",
     "headlines": "2+ headlines of other stories (4-20 words, no sentence end) between paragraphs or after the last one",
-    "repeat": "a repeated copy of body lines (or the title repeated as the first body line)",
+    "repeat": "a repeated copy of the body (the repetition restarts the body)",
     "symbols": "line without any letter or digit (separators, lone punctuation)",
     "link": "line that is only a URL or an e-mail address, or an invitation to a URL (لمزيد من المعلومات … http://…)",
     "time": "relative time line (منذ ساعتين, قبل 5 دقائق)",
@@ -80,14 +80,13 @@ def _nav(st: LineState) -> None:
             st.cut(0, m.end(), "nav", True)
 
 
-def _clean(text: str, opts: CleanOptions, section: bool, title: bool, dateline: bool,
-           known_title: str | None = None) -> CleanResult:
+def _clean(text: str, opts: CleanOptions, section: bool, title: bool, dateline: bool) -> CleanResult:
     st = LineState.of(text)
     user = user_patterns(opts.extra_phrases)
     _nav(st)
     anywhere_pass(st, user)
     s = opts.structure
-    rest = head_pass(st, section and s, title and s, dateline and s, known_title, opts.short_words)
+    rest = head_pass(st, section and s, title and s, dateline and s, opts.short_words)
     repeat_pass(st, rest)
     headlines_pass(st, [i for i in rest if st.rule[i] is None])
     rest = [i for i in rest if st.rule[i] is None]
@@ -135,8 +134,7 @@ def clean_record(record: dict, options: CleanOptions | None = None) -> dict:
     title = out.get("title")
     has_title = isinstance(title, str) and title.strip() != ""
     t = normalize(title.replace("\r", " ").replace("\n", " ")) if has_title else None
-    res = _clean(out.get("text") or "", opts, out.get("section") is None, not has_title,
-                 out.get("dateline") is None, known_title=t)
+    res = _clean(out.get("text") or "", opts, out.get("section") is None, not has_title, out.get("dateline") is None)
     if t is not None:
         out["title"] = normalize(fold(t, *opts.folds)) if opts.folds else t
     for name in _STRUCT:

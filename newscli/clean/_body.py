@@ -8,7 +8,7 @@ from typing import Any
 
 from newscli.clean import _rules as R
 from newscli.clean._state import (
-    FOLLOWING_WORDS, MAX_HEADLINE_WORDS, MAX_RULE_WORDS, MIN_HEADLINE_RUN, MIN_HEADLINE_WORDS, REPEAT_MIN_WORDS, SENTENCE_WORDS, STRUCTURAL, LineState,
+    FOLLOWING_WORDS, MAX_HEADLINE_RUN, MAX_HEADLINE_WORDS, MAX_RULE_WORDS, MIN_HEADLINE_RUN, MIN_HEADLINE_WORDS, REPEAT_MIN_WORDS, SENTENCE_WORDS, STRUCTURAL, LineState,
 )
 from newscli.clean._text import CLOSERS, DIGIT, HAS_ALNUM, TERMINAL, ends_sentence, is_terminal, key
 from newscli.clean._anywhere import line_rule
@@ -92,7 +92,10 @@ def _headline(line: str, w: int) -> bool:
     if w < MIN_HEADLINE_WORDS or w > MAX_HEADLINE_WORDS or R.LIST_ITEM_RE.match(line):
         return False
     end = line.rstrip(CLOSERS + "»”-–— ")[-1:]  # a closing quote ends a quoted name here, not a sentence
-    return end not in ".!:…" and ". " not in line and not line.startswith(("،", ","))
+    if end in ".!:…" or ". " in line or "،" in line or "," in line:  # a comma: a piece of a sentence
+        return False
+    first = key(line).split(" ", 1)[0]
+    return first not in _PARTICLES and first not in _CONTINUES
 
 
 def _paragraph(st: LineState, i: int, min_words: int = SENTENCE_WORDS) -> bool:
@@ -103,6 +106,8 @@ def _paragraph(st: LineState, i: int, min_words: int = SENTENCE_WORDS) -> bool:
 # a line starting with one of these continues a sentence (a paragraph broken over lines)
 _CONTINUES = frozenset(key(w) for w in "في من على إلى الى عن مع الذي التي الذين أن ان بأن إن و ف ثم أو".split())
 _PHONE = re.compile(DIGIT + "{5,}")
+# a line starting with a particle is verse or a piece of a sentence, not a headline
+_PARTICLES = frozenset(key(w) for w in "ألا ألم أما فإن وإن إن كما إذا فمن فما وما يا إلا هل وهل لقد فقد ولا لا الذي الذى التي".split())
 _QUESTION = frozenset({"هل", "لماذا", "كيف", "متى", "اين", "ماذا", "لكن", "قد", "لم", "لن", "كان", "بعد", "قبل", "ما"})
 
 
@@ -115,8 +120,12 @@ def _headline_run(st: LineState, run: list[int], after: int | None) -> bool:
         return False
     if len(set(firsts)) < len(firsts):  # "قرر المكتب …" twice: parallel items of a list
         return False
+    if all(st.lines[i].rstrip(CLOSERS)[-1:] in "؟?" for i in run):  # a series of questions
+        return False
     if any(_PHONE.search(st.lines[i]) or " : " in st.lines[i] or "*" in st.lines[i] for i in run):
         return False  # phone numbers, `key : value` rows, starred fixtures: a table
+    if sum(":" in " ".join(st.lines[i].split(" ", 3)[:3]) for i in run) >= 2:
+        return False  # "حراسة المرمى: …", "خط الدفاع: …": labeled items of a list
     if after is not None:
         nxt = key(st.lines[after]).split(" ", 1)[0]
         if nxt in _CONTINUES or st.lines[after][:1] in "،,":
@@ -124,11 +133,18 @@ def _headline_run(st: LineState, run: list[int], after: int | None) -> bool:
     return True
 
 
+def _punctuated(st: LineState, rest: list[int], skip: set[int]) -> bool:
+    """Every other line of 8+ words ends a sentence: an article written in whole paragraphs
+    (not hard-wrapped text, where a line without a sentence end is just a piece of one)."""
+    return all(ends_sentence(st.lines[i]) for i in rest if i not in skip and st.wc[i] >= FOLLOWING_WORDS)
+
+
 def headlines_pass(st: LineState, rest: list[int]) -> None:
     """Headlines of other stories placed between paragraphs or after the last one, with no
-    header: a run of 2+ headline-shaped lines after a paragraph that ends a sentence, followed
-    by another such paragraph or by the end. A single line (a subhead) and a run after a
-    lead-in ending with ":" (a list, a verse) stay."""
+    header: a run of 2-3 headline-shaped lines after a paragraph that ends a sentence, followed
+    by another such paragraph or by the end, in an article whose other lines all end sentences.
+    A single line (a subhead), a longer run (verse, a list), a run after a lead-in ending with
+    ":" and anything in hard-wrapped text stay."""
     x = 0
     n = len(rest)
     while x < n:
@@ -138,10 +154,11 @@ def headlines_pass(st: LineState, rest: list[int]) -> None:
         y = x
         while y < n and _headline(st.lines[rest[y]], st.wc[rest[y]]):
             y += 1
-        if (y - x >= MIN_HEADLINE_RUN and x > 0 and _paragraph(st, rest[x - 1])
+        run = rest[x:y]
+        if (MIN_HEADLINE_RUN <= len(run) <= MAX_HEADLINE_RUN and x > 0 and _paragraph(st, rest[x - 1])
                 and (y == n or _paragraph(st, rest[y], FOLLOWING_WORDS))
-                and _headline_run(st, rest[x:y], rest[y] if y < n else None)):
-            for i in rest[x:y]:
+                and _headline_run(st, run, rest[y] if y < n else None) and _punctuated(st, rest, set(run))):
+            for i in run:
                 st.rule[i] = "headlines"
         x = y
 

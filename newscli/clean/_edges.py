@@ -194,8 +194,7 @@ def _head_name(st: LineState, kept: list[int], idx: int, short: int, title_open:
     return st.wc[nxt] > SENTENCE_WORDS and ends_sentence(st.lines[nxt])
 
 
-def head_pass(st: LineState, section: bool, title: bool, dateline: bool, known_title: str | None,
-              short: int) -> list[int]:
+def head_pass(st: LineState, section: bool, title: bool, dateline: bool, short: int) -> list[int]:
     """Scan the head: furniture, section, title, dateline. Returns the kept lines from the
     first body line on (one scan, so a second run starts where this one stopped)."""
     h = _Head(st, section, title, dateline)
@@ -203,11 +202,6 @@ def head_pass(st: LineState, section: bool, title: bool, dateline: bool, known_t
     idx = 0
     while idx < len(kept):
         i = kept[idx]
-        t = known_title if known_title is not None else st.res.title
-        if t is not None and st.lines[i] == t and st.wc[i] >= 2:
-            st.rule[i] = "repeat"  # the title repeated at the head of the text
-            idx += 1
-            continue
         if h.dateline(i):
             idx += 1
             continue
@@ -262,8 +256,9 @@ def _name_like(line: str, w: int, short: int) -> bool:
     if not short or w > short or w < 2 or is_terminal(line) or _HAS_DIGIT.search(line) or R.LIST_ITEM_RE.match(line):
         return False
     ks = key(line).split()
-    # a conjunction or preposition glued to the article (والله, بالمدينة, للطلاب) is not in a name
-    return len(ks) == w and not any(k in _FUNCTION_WORDS or k.startswith(_GLUED) for k in ks)
+    # a conjunction or preposition glued to the article (والله, بالمدينة, للطلاب) is not in a name,
+    # and a place ("فيينا، النمسا") is a dateline, not a name
+    return len(ks) == w and not any(k in _FUNCTION_WORDS or k.startswith(_GLUED) or k in R.PLACES for k in ks)
 
 
 def tail_pass(st: LineState, rest: list[int], short: int) -> None:

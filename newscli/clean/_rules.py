@@ -164,12 +164,16 @@ def link_line(folded: str) -> bool:
     return LINK_LINE_RE.match(folded) is not None
 
 
+_PROMO_ACTS = ("إشعار", "اشعار", "تحميل", "متجر", "store", "play", "مجانا", "مجاناً", "الآن", "نسخة")
+
+
 def promo(line: str) -> bool:
-    """App promotion: mentions an app (تطبيق/app) and a download or notification word."""
+    """App promotion: an app (تطبيق/app), the reader addressed (يمكنكم, حمّل تطبيق …) and a
+    download, store or notification word ("يمكنك أيضا استخدام التطبيقات الأمنية" stays)."""
     if "تطبيق" not in line and "app" not in line.lower():
         return False
     low = line.lower()
-    return any(w in low for w in _PROMO_WORDS)
+    return any(w in low for w in _PROMO_WORDS) and any(w in low for w in _PROMO_ACTS)
 
 
 _CONTACT_START = ("للتواصل", "تواصل", "راسل", "البريد", "بريد", "الايميل", "ايميل", "email", "e-mail", "للاتصال",
