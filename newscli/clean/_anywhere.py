@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from newscli.clean import _rules as R
 from newscli.clean._state import (
-    FOLD_PREFIX_CHARS, HINT_CHARS, MAX_BLOCK_ITEMS, MAX_CAPTION_WORDS, MAX_ITEM_WORDS,
+    FOLD_PREFIX_CHARS, HINT_CHARS, MAX_RULE_CHARS, MAX_BLOCK_ITEMS, MAX_CAPTION_WORDS, MAX_ITEM_WORDS,
     MAX_ITEM_WORDS_UNPUNCTUATED, MAX_NOTICE_WORDS, MAX_RULE_WORDS, MAX_SHORT_RULE_WORDS, SENTENCE_WORDS,
     LineState,
 )
@@ -48,6 +48,8 @@ def line_rule(line: str, w: int, k: str | None, user: UserPatterns, f: str | Non
 
     k is the line's key (None for lines too long for any phrase), f its fold_line() when known.
     """
+    if len(line) > MAX_RULE_CHARS:  # tokens of hundreds of characters are no boilerplate line
+        return "symbols" if w <= MAX_RULE_WORDS and not HAS_ALNUM.search(line) else None
     if k:
         if k in R.PHRASES or k in R.END_HEADERS or k in R.BLOCK_HEADERS:
             return "phrase"
@@ -83,7 +85,7 @@ def line_rule(line: str, w: int, k: str | None, user: UserPatterns, f: str | Non
             return "link-line"
         if R.PREFIX_RE.match(f):
             return "prefix"
-    if w <= MAX_CAPTION_WORDS and R.caption(line, k if k and k != "\x00" else key_of_folded(f)):
+    if w <= MAX_CAPTION_WORDS and R.caption(line, k if k and k != "\x00" else key_of_folded(f), f):
         return "caption"
     if w <= MAX_SHORT_RULE_WORDS:
         if w <= 2 and R.LINK_RE.match(line):

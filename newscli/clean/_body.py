@@ -133,10 +133,6 @@ def _headline_run(st: LineState, run: list[int], after: int | None) -> bool:
     return True
 
 
-def _punctuated(st: LineState, rest: list[int], skip: set[int]) -> bool:
-    """Every other line of 8+ words ends a sentence: an article written in whole paragraphs
-    (not hard-wrapped text, where a line without a sentence end is just a piece of one)."""
-    return all(ends_sentence(st.lines[i]) for i in rest if i not in skip and st.wc[i] >= FOLLOWING_WORDS)
 
 
 def headlines_pass(st: LineState, rest: list[int]) -> None:
@@ -145,6 +141,8 @@ def headlines_pass(st: LineState, rest: list[int]) -> None:
     by another such paragraph or by the end, in an article whose other lines all end sentences.
     A single line (a subhead), a longer run (verse, a list), a run after a lead-in ending with
     ":" and anything in hard-wrapped text stay."""
+    # lines of 8+ words without a sentence end: in whole-paragraph text only the run's own
+    unended = {i for i in rest if st.wc[i] >= FOLLOWING_WORDS and not ends_sentence(st.lines[i])}
     x = 0
     n = len(rest)
     while x < n:
@@ -157,7 +155,7 @@ def headlines_pass(st: LineState, rest: list[int]) -> None:
         run = rest[x:y]
         if (MIN_HEADLINE_RUN <= len(run) <= MAX_HEADLINE_RUN and x > 0 and _paragraph(st, rest[x - 1])
                 and (y == n or _paragraph(st, rest[y], FOLLOWING_WORDS))
-                and _headline_run(st, run, rest[y] if y < n else None) and _punctuated(st, rest, set(run))):
+                and _headline_run(st, run, rest[y] if y < n else None) and unended.issubset(run)):
             for i in run:
                 st.rule[i] = "headlines"
         x = y

@@ -13,9 +13,8 @@ from newscli.clean import _rules as R
 from newscli.clean._dateline import agency_line, dateline_sides, orient
 from newscli.clean._state import (
     MAX_BARE_SECTION_WORDS, MAX_BYLINE_WORDS, MAX_COPYRIGHT_WORDS, MAX_MENU_ITEM_WORDS, MAX_MENU_WORDS,
-    MAX_NOTICE_WORDS, MAX_SECTION_WORDS, MAX_SHORT_RULE_WORDS, MAX_THREAD_LOOKBACK, MAX_TITLE_WORDS,
-    MIN_MENU_RUN,
-    SENTENCE_WORDS, LineState,
+    MAX_NOTICE_WORDS, MAX_RULE_CHARS, MAX_SECTION_WORDS, MAX_SHORT_RULE_WORDS, MAX_THREAD_LOOKBACK,
+    MAX_MENU_RUN, MAX_TITLE_WORDS, MIN_MENU_RUN, SENTENCE_WORDS, LineState,
 )
 from newscli.clean._text import CLOSERS, DIGIT, ends_sentence, fold_line, is_terminal, key, words
 
@@ -45,7 +44,7 @@ def _notice_hint(line: str) -> bool:
 
 def edge_rule(line: str, w: int) -> str | None:
     """Rules that hold only at the head or the tail of an article (cheap pre-checks first)."""
-    if w > MAX_NOTICE_WORDS:
+    if w > MAX_NOTICE_WORDS or len(line) > MAX_RULE_CHARS:
         return None
     if w <= MAX_BYLINE_WORDS and R.BYLINE_RE.match(fold_line(line)) and (not is_terminal(line) or line.endswith(":")):
         return "byline"
@@ -89,18 +88,22 @@ def _menu_item(line: str, w: int) -> bool:
 def _menu_run(st: LineState, kept: list[int], idx: int, before_title: bool) -> int:
     """Length of the run of menu items starting at kept[idx] (0 when not a menu run).
 
-    A run is at least 3 consecutive short item lines; before the title any run counts, after it
-    (or in a record that has a title) at least half of the items must be known labels.
+    A run is 3 to 30 consecutive short item lines with a known label among them or a headline
+    right after them; before the title that is enough, after it (or in a record that has a
+    title) at least half of the items must be known labels.
     """
     j = idx
     known = 0
-    while j < len(kept) and _menu_item(st.lines[kept[j]], st.wc[kept[j]]):
+    end = min(len(kept), idx + MAX_MENU_RUN + 1)
+    while j < end and _menu_item(st.lines[kept[j]], st.wc[kept[j]]):
         k = key(st.lines[kept[j]])
         known += k in R.SECTIONS or k in R.HOME or k in R.FURNITURE or k in R.PHRASES
         j += 1
     run = j - idx
-    if run < MIN_MENU_RUN or (not before_title and known * 2 < run):
+    if run < MIN_MENU_RUN or run > MAX_MENU_RUN or (not before_title and known * 2 < run):
         return 0
+    if not known and not (j < len(kept) and _title_like(st.lines[kept[j]], st.wc[kept[j]])):
+        return 0  # short lines with no known label and no headline after them: a list or verse
     return run
 
 

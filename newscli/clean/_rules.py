@@ -130,8 +130,9 @@ _CONTACT_WORDS = ("تواصل", "رسال", "بريد", "ايميل", "إيمي�
 CONTACT_RE = re.compile(r"\bsms\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 # pieces of an SMS contact block broken over several lines (Saudi columns): the code and the
 # carriers ("تبدأ بالرمز 158 ثم مسافة ثم الرسالة", "88591 - Stc", "635031 - Mobily")
+_CARRIERS = ("stc", "mobily", "zain", "موبايلي", "زين", "الاتصالات")
 SMS_PIECE_RE = re.compile(r"بالرمز|مسافه ثم|ثم الرساله|ثم نص الرساله")
-CARRIER_RE = re.compile(DIGIT + r"{4,}.{0,6}(?:stc|mobily|zain|موبايلي|زين|الاتصالات)|(?:stc|mobily|zain|موبايلي|زين|الاتصالات).{0,6}" + DIGIT + "{4,}", re.I)
+CARRIER_RE = re.compile(DIGIT + r"{4,12}.{0,6}(?:stc|mobily|zain|موبايلي|زين|الاتصالات)|(?:stc|mobily|zain|موبايلي|زين|الاتصالات).{0,6}" + DIGIT + "{4}", re.I)
 HANDLE_RE = re.compile(
     r"^(?:تويتر|twitter|فيسبوك|فيس بوك|facebook|يوتيوب|youtube|انستغرام|أنستغرام|انستقرام|instagram|سناب شات|snapchat)"
     r"\s*[:：]\s*(?:@?\w{2,}|https?://\S+|www\.\S+)$|^(?:تويتر|twitter)\s*@\w{2,}$", re.I)
@@ -190,8 +191,12 @@ def contact(line: str) -> bool:
 
 def contact_piece(line: str, f: str) -> bool:
     """A piece of an SMS contact block, a carrier number or a social handle line."""
-    return (SMS_PIECE_RE.search(f) is not None or CARRIER_RE.search(f) is not None or HANDLE_RE.match(line) is not None
-            or PHONE_LINE_RE.match(line) is not None)
+    if ("رمز" in f or "مساف" in f or "رسال" in f) and SMS_PIECE_RE.search(f):
+        return True
+    if ":" in line and (HANDLE_RE.match(line) or PHONE_LINE_RE.match(line)):
+        return True
+    low = f.lower()
+    return any(c in low for c in _CARRIERS) and CARRIER_RE.search(f) is not None
 
 
 _OUTLET_SPLIT = re.compile(r"\s*[/|،,\-–—]\s*")
@@ -203,12 +208,16 @@ def outlets_only(line: str) -> bool:
     return len(parts) >= 2 and all(p and (p in OUTLETS or p in CREDITS or p.replace(" ", "") in _OUTLETS_JOINED) for p in parts)
 
 
-def caption(line: str, k: str) -> bool:
-    """Photo caption: 'صورة من …', 'جانب من …', '… (أرشيفية)' (short, no sentence end)."""
+def caption(line: str, k: str, f: str) -> bool:
+    """Photo caption: 'صورة من …', 'جانب من …', '… (أرشيفية)' (short, no sentence end); f is
+    the line's fold_line()."""
     if is_terminal(line) and not line.endswith(")"):
         return False
-    return (k.startswith(_CAPTION_START) or any(c in k for c in _CAPTION_ANY)
-            or _CAPTION_END_RE.search(fold_line(line)) is not None)
+    if k.startswith(_CAPTION_START):
+        return True
+    if "ارشيف" not in f and "صور" not in f and "تصوير" not in f:
+        return False
+    return any(c in k for c in _CAPTION_ANY) or _CAPTION_END_RE.search(f) is not None
 
 
 def comment_count(line: str) -> bool:
