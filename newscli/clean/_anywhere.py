@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from newscli.clean import _rules as R
 from newscli.clean._state import (
-    FOLD_PREFIX_CHARS, HINT_CHARS, MAX_RULE_CHARS, MAX_BLOCK_ITEMS, MAX_CAPTION_WORDS, MAX_ITEM_WORDS,
+    FOLD_PREFIX_CHARS, HINT_CHARS, MAX_CREDIT_WORDS, MAX_RULE_CHARS, MAX_BLOCK_ITEMS, MAX_CAPTION_WORDS, MAX_ITEM_WORDS,
     MAX_ITEM_WORDS_UNPUNCTUATED, MAX_NOTICE_WORDS, MAX_RULE_WORDS, MAX_SHORT_RULE_WORDS, SENTENCE_WORDS,
     LineState,
 )
@@ -83,8 +83,9 @@ def line_rule(line: str, w: int, k: str | None, user: UserPatterns, f: str | Non
     if R.may_be_prefixed(line):
         if R.link_line(f):
             return "link-line"
-        if R.PREFIX_RE.match(f):
-            return "prefix"
+        m = R.PREFIX_RE.match(f)
+        if m and (w <= MAX_CREDIT_WORDS or not f[: m.end()].lstrip(" *-–—([").startswith(R.CREDIT_PREFIXES)):
+            return "prefix"  # "المصدر: وكالات"; "المصدر: طرابلس رفضت عرض …" is a deck line and stays
     if w <= MAX_CAPTION_WORDS and R.caption(line, k if k and k != "\x00" else key_of_folded(f), f):
         return "caption"
     if w <= MAX_SHORT_RULE_WORDS:

@@ -61,6 +61,8 @@ def edge_rule(line: str, w: int) -> str | None:
         return "furniture"
     if w <= 4 and (k in R.CREDITS or k in R.OUTLETS):
         return "credit"
+    if "للنشر" in line and R.REUTERS_CREDIT_RE.match(fold_line(line)):
+        return "credit"
     if w <= 8 and ("/" in line or "-" in line or "،" in line) and R.outlets_only(line):
         return "credit"
     if w <= MAX_MENU_WORDS and R.is_menu(line):
@@ -255,13 +257,19 @@ def _thread_start(st: LineState, rest: list[int]) -> int | None:
 
 
 def _name_like(line: str, w: int, short: int) -> bool:
-    """A person's name: 2 to `short` words, no digit, no sentence end, no function word."""
-    if not short or w > short or w < 2 or is_terminal(line) or _HAS_DIGIT.search(line) or R.LIST_ITEM_RE.match(line):
+    """A person's name: 2 to `short` words, no digit, no sentence end, no function word. Words
+    are counted on the matching key, so a lone mark (which a fold deletes) is not a word."""
+    if not short or w > short + 2 or is_terminal(line) or _HAS_DIGIT.search(line) or R.LIST_ITEM_RE.match(line):
         return False
     ks = key(line).split()
     # a conjunction or preposition glued to the article (والله, بالمدينة, للطلاب) is not in a name,
     # and a place ("فيينا، النمسا") is a dateline, not a name
-    return len(ks) == w and not any(k in _FUNCTION_WORDS or k.startswith(_GLUED) or k in R.PLACES for k in ks)
+    return 2 <= len(ks) <= short and not any(k in _FUNCTION_WORDS or k.startswith(_GLUED) or k in R.PLACES for k in ks)
+
+
+def _reporters(line: str) -> bool:
+    """'من مات سبيتالنيك وستيف هولاند': the reporters of an agency story."""
+    return line.startswith("من ") and _name_like(line[3:], words(line[3:]), 6)
 
 
 def tail_pass(st: LineState, rest: list[int], short: int) -> None:
@@ -278,7 +286,10 @@ def tail_pass(st: LineState, rest: list[int], short: int) -> None:
         if r:
             st.rule[i] = r
             continue
-        signed = st.lines[i].lstrip("-–— ")  # "- محمد بن عبد العزيز الرشيد": a signature
+        if x + 1 < len(rest) and st.rule[rest[x + 1]] == "credit" and _reporters(st.lines[i]):
+            st.rule[i] = "credit"  # "من مات سبيتالنيك" above "(إعداد … للنشرة العربية)"
+            continue
+        signed = st.lines[i].lstrip("-–—* ")  # "- محمد بن عبد العزيز الرشيد": a signature
         if first and _name_like(signed, words(signed), short + 2 * (signed != st.lines[i])) and ends_sentence(
                 st.lines[rest[x - 1]]):
             st.rule[i] = "tail-name"

@@ -61,6 +61,10 @@ def _alternation(items: tuple[str, ...]) -> str:
 
 
 _SEP = r"[:\-–—ـ|]"
+# prefixes that credit a source: the rest of the line must be short (an outlet, an agency)
+CREDIT_PREFIXES = tuple(fold_line(p) for p in ("المصدر", "المصادر", "مصدر الخبر", "مصدر الصورة"))
+# Reuters Arabic credit lines at the end: "(إعداد … للنشرة العربية - تحرير …)" and "من <reporters>"
+REUTERS_CREDIT_RE = re.compile(r"^\(?\s*اعداد .{2,60} للنشره العربيه")
 # anchored prefix followed by a separator (on the folded line)
 PREFIX_RE = re.compile(r"^[^\w]*(?:" + _alternation(_data("prefixes.txt")) + r")\s*(?:" + _SEP + "|/)")
 # first words of the folded prefixes. PREFIX_RE matches fold_line(line) at 0 only after

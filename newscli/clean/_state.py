@@ -27,6 +27,7 @@ MAX_MENU_RUN = 30
 MAX_SECTION_WORDS = 4  # a known section label
 MAX_BARE_SECTION_WORDS = 2  # an unknown label right above a title
 REPEAT_MIN_WORDS = 6  # a repeated line this long starts a repeated copy of the body
+MAX_CREDIT_WORDS = 7  # "المصدر: …" is a credit only this short
 MAX_RULE_CHARS = 1000  # a longer line is prose (or hostile input): no line rule looks at it
 FOLD_PREFIX_CHARS = 80  # only this much of a long line is folded for the prefix rules
 HINT_CHARS = 24  # a line's first key word is looked for in this many characters

@@ -237,6 +237,20 @@ page("press release: URL invitation, social links and the press-contact block at
     "-|الهاتف: +971 (4) 555 0101",
 ], record_title="إطلاق قمر صناعي")
 
+# 43 trap: a deck line starting with "المصدر:" stays; a short "المصدر: وكالات" goes
+page("trap: a deck line starting with المصدر: stays, the short credit المصدر: وكالات goes", [
+    "المصدر: الحكومة رفضت عرض الشركة بالتنازل عن حصتها في المشروع.. والنقابة تطالب بالتحقيق", P["eco1"], P["eco2"],
+    "-|المصدر: وكالات",
+], record_title="عرض مرفوض")
+# 44 Reuters Arabic credit lines at the end
+page("Reuters Arabic: reporters and editors credit lines at the end", [
+    P["pol1"], P["pol3"], "-|من سامر الحلبي وليلى قاسم", "-|(إعداد منى خالد للنشرة العربية - تحرير أحمد فؤاد)",
+], record_title="مباحثات")
+# 45 captions block under "شرح الصور:"
+page("a captions block under شرح الصور:", [
+    P["sp1"], P["sp3"], "-|شرح الصور:", "-|صورة جماعية لبعثة المنتخب قبل السفر", "-|المدرب يتابع الحصة التدريبية الأخيرة",
+], record_title="المنتخب يتأهل")
+
 
 def build(name, lines, options, record_title, expect):
     inp, body, removed = [], [], []
