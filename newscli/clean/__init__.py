@@ -80,6 +80,17 @@ def _nav(st: LineState) -> None:
             st.cut(0, m.end(), "nav", True)
 
 
+def _tail(st: LineState, rest: list[int], user, short: int) -> None:
+    """Trailers glued to the last line, then the tail scan (which may uncover another trailer)."""
+    kept = [i for i in rest if st.rule[i] is None]
+    if kept and kept[-1] not in st.partial:
+        trailer_pass(st, kept[-1], user)
+    tail_pass(st, [i for i in rest if st.rule[i] is None], short)
+    kept = [i for i in rest if st.rule[i] is None]
+    if kept and kept[-1] not in st.partial:  # the tail scan may have uncovered a trailer
+        trailer_pass(st, kept[-1], user)
+
+
 def _clean(text: str, opts: CleanOptions, section: bool, title: bool, dateline: bool) -> CleanResult:
     st = LineState.of(text)
     user = user_patterns(opts.extra_phrases)
@@ -88,14 +99,10 @@ def _clean(text: str, opts: CleanOptions, section: bool, title: bool, dateline: 
     s = opts.structure
     rest = head_pass(st, section and s, title and s, dateline and s, opts.short_words)
     repeat_pass(st, rest)
-    headlines_pass(st, [i for i in rest if st.rule[i] is None])
-    rest = [i for i in rest if st.rule[i] is None]
-    if rest:
-        trailer_pass(st, rest[-1], user)
-    tail_pass(st, [i for i in rest if st.rule[i] is None], opts.short_words)
+    _tail(st, rest, user, opts.short_words)
     body_idx = [i for i in rest if st.rule[i] is None]
-    if body_idx and body_idx[-1] not in st.partial:  # the tail scan may have uncovered a trailer
-        trailer_pass(st, body_idx[-1], user)
+    if headlines_pass(st, body_idx) and body_idx and st.rule[body_idx[-1]] is not None:
+        _tail(st, rest, user, opts.short_words)  # the headlines were at the end: scan the new tail
     res = st.res
     res.removed, res.explain = audit(st)
     body = [st.lines[i] for i in st.kept() if st.lines[i]]

@@ -135,14 +135,15 @@ def _headline_run(st: LineState, run: list[int], after: int | None) -> bool:
 
 
 
-def headlines_pass(st: LineState, rest: list[int]) -> None:
+def headlines_pass(st: LineState, rest: list[int]) -> bool:
     """Headlines of other stories placed between paragraphs or after the last one, with no
     header: a run of 2-3 headline-shaped lines after a paragraph that ends a sentence, followed
     by another such paragraph or by the end, in an article whose other lines all end sentences.
     A single line (a subhead), a longer run (verse, a list), a run after a lead-in ending with
     ":" and anything in hard-wrapped text stay."""
-    # lines of 8+ words without a sentence end: in whole-paragraph text only the run's own
+    # lines of 8+ words without a sentence end: in whole-paragraph text only the runs' own
     unended = {i for i in rest if st.wc[i] >= FOLLOWING_WORDS and not ends_sentence(st.lines[i])}
+    runs: list[list[int]] = []
     x = 0
     n = len(rest)
     while x < n:
@@ -155,10 +156,16 @@ def headlines_pass(st: LineState, rest: list[int]) -> None:
         run = rest[x:y]
         if (MIN_HEADLINE_RUN <= len(run) <= MAX_HEADLINE_RUN and x > 0 and _paragraph(st, rest[x - 1])
                 and (y == n or _paragraph(st, rest[y], FOLLOWING_WORDS))
-                and _headline_run(st, run, rest[y] if y < n else None) and unended.issubset(run)):
-            for i in run:
-                st.rule[i] = "headlines"
+                and _headline_run(st, run, rest[y] if y < n else None)):
+            runs.append(run)
         x = y
+    # judged on all runs at once, so removing one run cannot qualify another on a second pass
+    if not runs or not unended.issubset(i for run in runs for i in run):
+        return False
+    for run in runs:
+        for i in run:
+            st.rule[i] = "headlines"
+    return True
 
 
 def audit(st: LineState) -> tuple[list[str], list[dict[str, Any]]]:

@@ -187,7 +187,7 @@ _NAME_JOINS = frozenset({"عبد", "بن", "ابو", "ابن", "ال"})
 
 
 def _head_name(st: LineState, kept: list[int], idx: int, short: int, title_open: bool) -> bool:
-    """A name line (2-3 words) right above a long first paragraph that ends a sentence. While
+    """A name line (2-3 words) right above a long first paragraph (more than 15 words). While
     a title may still come, 3 words only with a name joint (عبد, بن, أبو): "الهام عبد الفتاح"
     is a name, "افتتاح حديقة عامة" a headline."""
     i = kept[idx]
@@ -195,8 +195,7 @@ def _head_name(st: LineState, kept: list[int], idx: int, short: int, title_open:
         return False
     if title_open and st.wc[i] > 2 and key(st.lines[i]).split()[1] not in _NAME_JOINS:
         return False
-    nxt = kept[idx + 1]
-    return st.wc[nxt] > SENTENCE_WORDS and ends_sentence(st.lines[nxt])
+    return st.wc[kept[idx + 1]] > SENTENCE_WORDS  # (its end may still lose a trailer: not looked at)
 
 
 def head_pass(st: LineState, section: bool, title: bool, dateline: bool, short: int) -> list[int]:
@@ -260,6 +259,8 @@ def _name_like(line: str, w: int, short: int) -> bool:
     """A person's name: 2 to `short` words, no digit, no sentence end, no function word. Words
     are counted on the matching key, so a lone mark (which a fold deletes) is not a word."""
     if not short or w > short + 2 or is_terminal(line) or _HAS_DIGIT.search(line) or R.LIST_ITEM_RE.match(line):
+        return False
+    if dateline_sides(line):  # "عبدالرحمن الشهري – المجاردة": reporter – place, a dateline shape
         return False
     ks = key(line).split()
     # a conjunction or preposition glued to the article (والله, بالمدينة, للطلاب) is not in a name,
