@@ -76,7 +76,10 @@ class LineState:
     @classmethod
     def of(cls, text: str) -> "LineState":
         raw = text.split("\n")
-        norm = normalize_lines(text)
+        if "\r" in text:  # a CR (CRLF line ends in JSONL text) is a space, as in a record's title
+            norm = [normalize(x.replace("\r", " ")).replace("\n", " ") for x in raw]
+        else:
+            norm = normalize_lines(text)
         if len(norm) != len(raw):  # cannot happen (normalize keeps newlines); be safe
             norm = [normalize(x).replace("\n", " ") for x in raw]
         if "" in norm:

@@ -144,3 +144,14 @@ def test_speaker_label_is_not_a_dateline():
     out = clean_record({"title": "آراء الفنانين", "text": text, "dateline": None, "outlet": None, "place": None})
     assert out["dateline"] is None and out["removed"] == []
     assert out["text"] == text
+
+
+def test_title_line_ending_in_cr_is_idempotent():
+    """IN's fuzz finding: JSONL text with CRLF line ends gave a title ending in "\\r" the first
+    time and a stripped one the second time."""
+    rec = {"id": "1", "title": None, "section": None, "dateline": None, "outlet": None, "place": None,
+           "text": "عنوان الخبر هنا\r\nنص الخبر عن الأسواق في طرابلس.\r", "removed": []}
+    once = clean_record(rec)
+    assert once["title"] == "عنوان الخبر هنا"
+    assert once["text"] == "نص الخبر عن الأسواق في طرابلس."
+    assert clean_record(once) == once
