@@ -141,8 +141,6 @@ def headlines_pass(st: LineState, rest: list[int]) -> bool:
     by another such paragraph or by the end, in an article whose other lines all end sentences.
     A single line (a subhead), a longer run (verse, a list), a run after a lead-in ending with
     ":" and anything in hard-wrapped text stay."""
-    # lines of 8+ words without a sentence end: in whole-paragraph text only the runs' own
-    unended = {i for i in rest if st.wc[i] >= FOLLOWING_WORDS and not ends_sentence(st.lines[i])}
     runs: list[list[int]] = []
     x = 0
     n = len(rest)
@@ -159,8 +157,12 @@ def headlines_pass(st: LineState, rest: list[int]) -> bool:
                 and _headline_run(st, run, rest[y] if y < n else None)):
             runs.append(run)
         x = y
-    # judged on all runs at once, so removing one run cannot qualify another on a second pass
-    if not runs or not unended.issubset(i for run in runs for i in run):
+    if not runs:
+        return False
+    # lines of 8+ words without a sentence end: in whole-paragraph text only the runs' own. Judged
+    # on all runs at once, so removing one run cannot qualify another on a second pass
+    unended = {i for i in rest if st.wc[i] >= FOLLOWING_WORDS and not ends_sentence(st.lines[i])}
+    if not unended.issubset(i for run in runs for i in run):
         return False
     for run in runs:
         for i in run:
