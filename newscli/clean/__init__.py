@@ -80,6 +80,18 @@ def _nav(st: LineState) -> None:
             st.cut(0, m.end(), "nav", True)
 
 
+def _fold(text: str, folds: tuple[str, ...]) -> str:
+    """normalize(fold(text)) until it no longer changes (at most 3 rounds): NFC can compose a
+    letter the fold left alone with a following mark into one the fold changes (ي + U+0654 -> ئ),
+    so one round is not idempotent."""
+    for _ in range(3):
+        out = normalize(fold(text, *folds))
+        if out == text:
+            break
+        text = out
+    return text
+
+
 def _tail(st: LineState, rest: list[int], user, short: int) -> None:
     """Trailers glued to the last line, then the tail scan (which may uncover another trailer)."""
     kept = [i for i in rest if st.rule[i] is None]
@@ -109,9 +121,9 @@ def _clean(text: str, opts: CleanOptions, section: bool, title: bool, dateline: 
     if opts.folds:
         # a fold can delete a mark standing between two spaces: normalize again so the spaces
         # collapse now and not on a second run (clean stays idempotent with folds)
-        body = [b for b in (normalize(fold(b, *opts.folds)) for b in body) if b]
+        body = [b for b in (_fold(b, opts.folds) for b in body) if b]
         if res.title is not None:
-            res.title = normalize(fold(res.title, *opts.folds))
+            res.title = _fold(res.title, opts.folds)
     res.body = body
     return res
 
@@ -143,7 +155,7 @@ def clean_record(record: dict, options: CleanOptions | None = None) -> dict:
     t = normalize(title.replace("\r", " ").replace("\n", " ")) if has_title else None
     res = _clean(out.get("text") or "", opts, out.get("section") is None, not has_title, out.get("dateline") is None)
     if t is not None:
-        out["title"] = normalize(fold(t, *opts.folds)) if opts.folds else t
+        out["title"] = _fold(t, opts.folds) if opts.folds else t
     for name in _STRUCT:
         if out.get(name) is None:
             value = getattr(res, name)
