@@ -31,9 +31,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import importlib
-import subprocess
-import tempfile
 import html
 import json
 import re
