@@ -1,6 +1,7 @@
 """Throughput of newscli's normalization and clean step, against peers measured in the same run.
 
     python bench/clean_speed.py [--docs 8000] [--repeat 5] [--against REV]
+    python bench/clean_speed.py --hostile [--against REV]   # 1 MB hostile texts, one record each
 
 --against REV also times clean_record of git revision REV (its newscli/normalize.py and
 newscli/clean/ imported as a temporary package), interleaved with the current code in the
@@ -30,9 +31,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import importlib
-import subprocess
-import tempfile
 import html
 import json
 import re
@@ -110,6 +108,30 @@ def against(rev: str, n: int, repeat: int) -> None:
     print(f"rerun: python bench/clean_speed.py --against {rev} --docs {n} --repeat {repeat}")
 
 
+def hostile(rev: str | None) -> None:
+    """clean_record on 1 MB hostile texts (one record each; CPU seconds), beside REV if given."""
+    size = 1_000_000
+
+    def fill(s: str) -> str:
+        return (s * (size // len(s) + 1))[:size]
+
+    inputs = {
+        "prose (one line)": fill("أعلنت الوزارة اليوم عن خطة جديدة لدعم المشروعات الصغيرة في المدن. "),
+        "digits": "9" * size, "slashes": "1/" * (size // 2), "tatweel": fill("بـــ ـــ "),
+        "short lines": fill("سطر قصير\n"), "one word": fill("كلمة"), "a@ runs": "a@" * (size // 2),
+    }
+    fns = [("current", clean_record)] + ([(rev, load_rev(rev))] if rev else [])
+    print("== hostile 1 MB texts, clean_record, CPU seconds")
+    for name, text in inputs.items():
+        row = []
+        for label, fn in fns:
+            t0 = time.process_time()
+            fn({"title": None, "text": text})
+            row.append(f"{label} {time.process_time() - t0:6.2f}s")
+        print(f"{name:18s} " + "   ".join(row), flush=True)
+    print("rerun: python bench/clean_speed.py --hostile" + (f" --against {rev}" if rev else ""))
+
+
 def bench(fn, texts: list[str], repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
@@ -125,7 +147,11 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=8000)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--against", metavar="REV", help="compare clean_record with git revision REV")
+    ap.add_argument("--hostile", action="store_true", help="time 1 MB hostile texts instead")
     a = ap.parse_args()
+    if a.hostile:
+        hostile(a.against)
+        return
     if a.against:
         if not CORPUS.exists():
             raise SystemExit("--against needs ../shared/corpora/ant_multisource_2018")

@@ -43,16 +43,16 @@ RULES: dict[str, str] = {
     "prefix": "line starts with an anchored prefix of data/prefixes.txt and a separator",
     "link-line": "inline link to another story: شاهد.. / اقرأ.. / بالفيديو: and a headline",
     "promo": "app promotion: تطبيق/app with a download or notification word",
-    "contact": "columnist's contact line: SMS or e-mail address with a contact word",
+    "contact": "contact line: SMS/e-mail with a contact word, SMS code and carrier lines, social handles, phone lines, a press-contact block to the end",
     "disclaimer": "opinion/unverified-media disclaimer (لا تعكس بالضرورة …, لا يمكنها التأكد من صحة …)",
     "caption": "photo caption: صورة …, جانب من …, … (أرشيفية), short and without sentence end",
     "trailer": "per-outlet trailer: رابط الخبر بصحيفة …: <title>, own line or glued to the last line",
     "block": "header of data/block_headers.txt and the list items that follow it",
     "comments": "comment thread: header, count line or name/time/text/رد after the body: to the end",
     "headlines": "2+ headlines of other stories (4-20 words, no sentence end) between paragraphs or after the last one",
-    "repeat": "a repeated copy of body lines (or the title repeated as the first body line)",
+    "repeat": "a repeated copy of the body (the repetition restarts the body)",
     "symbols": "line without any letter or digit (separators, lone punctuation)",
-    "link": "line that is only a URL or an e-mail address",
+    "link": "line that is only a URL or an e-mail address, or an invitation to a URL (لمزيد من المعلومات … http://…)",
     "time": "relative time line (منذ ساعتين, قبل 5 دقائق)",
     "click-here": "short line with اضغط هنا / انقر هنا",
     "menu": "breadcrumb or menu line, or a head run of 3+ short menu items",
@@ -80,32 +80,50 @@ def _nav(st: LineState) -> None:
             st.cut(0, m.end(), "nav", True)
 
 
-def _clean(text: str, opts: CleanOptions, section: bool, title: bool, dateline: bool,
-           known_title: str | None = None) -> CleanResult:
+def _fold(text: str, folds: tuple[str, ...]) -> str:
+    """normalize(fold(text)) until it no longer changes (at most 3 rounds): NFC can compose a
+    letter the fold left alone with a following mark into one the fold changes (ي + U+0654 -> ئ),
+    so one round is not idempotent."""
+    for _ in range(3):
+        out = normalize(fold(text, *folds))
+        if out == text:
+            break
+        text = out
+    return text
+
+
+def _tail(st: LineState, rest: list[int], user, short: int) -> None:
+    """Trailers glued to the last line, then the tail scan (which may uncover another trailer)."""
+    kept = [i for i in rest if st.rule[i] is None]
+    if kept and kept[-1] not in st.partial:
+        trailer_pass(st, kept[-1], user)
+    tail_pass(st, [i for i in rest if st.rule[i] is None], short)
+    kept = [i for i in rest if st.rule[i] is None]
+    if kept and kept[-1] not in st.partial:  # the tail scan may have uncovered a trailer
+        trailer_pass(st, kept[-1], user)
+
+
+def _clean(text: str, opts: CleanOptions, section: bool, title: bool, dateline: bool) -> CleanResult:
     st = LineState.of(text)
     user = user_patterns(opts.extra_phrases)
     _nav(st)
     anywhere_pass(st, user)
     s = opts.structure
-    rest = head_pass(st, section and s, title and s, dateline and s, known_title, opts.short_words)
+    rest = head_pass(st, section and s, title and s, dateline and s, opts.short_words)
     repeat_pass(st, rest)
-    headlines_pass(st, [i for i in rest if st.rule[i] is None])
-    rest = [i for i in rest if st.rule[i] is None]
-    if rest:
-        trailer_pass(st, rest[-1], user)
-    tail_pass(st, [i for i in rest if st.rule[i] is None], opts.short_words)
+    _tail(st, rest, user, opts.short_words)
     body_idx = [i for i in rest if st.rule[i] is None]
-    if body_idx and body_idx[-1] not in st.partial:  # the tail scan may have uncovered a trailer
-        trailer_pass(st, body_idx[-1], user)
+    if headlines_pass(st, body_idx) and body_idx and st.rule[body_idx[-1]] is not None:
+        _tail(st, rest, user, opts.short_words)  # the headlines were at the end: scan the new tail
     res = st.res
     res.removed, res.explain = audit(st)
     body = [st.lines[i] for i in st.kept() if st.lines[i]]
     if opts.folds:
         # a fold can delete a mark standing between two spaces: normalize again so the spaces
         # collapse now and not on a second run (clean stays idempotent with folds)
-        body = [b for b in (normalize(fold(b, *opts.folds)) for b in body) if b]
+        body = [b for b in (_fold(b, opts.folds) for b in body) if b]
         if res.title is not None:
-            res.title = normalize(fold(res.title, *opts.folds))
+            res.title = _fold(res.title, opts.folds)
     res.body = body
     return res
 
@@ -135,10 +153,9 @@ def clean_record(record: dict, options: CleanOptions | None = None) -> dict:
     title = out.get("title")
     has_title = isinstance(title, str) and title.strip() != ""
     t = normalize(title.replace("\r", " ").replace("\n", " ")) if has_title else None
-    res = _clean(out.get("text") or "", opts, out.get("section") is None, not has_title,
-                 out.get("dateline") is None, known_title=t)
+    res = _clean(out.get("text") or "", opts, out.get("section") is None, not has_title, out.get("dateline") is None)
     if t is not None:
-        out["title"] = normalize(fold(t, *opts.folds)) if opts.folds else t
+        out["title"] = _fold(t, opts.folds) if opts.folds else t
     for name in _STRUCT:
         if out.get(name) is None:
             value = getattr(res, name)

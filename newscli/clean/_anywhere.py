@@ -7,11 +7,11 @@ from functools import lru_cache
 
 from newscli.clean import _rules as R
 from newscli.clean._state import (
-    FOLD_PREFIX_CHARS, HINT_CHARS, MAX_BLOCK_ITEMS, MAX_CAPTION_WORDS, MAX_ITEM_WORDS,
+    FOLD_PREFIX_CHARS, HINT_CHARS, MAX_CREDIT_WORDS, MAX_RULE_CHARS, MAX_BLOCK_ITEMS, MAX_CAPTION_WORDS, MAX_ITEM_WORDS,
     MAX_ITEM_WORDS_UNPUNCTUATED, MAX_NOTICE_WORDS, MAX_RULE_WORDS, MAX_SHORT_RULE_WORDS, SENTENCE_WORDS,
     LineState,
 )
-from newscli.clean._text import CLOSERS, KEY_WORD, TERMINAL, fold_line, is_terminal, key, key_of_folded
+from newscli.clean._text import CLOSERS, HAS_ALNUM, KEY_WORD, TERMINAL, fold_line, is_terminal, key, key_of_folded
 from newscli.clean.options import UserPatterns
 
 
@@ -48,12 +48,14 @@ def line_rule(line: str, w: int, k: str | None, user: UserPatterns, f: str | Non
 
     k is the line's key (None for lines too long for any phrase), f its fold_line() when known.
     """
+    if len(line) > MAX_RULE_CHARS:  # tokens of hundreds of characters are no boilerplate line
+        return "symbols" if w <= MAX_RULE_WORDS and not HAS_ALNUM.search(line) else None
     if k:
         if k in R.PHRASES or k in R.END_HEADERS or k in R.BLOCK_HEADERS:
             return "phrase"
         if k in user.whole:
             return "user-phrase"
-    elif w <= MAX_RULE_WORDS and not R.HAS_ALNUM.search(line):
+    elif w <= MAX_RULE_WORDS and not HAS_ALNUM.search(line):
         return "symbols"
     if user.prefixes or user.regexes:
         r = _user_rule(line, f, user)
@@ -70,6 +72,8 @@ def line_rule(line: str, w: int, k: str | None, user: UserPatterns, f: str | Non
         return "disclaimer"
     if w > MAX_RULE_WORDS:
         return None
+    if ("http" in line or "www." in line) and R.URL_INVITE_RE.match(fold_line(line)):
+        return "link"
     if ("رابط" in line or "للكاتب" in line) and R.TRAILER_RE.match(line):
         return "trailer"
     if f is None and (w <= MAX_CAPTION_WORDS or R.may_be_prefixed(line)):
@@ -79,9 +83,10 @@ def line_rule(line: str, w: int, k: str | None, user: UserPatterns, f: str | Non
     if R.may_be_prefixed(line):
         if R.link_line(f):
             return "link-line"
-        if R.PREFIX_RE.match(f):
-            return "prefix"
-    if w <= MAX_CAPTION_WORDS and R.caption(line, k if k and k != "\x00" else key_of_folded(f)):
+        m = R.PREFIX_RE.match(f)
+        if m and (w <= MAX_CREDIT_WORDS or not f[: m.end()].lstrip(" *-–—([").startswith(R.CREDIT_PREFIXES)):
+            return "prefix"  # "المصدر: وكالات"; "المصدر: طرابلس رفضت عرض …" is a deck line and stays
+    if w <= MAX_CAPTION_WORDS and R.caption(line, k if k and k != "\x00" else key_of_folded(f), f):
         return "caption"
     if w <= MAX_SHORT_RULE_WORDS:
         if w <= 2 and R.LINK_RE.match(line):
@@ -127,7 +132,7 @@ def _long_line(st: LineState, i: int, keys: _Keys, user: UserPatterns) -> tuple[
     """Fast path for a line too long for any key: (rule, proves the body started)."""
     line, w = st.lines[i], st.wc[i]
     if w <= MAX_NOTICE_WORDS:
-        if w <= MAX_RULE_WORDS and not line[0].isalnum() and not R.HAS_ALNUM.search(line):
+        if w <= MAX_RULE_WORDS and not line[0].isalnum() and not HAS_ALNUM.search(line):
             return "symbols", False
         r = line_rule(line, w, None, user, None) if w <= MAX_RULE_WORDS else _long_rule(line, user)
         if r:
@@ -153,12 +158,13 @@ def _long_rule(line: str, user: UserPatterns) -> str | None:
     return None
 
 
-def _to_end(st: LineState, i: int, keys: _Keys) -> None:
-    """A comment thread from line i to the end (phrases inside are reported as `phrase`)."""
+def _to_end(st: LineState, i: int, keys: _Keys, rule: str = "comments") -> None:
+    """A comment thread (or press-contact block) from line i to the end (phrases inside are
+    reported as `phrase`)."""
     for j in range(i, len(st.lines)):
         if st.rule[j] is None:
             kj = keys.key(j)
-            st.rule[j] = "phrase" if kj is not None and kj in R.PHRASES else "comments"
+            st.rule[j] = "phrase" if kj is not None and kj in R.PHRASES else rule
 
 
 def _block(st: LineState, i: int, keys: _Keys) -> int:
@@ -195,6 +201,9 @@ def anywhere_pass(st: LineState, user: UserPatterns) -> None:
         k, f = keys.key_and_fold(i)
         if k is not None and seen_body and (k in R.END_HEADERS or (w <= 4 and R.comment_count(st.lines[i]))):
             _to_end(st, i, keys)
+            return
+        if seen_body and f is not None and "استفسار" in f and R.PRESS_CONTACT_RE.match(f):
+            _to_end(st, i, keys, "contact")
             return
         if k is not None and k in R.BLOCK_HEADERS:
             i = _block(st, i, keys)

@@ -3,13 +3,15 @@ a repeated copy of the body, and the audit (``removed`` and ``explain``)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from newscli.clean import _rules as R
 from newscli.clean._state import (
-    MAX_HEADLINE_WORDS, MIN_HEADLINE_RUN, MIN_HEADLINE_WORDS, REPEAT_MIN_WORDS, SENTENCE_WORDS, STRUCTURAL, LineState,
+    FOLLOWING_WORDS, MAX_HEADLINE_RUN, MAX_HEADLINE_WORDS, MAX_RULE_WORDS, MIN_HEADLINE_RUN, MIN_HEADLINE_WORDS, REPEAT_MIN_WORDS, SENTENCE_WORDS, STRUCTURAL, LineState,
 )
-from newscli.clean._text import CLOSERS, HAS_ALNUM, TERMINAL, ends_sentence, is_terminal
+from newscli.clean._text import CLOSERS, DIGIT, HAS_ALNUM, TERMINAL, ends_sentence, is_terminal, key
+from newscli.clean._anywhere import line_rule
 from newscli.clean.options import UserPatterns
 
 
@@ -22,8 +24,25 @@ def _user_trailer(line: str, user: UserPatterns) -> int | None:
     return None
 
 
+def _recheck(st: LineState, i: int, user: UserPatterns) -> None:
+    """After a cut, the rest of the line gets the line rules a second run would apply to it."""
+    line = st.lines[i]
+    if not line:
+        return
+    k = key(line) if st.wc[i] <= MAX_RULE_WORDS else None
+    r = line_rule(line, st.wc[i], k, user)
+    if r:
+        st.rule[i] = r
+
+
 def trailer_pass(st: LineState, i: int, user: UserPatterns) -> None:
     """Cut a tag trailer, an outlet trailer or a user prefix off the end of kept line i."""
+    _trailers(st, i, user)
+    if i in st.partial and st.rule[i] is None:
+        _recheck(st, i, user)
+
+
+def _trailers(st: LineState, i: int, user: UserPatterns) -> None:
     line = st.lines[i]
     if "رابط" in line or "للكاتب" in line:
         m = R.TRAILER_RE.search(line)
@@ -72,20 +91,57 @@ def _headline(line: str, w: int) -> bool:
     no full stop inside, not a list item, not a continuation."""
     if w < MIN_HEADLINE_WORDS or w > MAX_HEADLINE_WORDS or R.LIST_ITEM_RE.match(line):
         return False
-    end = line.rstrip(CLOSERS + "»”")[-1:]  # a closing quote ends a quoted name here, not a sentence
-    return end not in ".!:…" and ". " not in line and not line.startswith(("،", ","))
+    end = line.rstrip(CLOSERS + "»”-–— ")[-1:]  # a closing quote ends a quoted name here, not a sentence
+    if end in ".!:…" or ". " in line or "،" in line or "," in line:  # a comma: a piece of a sentence
+        return False
+    first = key(line).split(" ", 1)[0]
+    return first not in _PARTICLES and first not in _CONTINUES
 
 
-def _paragraph(st: LineState, i: int) -> bool:
+def _paragraph(st: LineState, i: int, min_words: int = SENTENCE_WORDS) -> bool:
     """A long line that ends a sentence (a colon, a lead-in to a list or a verse, does not)."""
-    return st.wc[i] > SENTENCE_WORDS and ends_sentence(st.lines[i])
+    return st.wc[i] > min_words and ends_sentence(st.lines[i])
 
 
-def headlines_pass(st: LineState, rest: list[int]) -> None:
+# a line starting with one of these continues a sentence (a paragraph broken over lines)
+_CONTINUES = frozenset(key(w) for w in "في من على إلى الى عن مع الذي التي الذين أن ان بأن إن و ف ثم أو".split())
+_PHONE = re.compile(DIGIT + "{5,}")
+# a line starting with a particle is verse or a piece of a sentence, not a headline
+_PARTICLES = frozenset(key(w) for w in "ألا ألم أما فإن وإن إن كما إذا فمن فما وما يا إلا هل وهل لقد فقد ولا لا الذي الذى التي".split())
+_QUESTION = frozenset({"هل", "لماذا", "كيف", "متى", "اين", "ماذا", "لكن", "قد", "لم", "لن", "كان", "بعد", "قبل", "ما"})
+
+
+def _headline_run(st: LineState, run: list[int], after: int | None) -> bool:
+    """Is a run of headline-shaped lines other stories' headlines, not a broken paragraph or a
+    table (a verb with a conjunction first, a continuation after, phone numbers inside)?"""
+    firsts = [key(st.lines[i]).split(" ", 1)[0] for i in run]
+    w0 = firsts[0]
+    if w0[:1] == "و" and (w0[1:2] in "يتنا" or w0[1:] in _CONTINUES or w0[1:] in _QUESTION):  # ويأتي، وأكد، وهل
+        return False
+    if len(set(firsts)) < len(firsts):  # "قرر المكتب …" twice: parallel items of a list
+        return False
+    if all(st.lines[i].rstrip(CLOSERS)[-1:] in "؟?" for i in run):  # a series of questions
+        return False
+    if any(_PHONE.search(st.lines[i]) or " : " in st.lines[i] or "*" in st.lines[i] for i in run):
+        return False  # phone numbers, `key : value` rows, starred fixtures: a table
+    if sum(":" in " ".join(st.lines[i].split(" ", 3)[:3]) for i in run) >= 2:
+        return False  # "حراسة المرمى: …", "خط الدفاع: …": labeled items of a list
+    if after is not None:
+        nxt = key(st.lines[after]).split(" ", 1)[0]
+        if nxt in _CONTINUES or st.lines[after][:1] in "،,":
+            return False
+    return True
+
+
+
+
+def headlines_pass(st: LineState, rest: list[int]) -> bool:
     """Headlines of other stories placed between paragraphs or after the last one, with no
-    header: a run of 2+ headline-shaped lines after a paragraph that ends a sentence, followed
-    by another such paragraph or by the end. A single line (a subhead) and a run after a
-    lead-in ending with ":" (a list, a verse) stay."""
+    header: a run of 2-3 headline-shaped lines after a paragraph that ends a sentence, followed
+    by another such paragraph or by the end, in an article whose other lines all end sentences.
+    A single line (a subhead), a longer run (verse, a list), a run after a lead-in ending with
+    ":" and anything in hard-wrapped text stay."""
+    runs: list[list[int]] = []
     x = 0
     n = len(rest)
     while x < n:
@@ -95,10 +151,23 @@ def headlines_pass(st: LineState, rest: list[int]) -> None:
         y = x
         while y < n and _headline(st.lines[rest[y]], st.wc[rest[y]]):
             y += 1
-        if y - x >= MIN_HEADLINE_RUN and x > 0 and _paragraph(st, rest[x - 1]) and (y == n or _paragraph(st, rest[y])):
-            for i in rest[x:y]:
-                st.rule[i] = "headlines"
+        run = rest[x:y]
+        if (MIN_HEADLINE_RUN <= len(run) <= MAX_HEADLINE_RUN and x > 0 and _paragraph(st, rest[x - 1])
+                and (y == n or _paragraph(st, rest[y], FOLLOWING_WORDS))
+                and _headline_run(st, run, rest[y] if y < n else None)):
+            runs.append(run)
         x = y
+    if not runs:
+        return False
+    # lines of 8+ words without a sentence end: in whole-paragraph text only the runs' own. Judged
+    # on all runs at once, so removing one run cannot qualify another on a second pass
+    unended = {i for i in rest if st.wc[i] >= FOLLOWING_WORDS and not ends_sentence(st.lines[i])}
+    if not unended.issubset(i for run in runs for i in run):
+        return False
+    for run in runs:
+        for i in run:
+            st.rule[i] = "headlines"
+    return True
 
 
 def audit(st: LineState) -> tuple[list[str], list[dict[str, Any]]]:

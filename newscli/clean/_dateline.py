@@ -16,6 +16,7 @@ MAX_SIDE_WORDS = 4
 MAX_AGENCY_WORDS = 20  # place, date (both calendars) and agency
 _MAX_NAME_WORDS = max(k.count(" ") + 1 for k in PLACES | OUTLETS)
 _HAS_DIGIT = re.compile(DIGIT)
+_OUTLET_LAST = frozenset(k.rsplit(" ", 1)[-1] for k in OUTLETS) | {""}
 
 
 def dateline_sides(line: str) -> tuple[str, str] | None:
@@ -88,6 +89,8 @@ def agency_line(line: str) -> tuple[str, str] | None:
     if words(line) > MAX_AGENCY_WORDS or line.endswith((".", "؟", "!")):
         return None
     toks = line.split()
+    if key(toks[-1] if len(toks[-1]) > 1 or len(toks) < 2 else toks[-2]) not in _OUTLET_LAST:
+        return None  # cheap gate: the line must end with the last word of a known outlet
     kt = [key(t) for t in toks]
     idx = [i for i, k in enumerate(kt) if k]
     ks = [kt[i] for i in idx]

@@ -13,9 +13,8 @@ from newscli.clean import _rules as R
 from newscli.clean._dateline import agency_line, dateline_sides, orient
 from newscli.clean._state import (
     MAX_BARE_SECTION_WORDS, MAX_BYLINE_WORDS, MAX_COPYRIGHT_WORDS, MAX_MENU_ITEM_WORDS, MAX_MENU_WORDS,
-    MAX_HEADLINE_WORDS, MAX_NOTICE_WORDS, MAX_SECTION_WORDS, MAX_SHORT_RULE_WORDS, MAX_THREAD_LOOKBACK, MAX_TITLE_WORDS,
-    MIN_HEADLINE_RUN, MIN_HEADLINE_WORDS, MIN_MENU_RUN,
-    SENTENCE_WORDS, LineState,
+    MAX_NOTICE_WORDS, MAX_RULE_CHARS, MAX_SECTION_WORDS, MAX_SHORT_RULE_WORDS, MAX_THREAD_LOOKBACK,
+    MAX_MENU_RUN, MAX_TITLE_WORDS, MIN_MENU_RUN, SENTENCE_WORDS, LineState,
 )
 from newscli.clean._text import CLOSERS, DIGIT, ends_sentence, fold_line, is_terminal, key, words
 
@@ -45,7 +44,7 @@ def _notice_hint(line: str) -> bool:
 
 def edge_rule(line: str, w: int) -> str | None:
     """Rules that hold only at the head or the tail of an article (cheap pre-checks first)."""
-    if w > MAX_NOTICE_WORDS:
+    if w > MAX_NOTICE_WORDS or len(line) > MAX_RULE_CHARS:
         return None
     if w <= MAX_BYLINE_WORDS and R.BYLINE_RE.match(fold_line(line)) and (not is_terminal(line) or line.endswith(":")):
         return "byline"
@@ -61,6 +60,8 @@ def edge_rule(line: str, w: int) -> str | None:
     if k in R.FURNITURE:
         return "furniture"
     if w <= 4 and (k in R.CREDITS or k in R.OUTLETS):
+        return "credit"
+    if "للنشر" in line and R.REUTERS_CREDIT_RE.match(fold_line(line)):
         return "credit"
     if w <= 8 and ("/" in line or "-" in line or "،" in line) and R.outlets_only(line):
         return "credit"
@@ -89,18 +90,22 @@ def _menu_item(line: str, w: int) -> bool:
 def _menu_run(st: LineState, kept: list[int], idx: int, before_title: bool) -> int:
     """Length of the run of menu items starting at kept[idx] (0 when not a menu run).
 
-    A run is at least 3 consecutive short item lines; before the title any run counts, after it
-    (or in a record that has a title) at least half of the items must be known labels.
+    A run is 3 to 30 consecutive short item lines with a known label among them or a headline
+    right after them; before the title that is enough, after it (or in a record that has a
+    title) at least half of the items must be known labels.
     """
     j = idx
     known = 0
-    while j < len(kept) and _menu_item(st.lines[kept[j]], st.wc[kept[j]]):
+    end = min(len(kept), idx + MAX_MENU_RUN + 1)
+    while j < end and _menu_item(st.lines[kept[j]], st.wc[kept[j]]):
         k = key(st.lines[kept[j]])
         known += k in R.SECTIONS or k in R.HOME or k in R.FURNITURE or k in R.PHRASES
         j += 1
     run = j - idx
-    if run < MIN_MENU_RUN or (not before_title and known * 2 < run):
+    if run < MIN_MENU_RUN or run > MAX_MENU_RUN or (not before_title and known * 2 < run):
         return 0
+    if not known and not (j < len(kept) and _title_like(st.lines[kept[j]], st.wc[kept[j]])):
+        return 0  # short lines with no known label and no headline after them: a list or verse
     return run
 
 
@@ -182,7 +187,7 @@ _NAME_JOINS = frozenset({"عبد", "بن", "ابو", "ابن", "ال"})
 
 
 def _head_name(st: LineState, kept: list[int], idx: int, short: int, title_open: bool) -> bool:
-    """A name line (2-3 words) right above a long first paragraph that ends a sentence. While
+    """A name line (2-3 words) right above a long first paragraph (more than 15 words). While
     a title may still come, 3 words only with a name joint (عبد, بن, أبو): "الهام عبد الفتاح"
     is a name, "افتتاح حديقة عامة" a headline."""
     i = kept[idx]
@@ -190,12 +195,10 @@ def _head_name(st: LineState, kept: list[int], idx: int, short: int, title_open:
         return False
     if title_open and st.wc[i] > 2 and key(st.lines[i]).split()[1] not in _NAME_JOINS:
         return False
-    nxt = kept[idx + 1]
-    return st.wc[nxt] > SENTENCE_WORDS and ends_sentence(st.lines[nxt])
+    return st.wc[kept[idx + 1]] > SENTENCE_WORDS  # (its end may still lose a trailer: not looked at)
 
 
-def head_pass(st: LineState, section: bool, title: bool, dateline: bool, known_title: str | None,
-              short: int) -> list[int]:
+def head_pass(st: LineState, section: bool, title: bool, dateline: bool, short: int) -> list[int]:
     """Scan the head: furniture, section, title, dateline. Returns the kept lines from the
     first body line on (one scan, so a second run starts where this one stopped)."""
     h = _Head(st, section, title, dateline)
@@ -203,11 +206,6 @@ def head_pass(st: LineState, section: bool, title: bool, dateline: bool, known_t
     idx = 0
     while idx < len(kept):
         i = kept[idx]
-        t = known_title if known_title is not None else st.res.title
-        if t is not None and st.lines[i] == t and st.wc[i] >= 2:
-            st.rule[i] = "repeat"  # the title repeated at the head of the text
-            idx += 1
-            continue
         if h.dateline(i):
             idx += 1
             continue
@@ -258,12 +256,21 @@ def _thread_start(st: LineState, rest: list[int]) -> int | None:
 
 
 def _name_like(line: str, w: int, short: int) -> bool:
-    """A person's name: 2 to `short` words, no digit, no sentence end, no function word."""
-    if not short or w > short or w < 2 or is_terminal(line) or _HAS_DIGIT.search(line) or R.LIST_ITEM_RE.match(line):
+    """A person's name: 2 to `short` words, no digit, no sentence end, no function word. Words
+    are counted on the matching key, so a lone mark (which a fold deletes) is not a word."""
+    if not short or w > short + 2 or is_terminal(line) or _HAS_DIGIT.search(line) or R.LIST_ITEM_RE.match(line):
+        return False
+    if dateline_sides(line):  # "عبدالرحمن الشهري – المجاردة": reporter – place, a dateline shape
         return False
     ks = key(line).split()
-    # a conjunction or preposition glued to the article (والله, بالمدينة, للطلاب) is not in a name
-    return len(ks) == w and not any(k in _FUNCTION_WORDS or k.startswith(_GLUED) for k in ks)
+    # a conjunction or preposition glued to the article (والله, بالمدينة, للطلاب) is not in a name,
+    # and a place ("فيينا، النمسا") is a dateline, not a name
+    return 2 <= len(ks) <= short and not any(k in _FUNCTION_WORDS or k.startswith(_GLUED) or k in R.PLACES for k in ks)
+
+
+def _reporters(line: str) -> bool:
+    """'من مات سبيتالنيك وستيف هولاند': the reporters of an agency story."""
+    return line.startswith("من ") and _name_like(line[3:], words(line[3:]), 6)
 
 
 def tail_pass(st: LineState, rest: list[int], short: int) -> None:
@@ -280,7 +287,10 @@ def tail_pass(st: LineState, rest: list[int], short: int) -> None:
         if r:
             st.rule[i] = r
             continue
-        signed = st.lines[i].lstrip("-–— ")  # "- محمد بن عبد العزيز الرشيد": a signature
+        if x + 1 < len(rest) and st.rule[rest[x + 1]] == "credit" and _reporters(st.lines[i]):
+            st.rule[i] = "credit"  # "من مات سبيتالنيك" above "(إعداد … للنشرة العربية)"
+            continue
+        signed = st.lines[i].lstrip("-–—* ")  # "- محمد بن عبد العزيز الرشيد": a signature
         if first and _name_like(signed, words(signed), short + 2 * (signed != st.lines[i])) and ends_sentence(
                 st.lines[rest[x - 1]]):
             st.rule[i] = "tail-name"

@@ -11,7 +11,7 @@ from importlib import resources
 
 from newscli import gazetteer
 from newscli.normalize import normalize
-from newscli.clean._text import DIGIT, HAS_ALNUM, LETTER, fold_line, is_terminal, key, words
+from newscli.clean._text import DIGIT, LETTER, fold_line, is_terminal, key, words
 
 
 def parse_phrase_lines(lines: list[str]) -> tuple[str, ...]:
@@ -61,8 +61,12 @@ def _alternation(items: tuple[str, ...]) -> str:
 
 
 _SEP = r"[:\-–—ـ|]"
+# prefixes that credit a source: the rest of the line must be short (an outlet, an agency)
+CREDIT_PREFIXES = tuple(fold_line(p) for p in ("المصدر", "المصادر", "مصدر الخبر", "مصدر الصورة"))
+# Reuters Arabic credit lines at the end: "(إعداد … للنشرة العربية - تحرير …)" and "من <reporters>"
+REUTERS_CREDIT_RE = re.compile(r"^\(?\s*اعداد .{2,60} للنشره العربيه")
 # anchored prefix followed by a separator (on the folded line)
-PREFIX_RE = re.compile(r"^[^\w]*(?:" + _alternation(_data("prefixes.txt")) + r")\s*" + _SEP)
+PREFIX_RE = re.compile(r"^[^\w]*(?:" + _alternation(_data("prefixes.txt")) + r")\s*(?:" + _SEP + "|/)")
 # first words of the folded prefixes. PREFIX_RE matches fold_line(line) at 0 only after
 # `[^\w]*`; when the folded first token (up to the first space) starts with a word character,
 # that run is empty and the token must start with a prefix's first word (which has no space).
@@ -123,20 +127,30 @@ TRAILER_RE = re.compile(
     r"(?:^|(?<=[.!؟?…»”\"'\s]))\s*((?:رابط الخبر (?:ب|في |على )?(?:صحيف[ةه]|موقع|جريد[ةه]) [^:]{2,30}:"
     r"|مقالات أخرى للكاتب|مقالات اخرى للكاتب).*)$"
 )
-_PROMO_WORDS = ("اشعار", "إشعار", "حمل", "حمّل", "تحميل", "نزل", "متجر", "app store", "google play", "اندرويد", "أندرويد",
-                "ايفون", "آيفون", "iphone", "android")
+# a promotion speaks to the reader: "يمكنكم تسلم إشعارات … تطبيق …", "حمّل تطبيق …"
+_PROMO_WORDS = ("يمكنكم", "يمكنك ", "حملوا", "حمل تطبيق", "حمّل تطبيق", "نزل تطبيق", "نزّل تطبيق", "لتحميل تطبيق",
+                "تسلم إشعارات", "تسلم اشعارات", "استلام إشعارات", "استلام اشعارات", "download our app", "get our app")
 _CONTACT_WORDS = ("تواصل", "رسال", "بريد", "ايميل", "إيميل", "الكاتب", "واتساب", "تويتر")
 CONTACT_RE = re.compile(r"\bsms\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 # pieces of an SMS contact block broken over several lines (Saudi columns): the code and the
 # carriers ("تبدأ بالرمز 158 ثم مسافة ثم الرسالة", "88591 - Stc", "635031 - Mobily")
+_CARRIERS = ("stc", "mobily", "zain", "موبايلي", "زين", "الاتصالات")
 SMS_PIECE_RE = re.compile(r"بالرمز|مسافه ثم|ثم الرساله|ثم نص الرساله")
-CARRIER_RE = re.compile(DIGIT + r"{4,}.{0,6}(?:stc|mobily|zain|موبايلي|زين|الاتصالات)|(?:stc|mobily|zain|موبايلي|زين|الاتصالات).{0,6}" + DIGIT + "{4,}", re.I)
-HANDLE_RE = re.compile(r"^(?:تويتر|twitter|انستغرام|انستقرام|instagram|سناب شات|snapchat)\s*[:：]?\s*@\w{2,}$", re.I)
+CARRIER_RE = re.compile(DIGIT + r"{4,12}.{0,6}(?:stc|mobily|zain|موبايلي|زين|الاتصالات)|(?:stc|mobily|zain|موبايلي|زين|الاتصالات).{0,6}" + DIGIT + "{4}", re.I)
+HANDLE_RE = re.compile(
+    r"^(?:تويتر|twitter|فيسبوك|فيس بوك|facebook|يوتيوب|youtube|انستغرام|أنستغرام|انستقرام|instagram|سناب شات|snapchat)"
+    r"\s*[:：]\s*(?:@?\w{2,}|https?://\S+|www\.\S+)$|^(?:تويتر|twitter)\s*@\w{2,}$", re.I)
+# a phone line of a press contact ("الهاتف: +971 (4) 305 0332")
+PHONE_LINE_RE = re.compile(r"^(?:الهاتف|هاتف|تليفون|جوال|فاكس|الفاكس|tel|phone|fax)\s*[:：]\s*\+?[\d\s()\-]{6,}$", re.I)
+# the press-contact block of a press release: everything after it is names and phone numbers
+PRESS_CONTACT_RE = re.compile(r"^(?:ل|ول)(?:استفسارات|لاستفسارات) (?:الصحافه|الصحفيه|الاعلاميه|وسائل الاعلام)|^للتواصل الاعلامي")
+# an invitation to a web address ("لمزيد من المعلومات يرجى زيارة الموقع: http://…")
+URL_INVITE_RE = re.compile(r"^(?:ل|ول)(?:مزيد|لمزيد|معرفه|لاطلاع|مشاهده|متابعه|تحميل)\b.*(?:https?://|www\.)\S+")
 # a clock time standing alone ("11:03 ت م", "9:12 ص")
 CLOCK_RE = re.compile(r"^" + DIGIT + r"{1,2}\s*:\s*" + DIGIT + r"{2}(?:\s*(?:ت\s*م|ت\s*غ|ص|م|am|pm|gmt|بتوقيت\s+\S+))?$", re.I)
 # disclaimers of opinion pieces and unverified media (CNN, BBC)
 DISCLAIMER_RE = re.compile(r"(?:لا|ولا) (?:تعكس|يعكس|تعبر|يعبر) بالضروره|لا يمكنها التاكد من صحه|لا يمكن التحقق من صحه")
-_CAPTION_START = ("صوره", "الصوره", "صور", "جانب من", "لقطه من", "من اليمين", "من اليسار", "ارشيفيه")
+_CAPTION_START = ("صوره من", "صوره ل", "الصوره", "جانب من", "لقطه من", "من اليمين", "من اليسار", "ارشيفيه")
 _CAPTION_ANY = ("الصوره توضيحيه", "صوره توضيحيه", "صوره ارشيفيه")
 _CAPTION_END_RE = re.compile(r"(?:[(\-–—ـ]\s*(?:صوره\s+)?(?:ارشيفيه|ارشيف|ارشيفي)\s*\)?|\(\s*(?:صوره|تصوير)[^)]*\))$")
 # comment thread pieces
@@ -155,22 +169,38 @@ def link_line(folded: str) -> bool:
     return LINK_LINE_RE.match(folded) is not None
 
 
+_PROMO_ACTS = ("إشعار", "اشعار", "تحميل", "متجر", "store", "play", "مجانا", "مجاناً", "الآن", "نسخة")
+
+
 def promo(line: str) -> bool:
-    """App promotion: mentions an app (تطبيق/app) and a download or notification word."""
+    """App promotion: an app (تطبيق/app), the reader addressed (يمكنكم, حمّل تطبيق …) and a
+    download, store or notification word ("يمكنك أيضا استخدام التطبيقات الأمنية" stays)."""
     if "تطبيق" not in line and "app" not in line.lower():
         return False
     low = line.lower()
-    return any(w in low for w in _PROMO_WORDS)
+    return any(w in low for w in _PROMO_WORDS) and any(w in low for w in _PROMO_ACTS)
+
+
+_CONTACT_START = ("للتواصل", "تواصل", "راسل", "البريد", "بريد", "الايميل", "ايميل", "email", "e-mail", "للاتصال",
+                  "للاشتراك", "ارسل", "للمشاركه", "sms")
 
 
 def contact(line: str) -> bool:
-    """A columnist's contact line: an SMS or e-mail address and a contact word."""
-    return CONTACT_RE.search(line) is not None and any(w in line for w in _CONTACT_WORDS)
+    """A contact line: an SMS or e-mail address and a contact word, in a line that starts as a
+    contact line or is short (a sentence that mentions an address stays)."""
+    if CONTACT_RE.search(line) is None or not any(w in line for w in _CONTACT_WORDS):
+        return False
+    return words(line) <= 12 or fold_line(line).lstrip("*-–— ").startswith(_CONTACT_START)
 
 
 def contact_piece(line: str, f: str) -> bool:
     """A piece of an SMS contact block, a carrier number or a social handle line."""
-    return SMS_PIECE_RE.search(f) is not None or CARRIER_RE.search(f) is not None or HANDLE_RE.match(line) is not None
+    if ("رمز" in f or "مساف" in f or "رسال" in f) and SMS_PIECE_RE.search(f):
+        return True
+    if ":" in line and (HANDLE_RE.match(line) or PHONE_LINE_RE.match(line)):
+        return True
+    low = f.lower()
+    return any(c in low for c in _CARRIERS) and CARRIER_RE.search(f) is not None
 
 
 _OUTLET_SPLIT = re.compile(r"\s*[/|،,\-–—]\s*")
@@ -182,12 +212,16 @@ def outlets_only(line: str) -> bool:
     return len(parts) >= 2 and all(p and (p in OUTLETS or p in CREDITS or p.replace(" ", "") in _OUTLETS_JOINED) for p in parts)
 
 
-def caption(line: str, k: str) -> bool:
-    """Photo caption: 'صورة من …', 'جانب من …', '… (أرشيفية)' (short, no sentence end)."""
+def caption(line: str, k: str, f: str) -> bool:
+    """Photo caption: 'صورة من …', 'جانب من …', '… (أرشيفية)' (short, no sentence end); f is
+    the line's fold_line()."""
     if is_terminal(line) and not line.endswith(")"):
         return False
-    return (k.startswith(_CAPTION_START) or any(c in k for c in _CAPTION_ANY)
-            or _CAPTION_END_RE.search(fold_line(line)) is not None)
+    if k.startswith(_CAPTION_START):
+        return True
+    if "ارشيف" not in f and "صور" not in f and "تصوير" not in f:
+        return False
+    return any(c in k for c in _CAPTION_ANY) or _CAPTION_END_RE.search(f) is not None
 
 
 def comment_count(line: str) -> bool:

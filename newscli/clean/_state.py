@@ -23,14 +23,19 @@ MAX_ITEM_WORDS_UNPUNCTUATED = 15  # a longer item must not end a sentence
 MAX_BLOCK_ITEMS = 30
 MAX_MENU_ITEM_WORDS = 3  # one line of a menu run
 MIN_MENU_RUN = 3  # lines in a menu run
+MAX_MENU_RUN = 30
 MAX_SECTION_WORDS = 4  # a known section label
 MAX_BARE_SECTION_WORDS = 2  # an unknown label right above a title
 REPEAT_MIN_WORDS = 6  # a repeated line this long starts a repeated copy of the body
+MAX_CREDIT_WORDS = 7  # "المصدر: …" is a credit only this short
+MAX_RULE_CHARS = 1000  # a longer line is prose (or hostile input): no line rule looks at it
 FOLD_PREFIX_CHARS = 80  # only this much of a long line is folded for the prefix rules
 HINT_CHARS = 24  # a line's first key word is looked for in this many characters
-MIN_HEADLINE_RUN = 2  # other stories' headlines in a row at the end of an article
-MIN_HEADLINE_WORDS = 4
+MIN_HEADLINE_RUN = 2  # other stories' headlines in a row between paragraphs or at the end
+MAX_HEADLINE_RUN = 3  # a longer run is verse or a list
+MIN_HEADLINE_WORDS = 5
 MAX_HEADLINE_WORDS = 20
+FOLLOWING_WORDS = 8  # the sentence that resumes the body after such headlines
 MAX_THREAD_LOOKBACK = 4  # lines between a comment's name/time and its reply button
 
 STRUCTURAL = frozenset({"section", "title", "dateline"})
@@ -71,7 +76,10 @@ class LineState:
     @classmethod
     def of(cls, text: str) -> "LineState":
         raw = text.split("\n")
-        norm = normalize_lines(text)
+        if "\r" in text:  # a CR (CRLF line ends in JSONL text) is a space, as in a record's title
+            norm = [normalize(x.replace("\r", " ")).replace("\n", " ") for x in raw]
+        else:
+            norm = normalize_lines(text)
         if len(norm) != len(raw):  # cannot happen (normalize keeps newlines); be safe
             norm = [normalize(x).replace("\n", " ") for x in raw]
         if "" in norm:

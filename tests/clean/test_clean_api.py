@@ -80,3 +80,88 @@ def test_line_separators_inside_a_line_do_not_split_it():
     text = "عنوان\n\n" + BODY.replace("حديقة", "حديقة\u2028") + "\nشارك"
     res = clean_text(text)
     assert len(res.body) == 1 and "\u2028" in res.body[0]
+
+
+ALWEEAM_BODY = ("أعلنت الإدارة العامة للتعليم عن موعد المقابلات الشخصية للمعلمين الجدد المعينين في المنطقة هذا العام، "
+                "ودعت المرشحين إلى استكمال إجراءات التعيين.")
+
+
+def test_boilerplate_file_prefix_and_regex(tmp_path):
+    """`prefix:` removes a line or a trailer glued after a sentence end; `re:` a whole matching line."""
+    p = tmp_path / "mine.txt"
+    p.write_text("# alweeam\nprefix: رابط الخبر في الوئام اليوم\nre: الصفحة \\d+ من \\d+\nتابعونا الآن\n", encoding="utf-8")
+    pats = load_boilerplate_file(p)
+    assert pats == ("prefix: رابط الخبر في الوئام اليوم", "re: الصفحة \\d+ من \\d+", "تابعونا الآن")
+    text = ALWEEAM_BODY + " رابط الخبر في الوئام اليوم: موعد المقابلات\nالصفحة 3 من 12\nتابعونا الآن"
+    out = clean_record({"title": "موعد المقابلات", "text": text}, CleanOptions(extra_phrases=pats, explain=True))
+    assert out["text"] == ALWEEAM_BODY
+    assert [(e["rule"], e["text"]) for e in out["explain"]] == [
+        ("user-prefix", "رابط الخبر في الوئام اليوم: موعد المقابلات"),
+        ("user-re", "الصفحة 3 من 12"),
+        ("user-phrase", "تابعونا الآن"),
+    ]
+    # a body sentence that merely contains the prefix text (no sentence end before it) stays
+    keep = "قال إن رابط الخبر في الوئام اليوم لم يعمل طوال الصباح بسبب عطل في الخادم الرئيسي للموقع."
+    assert clean_record({"title": "t", "text": ALWEEAM_BODY + "\n" + keep}, CleanOptions(extra_phrases=pats))["text"].endswith(keep)
+
+
+def test_boilerplate_file_bad_regex_names_file_and_line(tmp_path):
+    p = tmp_path / "bad.txt"
+    p.write_text("إعلان\nre: (غير مغلق\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad\.txt.* line 2: bad regular expression") as e:
+        load_boilerplate_file(p)
+    assert "\n" not in str(e.value)
+    with pytest.raises(ValueError, match="bad regular expression"):
+        CleanOptions(extra_phrases=("re: [",))
+
+
+def test_alweeam_trailer_built_in():
+    """The alweeam trailer glued to the last paragraph goes as `trailer`, exactly as written."""
+    raw = ALWEEAM_BODY + "  رابط الخبر بصحيفة الوئام: موعد المقابلات "
+    out = clean_record({"title": "موعد المقابلات", "text": raw}, CleanOptions(explain=True))
+    assert out["text"] == ALWEEAM_BODY
+    assert out["removed"] == ["رابط الخبر بصحيفة الوئام: موعد المقابلات"]
+    assert out["explain"][0]["rule"] == "trailer"
+
+
+def test_removed_lines_are_as_written():
+    """`removed` holds a removed line exactly as in the input (tatweel, no-break spaces kept)."""
+    raw = BODY + "\n\u00a0إرســال\u00a0التعليق \nشارك"
+    res = clean_text(raw)
+    assert res.removed == ["\u00a0إرســال\u00a0التعليق ", "شارك"]
+    assert res.body == [BODY]
+
+
+def test_agency_dateline_fills_dateline_and_place():
+    text = "الدمام 25 شوال 1436 هـ الموافق 10 أغسطس 2015 م واس\n" + BODY
+    out = clean_record({"title": "افتتاح حديقة", "text": text, "dateline": None, "outlet": None, "place": None})
+    assert (out["dateline"], out["outlet"], out["place"]) == ("الدمام 25 شوال 1436 ه الموافق 10 أغسطس 2015 م واس", "واس", "الدمام")
+    assert out["text"] == BODY and out["removed"] == []
+
+
+def test_speaker_label_is_not_a_dateline():
+    text = "معتز التلا - ممثل سوري\n" + BODY
+    out = clean_record({"title": "آراء الفنانين", "text": text, "dateline": None, "outlet": None, "place": None})
+    assert out["dateline"] is None and out["removed"] == []
+    assert out["text"] == text
+
+
+def test_title_line_ending_in_cr_is_idempotent():
+    """IN's fuzz finding: JSONL text with CRLF line ends gave a title ending in "\\r" the first
+    time and a stripped one the second time."""
+    rec = {"id": "1", "title": None, "section": None, "dateline": None, "outlet": None, "place": None,
+           "text": "عنوان الخبر هنا\r\nنص الخبر عن الأسواق في طرابلس.\r", "removed": []}
+    once = clean_record(rec)
+    assert once["title"] == "عنوان الخبر هنا"
+    assert once["text"] == "نص الخبر عن الأسواق في طرابلس."
+    assert clean_record(once) == once
+
+
+def test_letters_fold_with_decomposed_hamza_is_idempotent():
+    """IN's fuzz finding: yeh + U+0654 survives the letters fold and NFC then composes it into
+    ئ, which the fold changes on a second run; clean folds until the text is stable."""
+    rec = {"id": "1", "title": "مسا\u064a\u0654ل عاجلة", "text": BODY + "\nقال القا\u064a\u0654د إن الخطة جاهزة.", "removed": []}
+    opts = CleanOptions(folds=("letters",))
+    once = clean_record(rec, opts)
+    assert "ئ" not in once["title"] and "ئ" not in once["text"]
+    assert clean_record(once, opts) == once
