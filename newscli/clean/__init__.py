@@ -56,6 +56,7 @@ RULES: dict[str, str] = {
     "time": "relative time line (منذ ساعتين, قبل 5 دقائق)",
     "click-here": "short line with اضغط هنا / انقر هنا",
     "menu": "breadcrumb or menu line, or a head run of 3+ short menu items",
+    "social": "an invitation to follow or share on a named social network (10 words at most)",
     "nav": "slider navigation words (Next Previous) before the first line",
     "furniture": "head/tail: page furniture of data/furniture.txt (skip links, cookie buttons, login)",
     "byline": "head/tail: author line (كتب - فلان:, author – outlet) or a second dateline",

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from newscli.clean import _rules as R
 from newscli.clean._state import (
+    MAX_SOCIAL_WORDS,
     FOLD_PREFIX_CHARS, HINT_CHARS, MAX_CREDIT_WORDS, MAX_RULE_CHARS, MAX_BLOCK_ITEMS, MAX_CAPTION_WORDS, MAX_ITEM_WORDS,
     MAX_ITEM_WORDS_UNPUNCTUATED, MAX_NOTICE_WORDS, MAX_RULE_WORDS, MAX_SHORT_RULE_WORDS, SENTENCE_WORDS,
     LineState,
@@ -61,6 +62,8 @@ def line_rule(line: str, w: int, k: str | None, user: UserPatterns, f: str | Non
         r = _user_rule(line, f, user)
         if r:
             return r
+    if ("الرئيس" in line or "Home" in line or "home" in line) and R.is_home_menu(line):
+        return "menu"  # a home-led menu is furniture at any length ("| الرئيسية - محلي - ... |")
     if w > MAX_NOTICE_WORDS:
         return None
     if "تطبيق" in line or "app" in line or "App" in line:
@@ -97,8 +100,8 @@ def line_rule(line: str, w: int, k: str | None, user: UserPatterns, f: str | Non
             return "contact"
         if ("هنا" in f or "here" in f) and R.CLICK_RE.search(f) and key_of_folded(f).startswith(R.CLICK_START):
             return "click-here"
-        if R.is_home_menu(line):
-            return "menu"
+        if w <= MAX_SOCIAL_WORDS and ("تابع" in f or "شارك" in f or "انشر" in f or "اشترك" in f) and R.social(f):
+            return "social"
     return None
 
 

@@ -240,9 +240,37 @@ def is_menu(line: str) -> bool:
     )
 
 
+_DASH_SPLIT = re.compile(r"\s+[-–—]\s+")
+
+
 def is_home_menu(line: str) -> bool:
-    """Breadcrumb starting at the home page: 'الرئيسية » أخبار'."""
-    if not _MENU_GATE.search(line) or not MENU_SPLIT.search(line):
+    """Breadcrumb starting at the home page: 'الرئيسية » أخبار'; or a menu of short items between
+    dashes that starts at the home page: '| الرئيسية - محلي - دولي - اقتصاد |'."""
+    if _MENU_GATE.search(line) and MENU_SPLIT.search(line):
+        parts = [p for p in MENU_SPLIT.split(line) if p.strip()]
+        if len(parts) >= 2 and key(parts[0]) in HOME:
+            return True
+        parts = [q for p in parts for q in _DASH_SPLIT.split(p) if q.strip()]
+    elif _DASH_SPLIT.search(line):
+        parts = [q for q in _DASH_SPLIT.split(line) if q.strip()]
+    else:
         return False
-    parts = [p for p in MENU_SPLIT.split(line) if p]
-    return len(parts) >= 2 and key(parts[0]) in HOME
+    return len(parts) >= 3 and key(parts[0]) in HOME and all(
+        words(p) <= 3 and not any(c in p for c in ":.،,؟?!") for p in parts)
+
+
+# "تابعونا على فيسبوك وتويتر", "شارك الخبر عبر: فيسبوك | تويتر | واتساب": an invitation to follow or
+# share that names a social network (on the folded line; the verb opens the line)
+SOCIAL_RE = re.compile(
+    r"^[^\w]*(?:تابعونا|تابعوا|تابعنا|تابعني|شارك|شاركوا|شاركي|انشر|انشروا|اشترك|اشتركوا)"
+    r"(?:\s+(?:الخبر|المقال|الموضوع|هذا الخبر|هذا المقال|الفيديو|صفحتنا|صفحاتنا|قناتنا|حسابنا|حساباتنا))?"
+    r"\s*(?:على|عبر|من خلال|في صفحتنا على|:)"
+)
+_NETWORKS = ("فيسبوك", "فيس بوك", "تويتر", "واتساب", "واتس اب", "انستغرام", "انستجرام", "انستقرام", "يوتيوب",
+             "تلغرام", "تيليجرام", "تليجرام", "سناب شات", "تيك توك", "لينكد", "facebook", "twitter", "whatsapp",
+             "instagram", "youtube", "telegram", "tiktok")
+
+
+def social(f: str) -> bool:
+    """A follow/share line (f: the folded line)."""
+    return bool(SOCIAL_RE.match(f)) and any(n in f for n in _NETWORKS)

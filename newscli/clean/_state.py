@@ -11,6 +11,7 @@ from newscli.clean._text import words
 # --- limits (words per line unless named otherwise) -----------------------------------------
 MAX_RULE_WORDS = 25  # longer lines are body prose for every line rule but `notice`
 MAX_SHORT_RULE_WORDS = 14  # link, time, click-here, credit, menu: short-line rules
+MAX_SOCIAL_WORDS = 10  # a follow/share line ("تابعونا على فيسبوك وتويتر"); a longer one is a sentence
 SENTENCE_WORDS = 15  # a line this long that ends a sentence proves the body has started
 MAX_TITLE_WORDS = 20  # a headline; a longer first line is the lead paragraph
 MAX_NOTICE_WORDS = 40  # cookie/app notices, promos and contact lines
