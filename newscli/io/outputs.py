@@ -100,7 +100,8 @@ def output_format(path: str | None) -> str:
 
 @dataclass
 class Target:
-    """One planned output: `kind` is 'stdout', 'file' (atomic) or 'special' (written through)."""
+    """One planned output: `kind` is 'stdout', 'fd' (an open descriptor, `real` its number), 'file'
+    (atomic) or 'special' (a device or FIFO, written through)."""
 
     what: str
     path: str
@@ -149,11 +150,45 @@ def _probe_directory(directory: str, what: str, path: str) -> None:
         raise UsageError(f"cannot write the {what} {path}: {_oserror(exc)}") from None
 
 
+_FD_PATH = re.compile(r"^/(?:dev/fd|proc/self/fd|proc/thread-self/fd|proc/(\d+)/fd)/(\d+)$")
+_STD_NAMES = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
+
+
+def fd_of(path: str) -> int | None:
+    """The file descriptor that `path` names in this process (/dev/stdout, /dev/fd/N,
+    /proc/self/fd/N, or a symlink to one of them), or None."""
+    seen = 0
+    current = os.path.abspath(path)
+    while seen < 40:
+        if current in _STD_NAMES:
+            return _STD_NAMES[current]
+        m = _FD_PATH.match(current)
+        if m and (m.group(1) is None or int(m.group(1)) == os.getpid()):
+            return int(m.group(2))
+        try:
+            link = os.readlink(current)
+        except OSError:
+            return None
+        current = os.path.normpath(os.path.join(os.path.dirname(current), link))
+        seen += 1
+    return None
+
+
 def _plan_one(what: str, path: str, shard_size: int | None) -> Target:
     if path == STDOUT:
         if shard_size:
             raise UsageError("--shard-size needs -o/--output naming a file")
         return Target(what, path, "stdout")
+    fd = fd_of(path)
+    if fd is not None:  # an open descriptor (/dev/stdout, /dev/fd/3, >(cmd)): written through as it is
+        if shard_size:
+            raise UsageError(f"--shard-size needs a regular file name, not {path}")
+        try:
+            os.fstat(fd)
+        except OSError as exc:
+            raise UsageError(f"cannot write the {what} {path}: {_oserror(exc)}") from None
+        fmt = output_format(path) if what == "output" else _plain_format(what, path)
+        return Target(what, path, "stdout" if fd == 1 else "fd", str(fd), None, None, fmt)
     fmt = output_format(path) if what == "output" else _plain_format(what, path)
     real = os.path.realpath(path)  # a symlink: its target, treated the same way
     try:
@@ -227,19 +262,12 @@ def plan_outputs(targets: list[tuple[str, str | None]], inputs: list[str], *, re
             for other in planned:
                 if other is not t and other.kind != "stdout" and pattern.match(os.path.basename(other.real)):
                     raise UsageError(f"the {other.what} {other.path} has the name of a shard of the output {t.path}")
-    if any(t.kind == "stdout" for t in planned):
-        try:
-            st = os.fstat(1)
-            if stat.S_ISREG(st.st_mode) and _identity(st) in ids:
-                raise UsageError(f"refusing to write standard output over the input {ids[_identity(st)]}")
-        except OSError:
-            pass
     return planned
 
 
 def _written_names(t: Target) -> list[str]:
-    if t.kind == "stdout":
-        return []
+    if t.kind in ("stdout", "fd"):
+        return [f"/proc/self/fd/{1 if t.kind == 'stdout' else t.real}"]
     if t.shard_size:
         return [shard_name(t.real, 0)] + existing_shards(t.real)
     return [t.real]
@@ -326,12 +354,16 @@ class ThroughFile:
 
     def __init__(self, target: Target) -> None:
         if target.kind == "stdout":
+            sys.stdout.flush()
             self._raw: IO[bytes] = sys.stdout.buffer
             self._own = False
+        elif target.kind == "fd":  # a duplicate of the descriptor: its offset and O_APPEND are kept
+            self._raw = os.fdopen(os.dup(int(target.real)), "wb", buffering=1 << 16)
+            self._own = True
         else:
             self._raw = open(target.real, "wb", buffering=1 << 16)
             self._own = True
-        self._fh = _compressor(target.path, self._raw) if target.kind != "stdout" else self._raw
+        self._fh = _compressor(target.path, self._raw) if target.path != STDOUT else self._raw
 
     @property
     def raw(self) -> IO[bytes]:
@@ -401,26 +433,32 @@ class Sink:
             self._current = None
 
     def write_record(self, record: dict) -> None:
-        fh = self._file()
-        if self._parquet is not None:
-            self._parquet.write(record)
-        else:
-            fh.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
+        with self._named_errors():
+            fh = self._file()
+            if self._parquet is not None:
+                self._parquet.write(record)
+            else:
+                fh.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
         self.count += 1
 
     def write_bytes(self, data: bytes) -> None:
         if self.target.fmt == "parquet":
             raise UsageError(f"plain-text output cannot go to a Parquet file ({self.target.path})")
-        self._file().write(data)
+        with self._named_errors():
+            self._file().write(data)
         self.count += 1
+
+    def _named_errors(self) -> "_NamedErrors":
+        return _NamedErrors(self.target)
 
     def write_text(self, text: str) -> None:
         self.write_bytes(text.encode("utf-8") + b"\n")
 
     def finish(self) -> None:
-        if not self._files:
-            self._file()  # an empty output still exists after a successful run (one empty shard)
-        self._close_current()
+        with self._named_errors():
+            if not self._files:
+                self._file()  # an empty output still exists after a successful run (one empty shard)
+            self._close_current()
 
     def paths(self) -> list[str]:
         t = self.target
@@ -431,6 +469,10 @@ class Sink:
         return [t.path]
 
     def publish(self) -> None:
+        with self._named_errors():
+            self._publish()
+
+    def _publish(self) -> None:
         for f in self._files:
             f.publish()
         if self.target.shard_size:  # stale shards of an earlier, longer run: removed
@@ -445,6 +487,25 @@ class Sink:
             self._parquet = None
         for f in self._files:
             f.abort()
+
+
+class _NamedErrors:
+    """Name the output in an OSError raised while writing it (a broken pipe stays a BrokenPipeError)."""
+
+    def __init__(self, target: Target) -> None:
+        self.target = target
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+        if exc_type is not None and issubclass(exc_type, OSError) and not issubclass(exc_type, BrokenPipeError) \
+                and not getattr(exc, "newscli_named", False):
+            named = OSError(exc.errno, exc.strerror or str(exc), "-" if self.target.kind == "stdout" else self.target.path)
+            named.newscli_named = True  # type: ignore[attr-defined]
+            named.what = self.target.what  # type: ignore[attr-defined]
+            raise named from exc
+        return False
 
 
 @dataclass
