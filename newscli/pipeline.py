@@ -19,6 +19,7 @@ import orjson
 
 from newscli import chars
 from newscli.io import RawLine, Reject, parse_line
+from newscli.io.web import HTML_KEY
 
 Step = Callable[[dict], dict]
 CHUNK_RECORDS = 200
@@ -34,6 +35,7 @@ class Summary:
     dropped: int = 0  # held back by dedupe's --emit (duplicates with the default `kept`)
     empty: int = 0  # input records with an empty or blank body, skipped
     emptied: int = 0  # records that clean left without body text, skipped
+    skipped: Counter = field(default_factory=Counter)  # other skips by design, by reason (not_arabic, warc_*)
     removed_lines: int = 0  # lines removed by a clean step of this run
     dates: Counter = field(default_factory=Counter)  # dates found by a dates step of this run
     clusters: int = 0
@@ -45,12 +47,14 @@ class Summary:
 
     @property
     def closes(self) -> bool:
-        return self.read == self.written + self.dropped + self.empty + self.emptied + self.rejected
+        return self.read == self.written + self.dropped + self.empty + self.emptied + self.rejected \
+            + sum(self.skipped.values())
 
     def as_dict(self) -> dict:
         return {
             "read": self.read, "written": self.written, "rejected": self.rejected,
             "dropped_duplicates": self.dropped, "empty": self.empty, "emptied": self.emptied,
+            "skipped": sum(self.skipped.values()), "skipped_by_reason": dict(sorted(self.skipped.items())),
             "accounting_closes": self.closes,
             "lines_removed": self.removed_lines,
             "dates_found": sum(self.dates.values()), "dates_by_system": dict(sorted(self.dates.items())),
@@ -65,6 +69,9 @@ class Summary:
             parts.append(f"empty {self.empty}")
         if self.emptied:
             parts.append(f"emptied {self.emptied}")
+        if self.skipped:
+            by = ", ".join(f"{k} {v}" for k, v in sorted(self.skipped.items(), key=lambda kv: (-kv[1], kv[0])))
+            parts.append(f"skipped {sum(self.skipped.values())} ({by})")
         if self.dropped or self.duplicates:
             parts.append(f"duplicates dropped {self.dropped} ({self.clusters} clusters)")
         if self.removed_lines:
@@ -117,10 +124,16 @@ def _reject_for(record: dict, exc: BaseException) -> Reject:
         error = f"internal error: {type(exc).__name__}: {exc}"
         detail = "".join(traceback.format_exception(exc))
     try:
-        raw = orjson.dumps(record, default=str).decode()
+        raw = orjson.dumps(record, default=_json_default).decode()
     except Exception:  # pragma: no cover - a record is always JSON-able
         raw = None
     return Reject(source, line, error, raw, detail)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (bytes, bytearray)):  # a web page still in the record (newscli.io.web.HTML_KEY)
+        return bytes(value).decode("utf-8", errors="replace")
+    return str(value)
 
 
 @dataclass
@@ -153,15 +166,20 @@ def apply_steps(items: list, steps: list[Step], dedupe_options: Any = None,
         if isinstance(item, Reject):
             out.append(item)
             continue
-        if not keep_empty and is_empty_text(item.get("text")):
+        if not keep_empty and HTML_KEY not in item and is_empty_text(item.get("text")):
             out.append(_skipped(item, "empty"))
             continue
         removed_before = len(item.get("removed") or ())
         try:
             for step in steps:
                 item = step(item)
-        except Exception as exc:  # every failure is a reject, never a lost record
-            out.append(_reject_for(item, exc))
+        except Exception as exc:  # every failure is a reject (or a skip by design), never a lost record
+            reason = getattr(exc, "skip_reason", None)
+            if reason is not None:  # e.g. a web page that is not Arabic: counted, not an error
+                source, line = _where(item)
+                out.append(Reject(source, line, str(exc), None, reason=reason))
+            else:
+                out.append(_reject_for(item, exc))
             continue
         if steps and not keep_empty and is_empty_text(item.get("text")):
             out.append(_skipped(item, "emptied"))
@@ -282,12 +300,16 @@ def run(
     summary: Summary | None = None,
     keep_empty: bool = False,
     on_skip: Callable[[Reject], None] | None = None,
+    chunk_source: Iterable[tuple[list, Any, Any]] | None = None,
 ) -> Summary:
     """Read every item, run the steps, dedupe, and hand each output record to on_record.
 
     A record with an empty body (before or after the steps) is skipped and counted (`empty`,
     `emptied`), and handed to on_skip as a Reject with that reason; keep_empty writes it instead.
-    Every other failure goes to on_reject (and stops the run with StrictStop when strict)."""
+    Every other failure goes to on_reject (and stops the run with StrictStop when strict).
+
+    chunk_source: chunks already read and processed elsewhere (`--engine dask`: on a cluster, by
+    this module's own apply_steps), in input order; `items`, `steps` and `jobs` are then unused."""
     summary = summary if summary is not None else Summary()
 
     def counted(src: Iterable) -> Iterator:
@@ -296,14 +318,20 @@ def run(
             yield item
 
     def records() -> Iterator[tuple[list, Any]]:
-        for out, signed, counts in _processed_chunks(counted(items), steps, dedupe_options, jobs, keep_empty):
+        source = chunk_source if chunk_source is not None else \
+            _processed_chunks(counted(items), steps, dedupe_options, jobs, keep_empty)
+        for out, signed, counts in source:
+            if chunk_source is not None:
+                summary.read += len(out)  # one output item (record or Reject) per item read
             recs = []
             for item in out:
                 if isinstance(item, Reject) and item.reason != "error":
                     if item.reason == "empty":
                         summary.empty += 1
-                    else:
+                    elif item.reason == "emptied":
                         summary.emptied += 1
+                    else:
+                        summary.skipped[item.reason] += 1
                     if on_skip is not None:
                         on_skip(item)
                     continue

@@ -29,7 +29,9 @@ def test_parquet_is_an_optional_extra_and_tested():
     extras = PYPROJECT["project"]["optional-dependencies"]
     assert any(s.startswith("pyarrow") for s in extras["parquet"])
     assert not any(s.startswith("pyarrow") for s in PYPROJECT["project"]["dependencies"])
-    for reader in ("pyarrow", "pandas", "polars", "duckdb", "datasets", "jsonschema"):
+    test = " ".join(extras["test"])
+    assert "parquet" in re.search(r"newscli\[([^\]]*)\]", test).group(1)
+    for reader in ("pandas", "polars", "duckdb", "datasets", "jsonschema"):
         assert any(s.startswith(reader) for s in extras["test"]), reader
 
 

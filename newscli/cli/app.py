@@ -12,7 +12,8 @@ import typer
 import typer.core
 
 from newscli import __version__
-from newscli.cli.options import (Bands, Boilerplate, Clusters, Emit, Explain, Fields, FilesFrom, Fold, Format, Inputs,
+from newscli.cli.options import (Bands, Boilerplate, DedupeExplain, Engine, Scheduler, Clusters, Emit, Explain, Fields, FilesFrom, Fold, Format, HtmlField,
+                                 Inputs, Lang, PageTimeout, web_options,
                                  Jobs, KeepEmpty, NumPerm, OutputOpt, Quiet, Rejects, Replace, ShardSize, Shingle,
                                  StatsOpt, Strict, TextField, Threshold, Verbose, clean_options, dates_options,
                                  dedupe_options, flag)
@@ -95,14 +96,17 @@ def export(
     no_clean: Annotated[bool, flag("--no-clean", help="Skip the clean step.")] = False,
     no_dates: Annotated[bool, flag("--no-dates", help="Skip the dates step.")] = False,
     no_dedupe: Annotated[bool, flag("--no-dedupe", help="Skip the dedupe step.")] = False,
+    lang: Lang = "auto",
+    html_field: HtmlField = None,
+    page_timeout: PageTimeout = 10.0,
     fold: Fold = None,
     explain: Explain = False,
     boilerplate: Boilerplate = None,
     replace: Replace = False,
-    threshold: Threshold = 0.5,
+    threshold: Threshold = 0.7,
     shingle: Shingle = "char:5",
     num_perm: NumPerm = 128,
-    bands: Bands = 32,
+    bands: Bands = None,
     emit: Emit = "kept",
     clusters: Clusters = None,
     strict: Strict = False,
@@ -111,6 +115,8 @@ def export(
     stats: StatsOpt = None,
     shard_size: ShardSize = None,
     keep_empty: KeepEmpty = False,
+    engine: Engine = "local",
+    scheduler: Scheduler = None,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -121,12 +127,13 @@ def export(
     from newscli.export import ExportOptions
 
     options = ExportOptions(
+        web=web_options(lang, html_field, page_timeout),
         clean=None if no_clean else clean_options(fold, explain, boilerplate),
         dates=None if no_dates else dates_options(replace),
         dedupe=None if no_dedupe else dedupe_options(threshold, shingle, num_perm, bands, emit),
     )
     run_command(state=_state(ctx, quiet, verbose), **io_options(locals()), options=options, clusters=clusters,
-                fields=fields, fmt="jsonl", extra_inputs=[] if no_clean else boilerplate or [])
+                fields=fields, fmt="jsonl", extra_inputs=[] if no_clean else boilerplate or [], html_field=html_field)
 
 
 @app.command(cls=_Command)
@@ -147,6 +154,8 @@ def clean(
     stats: StatsOpt = None,
     shard_size: ShardSize = None,
     keep_empty: KeepEmpty = False,
+    engine: Engine = "local",
+    scheduler: Scheduler = None,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -192,6 +201,8 @@ def dates(
     stats: StatsOpt = None,
     shard_size: ShardSize = None,
     keep_empty: KeepEmpty = False,
+    engine: Engine = "local",
+    scheduler: Scheduler = None,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -227,12 +238,13 @@ def dedupe(
     output: OutputOpt = None,
     files_from: FilesFrom = None,
     text_field: TextField = "text",
-    threshold: Threshold = 0.5,
+    threshold: Threshold = 0.7,
     shingle: Shingle = "char:5",
     num_perm: NumPerm = 128,
-    bands: Bands = 32,
+    bands: Bands = None,
     emit: Emit = "kept",
     clusters: Clusters = None,
+    explain: DedupeExplain = False,
     fields: Fields = None,
     strict: Strict = False,
     rejects: Rejects = None,
@@ -240,6 +252,8 @@ def dedupe(
     stats: StatsOpt = None,
     shard_size: ShardSize = None,
     keep_empty: KeepEmpty = False,
+    engine: Engine = "local",
+    scheduler: Scheduler = None,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -249,7 +263,8 @@ def dedupe(
     """
     from newscli.export import ExportOptions
 
-    options = ExportOptions(clean=None, dates=None, dedupe=dedupe_options(threshold, shingle, num_perm, bands, emit))
+    options = ExportOptions(clean=None, dates=None,
+                            dedupe=dedupe_options(threshold, shingle, num_perm, bands, emit, explain))
     run_command(state=_state(ctx, quiet, verbose), **io_options(locals()), options=options, clusters=clusters,
                 fields=fields, fmt="jsonl")
 

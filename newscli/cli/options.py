@@ -47,6 +47,21 @@ KeepEmpty = Annotated[bool, flag("--keep-empty", help="Also write records whose 
 Quiet = Annotated[bool, flag("-q", "--quiet", help="No summary line at the end.")]
 Verbose = Annotated[bool, flag("-v", "--verbose", help="Tracebacks for rejected records.")]
 
+# web pages (HTML files, WARC archives, --html-field)
+Lang = Annotated[str, typer.Option("--lang", metavar="[auto|ar|any]", help="Keep only pages whose main text is mostly Arabic "
+                                   "script (ar), every page (any), or ar for WARC records only (auto). Others are "
+                                   "skipped and counted as not_arabic.")]
+HtmlField = Annotated[Optional[str], typer.Option("--html-field", metavar="NAME", help="JSONL field holding a web page to extract "
+                                                  "(needs newscli\\[web]).", show_default=False)]
+PageTimeout = Annotated[float, typer.Option("--page-timeout", min=0.0, metavar="SECONDS", help="Seconds one page may take in the "
+                                            "extractor; a slower page is rejected (0 = no limit).")]
+
+# engine
+Engine = Annotated[str, typer.Option("--engine", metavar="[local|dask]", help="dask: run on a Dask cluster (a local one with "
+                                     "-j worker processes, or --scheduler); the output is byte-identical. Needs newscli\\[dask].")]
+Scheduler = Annotated[Optional[str], typer.Option("--scheduler", envvar="NEWSCLI_SCHEDULER", metavar="ADDR", help="With --engine dask: "
+                                                  "the address of a running Dask scheduler (tcp://host:8786).", show_default=False)]
+
 # clean
 Fold = Annotated[Optional[list[str]], typer.Option("--fold", metavar="[search|diacritics|letters|digits]",
                                                    help="A named lossy fold applied after cleaning (repeatable; see "
@@ -63,7 +78,11 @@ Threshold = Annotated[float, typer.Option("--threshold", min=0.0, max=1.0, metav
                                           "measurements).")]
 Shingle = Annotated[str, typer.Option("--shingle", metavar="[char:N|word:N]", help="Shingles compared.")]
 NumPerm = Annotated[int, typer.Option("--num-perm", min=8, metavar="N", help="MinHash signature length.")]
-Bands = Annotated[int, typer.Option("--bands", min=1, metavar="N", help="LSH bands, must divide --num-perm.")]
+Bands = Annotated[Optional[int], typer.Option("--bands", min=1, metavar="N", help="LSH bands of --num-perm // --bands "
+                                             "rows; unset, derived from --threshold and --num-perm like datasketch's "
+                                             "optimal_param \\[default: 18]", show_default=False)]
+DedupeExplain = Annotated[bool, flag("--explain", help="Give each dropped record's evidence in dup.why (similarity, "
+                                     "threshold, agreeing and differing slots).")]
 Emit = Annotated[str, typer.Option("--emit", metavar="[kept|removed|all]", help="Which records to write.")]
 Clusters = Annotated[Optional[str], typer.Option("--clusters", metavar="FILE", help="Write one JSON line per "
                                                  "duplicate cluster here.", show_default=False)]
@@ -86,6 +105,14 @@ def clean_options(fold: list[str] | None, explain: bool, boilerplate: list[str] 
         raise usage(str(exc)) from None
 
 
+def web_options(lang: str, html_field: str | None, page_timeout: float) -> Any:
+    from newscli.web import WebOptions
+
+    if lang not in ("auto", "ar", "any"):
+        raise usage(f"--lang must be auto, ar or any, not {lang!r}")
+    return WebOptions(lang=lang, html_field=html_field, timeout=page_timeout)
+
+
 def dates_options(replace: bool) -> Any:
     from newscli.dates import DatesOptions
 
@@ -93,10 +120,10 @@ def dates_options(replace: bool) -> Any:
 
 
 def dedupe_options(threshold: float | None, shingle: str | None, num_perm: int | None, bands: int | None,
-                   emit: str) -> Any:
+                   emit: str, explain: bool = False) -> Any:
     from newscli.dedupe import DedupeOptions
 
-    kwargs: dict[str, Any] = {"emit": emit}
+    kwargs: dict[str, Any] = {"emit": emit, "explain": explain}
     for key, value in (("threshold", threshold), ("shingle", shingle), ("num_perm", num_perm), ("bands", bands)):
         if value is not None:
             kwargs[key] = value

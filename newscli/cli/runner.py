@@ -19,6 +19,7 @@ import typer
 from newscli.cli.fields import select_fields
 from newscli.io import (STDIN, STDOUT, InputInfo, OutputSet, Reject, Target, UsageError, expand_inputs, plan_outputs,
                         read_inputs, write_reject)
+from newscli.export import steps_for
 from newscli.pipeline import StrictStop, Summary, run
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -147,7 +148,7 @@ def _write_stats(sink: Any, summary: Summary) -> None:
 
 
 IO_OPTIONS = ("inputs", "files_from", "output", "text_field", "strict", "rejects", "jobs", "stats", "shard_size",
-              "keep_empty")
+              "keep_empty", "engine", "scheduler")
 
 
 def io_options(params: dict) -> dict:
@@ -206,6 +207,9 @@ def run_command(
     fmt: str = "auto",
     line_records: Callable[[list[str]], Any] | None = None,
     extra_inputs: list[str] = (),
+    html_field: str | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> None:
     """Shared body of every record-processing subcommand. Always ends by raising typer.Exit.
 
@@ -223,17 +227,62 @@ def run_command(
             raise UsageError(f"plain-text output cannot go to a Parquet file ({output})")
     except UsageError as exc:
         raise usage(str(exc)) from None
+    _require_web_extra(paths, html_field)
     info = InputInfo()
     items = line_records(paths) if line_records is not None else read_inputs(
-        paths, text_field=text_field, info=info, lazy=jobs_count(jobs) > 1)
+        paths, text_field=text_field, html_field=html_field, info=info, lazy=jobs_count(jobs) > 1)
+    cluster = _dask_engine(engine, scheduler, paths, jobs, options is None or line_records is not None)
     outs = OutputSet(planned, fields=select.names if select else None)
-    with handled_signals():
-        summary = _run(state, items, info, outs, options=options, steps=steps, rejects=rejects, jobs=jobs,
-                       strict=strict, select=select, text_writer=text_writer, fmt=fmt, keep_empty=keep_empty,
-                       clusters=clusters is not None)
+    try:
+        with handled_signals():
+            remote = None if cluster is None else (
+                lambda opts: cluster.chunks(paths, steps_for(opts), opts.dedupe, text_field=text_field,
+                                            html_field=html_field, keep_empty=opts.keep_empty))
+            summary = _run(state, items, info, outs, options=options, steps=steps, rejects=rejects, jobs=jobs,
+                           strict=strict, select=select, text_writer=text_writer, fmt=fmt, keep_empty=keep_empty,
+                           clusters=clusters is not None, remote=remote)
+    finally:
+        if cluster is not None:
+            cluster.close()
     if not state.quiet:
         err(summary.line())
     raise typer.Exit(exit_code(summary))
+
+
+def _dask_engine(engine: str, scheduler: str | None, paths: list[str], jobs: int, text_mode: bool) -> Any:
+    """The Dask engine for `--engine dask` (None for local), after the checks that make it usable."""
+    if engine not in ("local", "dask"):
+        raise usage(f"--engine must be local or dask, not {engine!r}")
+    if engine == "local":
+        if scheduler:
+            raise usage("--scheduler goes with --engine dask")
+        return None
+    if text_mode or STDIN in paths:
+        raise usage("--engine dask reads files that every worker can see, not standard input or plain-text lines")
+    try:
+        from newscli.dask_engine import DaskEngine, require_dask
+
+        require_dask()
+    except ImportError as exc:
+        raise usage(str(exc)) from None
+    try:
+        return DaskEngine(jobs=jobs_count(jobs), scheduler=scheduler)
+    except (OSError, TimeoutError) as exc:
+        raise usage(f"cannot reach the Dask scheduler {scheduler or ''}: {exc}") from None
+
+
+def _require_web_extra(paths: list[str], html_field: str | None) -> None:
+    """Web input (by name, or --html-field) without the optional extra is a usage error, up front."""
+    from newscli.io.web import INSTALL_HINT, is_html_name, is_warc_name
+
+    if html_field is None and not any(p != STDIN and (is_html_name(p) or is_warc_name(p)) for p in paths):
+        return
+    try:
+        from newscli.web import require_web
+
+        require_web()
+    except ImportError:
+        raise usage(INSTALL_HINT) from None
 
 
 class handled_signals:
@@ -249,8 +298,8 @@ class handled_signals:
 
 def _run(state: State, items: Any, info: InputInfo, outs: OutputSet, *, options: Any, steps: list | None,
          rejects: str | None, jobs: int, strict: bool, select: Any, text_writer: Callable[[dict], str] | None,
-         fmt: str, keep_empty: bool, clusters: bool) -> Summary:
-    from newscli.export import ExportOptions, export
+         fmt: str, keep_empty: bool, clusters: bool, remote: Callable[[Any], Any] | None = None) -> Summary:
+    from newscli.export import export
 
     summary = Summary()
     out = outs.sink("output")
@@ -283,7 +332,7 @@ def _run(state: State, items: Any, info: InputInfo, outs: OutputSet, *, options:
                     options.dedupe, on_cluster=sink.write_record))  # type: ignore[union-attr]
             options = dataclasses.replace(options, jobs=jobs_count(jobs), keep_empty=keep_empty)
             export(items, options, on_record=on_record, on_reject=on_reject, on_skip=on_skip, tick=progress.tick,
-                   strict=strict, summary=summary)
+                   strict=strict, summary=summary, chunk_source=None if remote is None else remote(options))
         progress.stop()
         messages.close()
         summary.outputs = outs.paths("output")
