@@ -207,4 +207,4 @@ def test_help_shows_no_bool_metavar_and_shows_defaults_and_choices(cmd):
     assert res.exit_code == 0 and "<bool>" not in res.output
     if cmd in ("dedupe", "export"):
         text = " ".join(re.sub("[\u2500-\u257f]", " ", res.output).split())
-        assert "[kept|removed|all]" in text and "[default: kept]" in text and "[default: 0.5]" in text
+        assert "[kept|removed|all]" in text and "[default: kept]" in text and "[default: char:5]" in text
