@@ -70,6 +70,9 @@ class AtomicFile:
         self._raw.flush()
         os.fsync(self._raw.fileno())
         self._raw.close()
+        # a finished shard waits for publish() holding only its names: its compressor and buffers go
+        # now (1,000 .zst shards kept them all: 1.16 GB)
+        self._fh = self._raw = None  # type: ignore[assignment]
         self.finished = True
 
     def publish(self) -> None:
@@ -89,7 +92,8 @@ class AtomicFile:
             return
         self.closed = True
         try:
-            self._raw.close()
+            if self._raw is not None:
+                self._raw.close()
         except Exception:
             pass
         try:

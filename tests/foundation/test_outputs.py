@@ -259,6 +259,21 @@ def test_shards_are_written_one_open_file_at_a_time(tmp_path):
     assert len(list(tmp_path.glob("o-*.jsonl.zst"))) == 300
 
 
+def test_finished_shards_release_their_memory(tmp_path):
+    """1,000 .zst shards peaked at 1.16 GB: each finished shard kept its compressor and buffers."""
+    src = _src(tmp_path, [dict(r, id=f"n{i}") for i, r in enumerate(RECORDS * 100)])  # 600 records
+    probe = ("import os, resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    env = dict(os.environ, PYTHONPATH=PKG_ROOT)
+    res = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "newscli", "export", *PLAIN, str(src),
+                          "-o", str(tmp_path / "o.jsonl.zst"), "--shard-size", "1"], env=env, capture_output=True,
+                         timeout=300)
+    assert res.returncode == 0, res.stderr
+    peak_mb = int(res.stdout) / 1024
+    assert len(list(tmp_path.glob("o-*.jsonl.zst"))) == 600
+    assert peak_mb < 250, peak_mb  # about 40 MB; ~0.85 MB more per shard when every shard was kept
+
+
 def test_hidden_output_shard_names(tmp_path):
     """`-o .hidden.jsonl` gave `-00000.hidden.jsonl`."""
     assert shard_name("/a/.hidden.jsonl", 0) == "/a/.hidden-00000.jsonl"
