@@ -158,6 +158,8 @@ def apply_steps(items: list, steps: list[Step], dedupe_options: Any = None,
     worker, before dedupe) records come back already serialized as newscli.dedupe.Packed, so the
     clustering process does not serialize them again."""
     out: list = []
+    kinds = _counted_kinds(steps)
+    counts = ChunkCounts()
     for item in items:
         if isinstance(item, RawLine):
             item = parse_line(item)
@@ -167,6 +169,7 @@ def apply_steps(items: list, steps: list[Step], dedupe_options: Any = None,
         if not keep_empty and HTML_KEY not in item and is_empty_text(item.get("text")):
             out.append(_skipped(item, "empty"))
             continue
+        removed_before = len(item.get("removed") or ())
         try:
             for step in steps:
                 item = step(item)
@@ -181,16 +184,12 @@ def apply_steps(items: list, steps: list[Step], dedupe_options: Any = None,
         if steps and not keep_empty and is_empty_text(item.get("text")):
             out.append(_skipped(item, "emptied"))
             continue
+        if "removed" in kinds:  # only the lines this run removed (a record cleaned before keeps its list)
+            counts.removed_lines += max(0, len(item.get("removed") or ()) - removed_before)
+        if "dates" in kinds:
+            for entry in item.get("dates") or ():
+                counts.dates[entry.get("system") or "?"] += 1
         out.append(item)
-    counts = ChunkCounts()
-    kinds = _counted_kinds(steps)
-    for rec in out:
-        if not isinstance(rec, Reject):
-            if "removed" in kinds:
-                counts.removed_lines += len(rec.get("removed") or ())
-            if "dates" in kinds:
-                for entry in rec.get("dates") or ():
-                    counts.dates[entry.get("system") or "?"] += 1
     signed = None
     if dedupe_options is not None:
         from newscli.dedupe import Packed, prepare

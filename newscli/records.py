@@ -100,8 +100,6 @@ def from_object(obj: dict, *, source: str, position: int, text_field: str = "tex
         raise ValueError(f"{text_field!r} is {type(text).__name__}, not a string")
     if "\x00" in text:
         raise ValueError(f"NUL character in {text_field!r}")
-    if not text.strip():
-        raise ValueError("empty article")
     if is_newscli_record(obj) and text_field == "text":
         rec = {k: obj[k] for k in CORE_FIELDS}
         rec.update((k, v) for k, v in obj.items() if k not in rec)
@@ -179,23 +177,35 @@ def parse_date(value: Any) -> str | None:
     return iso if iso and len(iso) == 10 else None
 
 
+# Contracts between rooms (CONTRACTS.md): every `dates` entry and every `dup` object has exactly
+# these keys, in this order, null where not applicable, so readers never have to guess a type.
+DATES_ENTRY_KEYS: tuple[str, ...] = ("iso", "match", "start", "end", "system", "year_from", "range", "error")
+DUP_KEYS: tuple[str, ...] = ("cluster", "of", "sim", "exact", "size", "why")
+
+
 def json_schema() -> dict:
     """JSON Schema (draft 2020-12) of a newscli output record."""
     nullable = {"type": ["string", "null"]}
     entry = {
         "type": "object",
-        "required": ["iso", "match", "start", "end", "system"],
+        "required": list(DATES_ENTRY_KEYS),
+        "additionalProperties": False,
         "properties": {
             "iso": {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}(-\d{2})?$",
-                    "description": "ISO date or month; null only with `error` (e.g. a Hijri year outside the Umm al-Qura table)"},
-            "match": {"type": "string"},
-            "start": {"type": "integer", "minimum": 0},
-            "end": {"type": "integer", "minimum": 0},
+                    "description": "ISO date (YYYY-MM-DD) or month (YYYY-MM); null only with `error` (e.g. a Hijri year "
+                    "outside the Umm al-Qura table)"},
+            "match": {"type": "string", "description": "The date as written in `text`."},
+            "start": {"type": "integer", "minimum": 0, "description": "Offset of `match` in `text` (characters)."},
+            "end": {"type": "integer", "minimum": 0, "description": "End offset of `match` in `text` (exclusive)."},
             "system": {"enum": ["libyan", "levantine", "egyptian", "maghrebi", "moroccan",
-                                "mauritanian", "hijri", "numeric"]},
-            "year_from": {"enum": ["publication"]},
-            "range": {"enum": ["from", "to"]},
-            "error": {"type": "string"},
+                                "mauritanian", "hijri", "numeric"],
+                       "description": "The month names or calendar the date is written in."},
+            "year_from": {"type": ["string", "null"], "enum": ["publication", "range", None],
+                          "description": "Where the year came from when the date has none: the publication "
+                          "date (`publication`) or the other end of a range (`range`); null when written."},
+            "range": {"type": ["string", "null"], "enum": ["from", "to", None],
+                      "description": "`from`/`to` for the two ends of a date range; null otherwise."},
+            "error": {"type": ["string", "null"], "description": "Why `iso` is null; null otherwise."},
         },
     }
     props: dict[str, Any] = {
@@ -209,13 +219,16 @@ def json_schema() -> dict:
         "removed": {"type": "array", "items": {"type": "string"}},
         "dup": {
             "type": ["object", "null"],
-            "required": ["cluster", "of", "sim", "exact", "size"],
+            "required": list(DUP_KEYS),
+            "additionalProperties": False,
             "properties": {
-                "cluster": {"type": "integer", "minimum": 0},
-                "of": {"type": ["string", "null"]},
-                "sim": {"type": ["number", "null"]},
-                "exact": {"type": "boolean"},
-                "size": {"type": "integer", "minimum": 1},
+                "cluster": {"type": "integer", "minimum": 0, "description": "The cluster's number (input order)."},
+                "of": {"type": ["string", "null"], "description": "The id of the kept copy; null for a kept record."},
+                "sim": {"type": ["number", "null"], "description": "Similarity to the kept copy; null for a kept record."},
+                "exact": {"type": "boolean", "description": "An exact duplicate of the kept copy (after normalization)."},
+                "size": {"type": "integer", "minimum": 1, "description": "Records in the cluster."},
+                "why": {"type": ["object", "null"], "description": "Null unless `dedupe --explain`: then an object "
+                        "explaining the verdict (keys in docs/dedupe.md)."},
             },
         },
     }

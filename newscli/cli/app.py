@@ -21,22 +21,24 @@ from newscli.cli.runner import State, io_options, run_command, usage
 from newscli.io import STDIN
 
 
-class _Command(typer.core.TyperCommand):
-    """A command whose -h/--help shows no `<bool>` type, like every other flag."""
+def _no_bool_metavar(params: list) -> list:
+    for param in params:  # flags (-h/--help and typer's completion flags too) show no `<bool>` type
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    return params
 
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.metavar = ""
-        return option
+
+class _Command(typer.core.TyperCommand):
+    """A command whose flags all show no `<bool>` type in --help."""
+
+    def get_params(self, ctx: Any) -> list:
+        return _no_bool_metavar(super().get_params(ctx))
 
 
 class _Group(typer.core.TyperGroup):
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.metavar = ""
-        return option
+    def get_params(self, ctx: Any) -> list:
+        return _no_bool_metavar(super().get_params(ctx))
+
 
 app = typer.Typer(
     name="newscli",

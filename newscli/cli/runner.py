@@ -371,8 +371,9 @@ def _run(state: State, items: Any, info: InputInfo, outs: OutputSet, *, options:
         raise usage(f"{exc}; no output written") from None
     except OSError as exc:  # disk full, permission denied on the output...
         _fail(progress, messages, outs)
+        what = getattr(exc, "what", "output")
         where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
-        err(f"cannot write output{where}: {exc.strerror or exc}; no output written")
+        err(f"cannot write the {what}{where}: {exc.strerror or exc}; no output written")
         raise typer.Exit(EXIT_DATA) from None
     except Exception as exc:  # a worker process died (BrokenProcessPool), or a bug: fail, leave nothing
         _fail(progress, messages, outs)

@@ -323,9 +323,6 @@ def _read_article(stream: IO[bytes], name: str, kind: str | None) -> Iterator[di
     if text.startswith("\ufeff"):
         text = text[1:]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        yield Reject(name, 1, "empty article", text)
-        return
     yield new_record(id=derive_id(name, 0), source=name, text=text)
 
 

@@ -149,12 +149,13 @@ def test_clusters_rows_through_the_callback():
             assert m["kept"] or m["sim"] >= 0.5
 
 
-def test_deprecated_clusters_path_writes_the_same_rows(tmp_path):
-    path = tmp_path / "clusters.jsonl"
-    rows = []
+def test_the_library_opens_no_clusters_file(tmp_path):
+    """issue 10: cluster rows reach the caller through on_cluster; there is no file form any more."""
+    rows: list = []
     run(corpus(), on_cluster=rows.append)
-    run(corpus(), clusters_path=str(path))
-    assert [orjson.loads(l) for l in path.read_bytes().splitlines()] == rows
+    assert rows and all(r["size"] == len(r["members"]) >= 2 for r in rows)
+    with pytest.raises(TypeError):
+        DedupeOptions(clusters_path=str(tmp_path / "c.jsonl"))
 
 
 def test_temp_files_removed_on_success_close_and_error(tmp_path):

@@ -47,11 +47,27 @@ def test_order_and_step_rejects(jobs):
 
 
 def test_a_dead_worker_fails_the_run_instead_of_hanging():
+    """With a timeout: a hang fails the test instead of hanging the suite."""
+    import threading
     from concurrent.futures.process import BrokenProcessPool
 
-    with pytest.raises(BrokenProcessPool):
-        run(_records(900), steps=[partial(_die_in_worker, at=650)], on_record=lambda r: None,
-            on_reject=lambda r: None, jobs=2)
+    outcome: list = []
+
+    def target() -> None:
+        try:
+            run(_records(900), steps=[partial(_die_in_worker, at=650)], on_record=lambda r: None,
+                on_reject=lambda r: None, jobs=2)
+            outcome.append("finished")
+        except BrokenProcessPool:
+            outcome.append("broken")
+        except BaseException as exc:  # pragma: no cover - reported by the assertion below
+            outcome.append(repr(exc))
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(timeout=120)
+    assert not thread.is_alive(), "the run hung after its worker died"
+    assert outcome == ["broken"]
 
 
 def test_reader_rejects_are_reported_in_input_order():
