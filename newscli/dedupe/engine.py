@@ -3,7 +3,6 @@ them (`leader_clusters`), then emit the records in input order with their ``dup`
 
 from __future__ import annotations
 
-import os
 from typing import Callable, Iterable, Iterator
 
 import numpy as np
@@ -68,8 +67,9 @@ def dedupe_records(
         def id_of(k: int):  # k: index into cl.mem
             return orjson.loads(id_blob[id_off[k] : id_off[k + 1]])
 
-        if opt.on_cluster is not None or opt.clusters_path:
-            _emit_clusters(opt, cl, id_of)
+        if opt.on_cluster is not None:
+            for row in cluster_rows(cl, id_of):
+                opt.on_cluster(row)
         yield from _emit(spool, cl, id_of, opt, st)
     finally:
         spool.cleanup()
@@ -196,15 +196,3 @@ def cluster_rows(cl: Clusters, id_of: Callable) -> Iterator[dict]:
             ],
         }
         a += size
-
-
-def _emit_clusters(opt: DedupeOptions, cl: Clusters, id_of: Callable) -> None:
-    if opt.on_cluster is not None:
-        for row in cluster_rows(cl, id_of):
-            opt.on_cluster(row)
-        return
-    tmp = opt.clusters_path + ".tmp"  # deprecated clusters_path: until the CLI passes on_cluster
-    with open(tmp, "wb") as out:
-        for row in cluster_rows(cl, id_of):
-            out.write(orjson.dumps(row) + b"\n")
-    os.replace(tmp, opt.clusters_path)

@@ -58,8 +58,6 @@ class DedupeOptions:
     explain: fill ``dup.why`` of every dropped record (the evidence it was verified on).
     on_cluster: called with one row per cluster of two or more records ({cluster, size, kept,
         members}), in cluster order, before the first record is yielded. The library opens no file.
-    clusters_path: deprecated file form of on_cluster (written atomically; kept until the CLI passes
-        on_cluster).
     tmpdir: directory for the temporary spool files (default: the system temporary directory).
     seed: seed of the shingle hashes (same seed -> same signatures and output).
     min_chars: texts whose normalized form is shorter than this take part only in exact matching.
@@ -79,7 +77,6 @@ class DedupeOptions:
     emit: str = "kept"
     explain: bool = False
     on_cluster: Callable[[dict], None] | None = field(default=None, compare=False, repr=False)
-    clusters_path: str | None = None
     tmpdir: str | None = None
     seed: int = 1
     min_chars: int = 30

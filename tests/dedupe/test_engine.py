@@ -149,14 +149,6 @@ def test_clusters_rows_through_the_callback():
             assert m["kept"] or m["sim"] >= 0.5
 
 
-def test_deprecated_clusters_path_writes_the_same_rows(tmp_path):
-    path = tmp_path / "clusters.jsonl"
-    rows = []
-    run(corpus(), on_cluster=rows.append)
-    run(corpus(), clusters_path=str(path))
-    assert [orjson.loads(l) for l in path.read_bytes().splitlines()] == rows
-
-
 def test_temp_files_removed_on_success_close_and_error(tmp_path):
     d = tmp_path / "spool"
     d.mkdir()
