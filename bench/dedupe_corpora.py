@@ -51,6 +51,7 @@ def worker(path: str, sample: int) -> dict:
         sys.path.insert(0, src)
 
     from newscli.dedupe import DedupeOptions, dedupe_records
+    from newscli.records import parse_date  # dates as `newscli dedupe` hands them over (ISO)
 
     assert Path(sys.modules["newscli"].__file__).resolve().is_relative_to(Path(src or REPO).resolve()), sys.modules["newscli"].__file__
 
@@ -58,7 +59,7 @@ def worker(path: str, sample: int) -> dict:
     with gzip.open(path) as fh:
         for line in fh:
             r = orjson.loads(line)
-            recs.append({"id": r["id"], "text": r.get("text") or "", "date": r.get("date"), "dup": None})
+            recs.append({"id": r["id"], "text": r.get("text") or "", "date": parse_date(r.get("date")), "dup": None})
     opt = DedupeOptions(emit="all")
     chunks = [(recs[i : i + 1000], None) for i in range(0, len(recs), 1000)]
     out = list(dedupe_records(chunks, opt))
