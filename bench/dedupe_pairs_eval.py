@@ -117,6 +117,8 @@ def main() -> None:
     print(f"  minhash >= {bests[1]:.2f}: {fmt(score(f['sim'] >= bests[1], dup))}")
     for t in (0.5, 0.6, 0.7, 0.8):
         print(f"  jaccard >= {t:.2f}: {fmt(score(f['jac'] >= t, dup))}")
+    for t in (0.5, 0.7, 0.8):
+        print(f"  newscli minhash >= {t:.2f}, no slot or date rule: {fmt(score((f['sim'] >= t - 1e-9) | f['exact'], dup))}")
     print("\nnewscli rule: sim >= threshold and (no differing slot or sim >= slot_threshold); grid")
     slot_thrs = (0.85, 0.9, 0.95, 1.01)
     print("  thr   " + "  ".join(f"slot>={s:<4}" + " " * 26 for s in slot_thrs))

@@ -34,7 +34,7 @@ FIELD_DOCS: dict[str, str] = {
     "date": "Publication date `YYYY-MM-DD`, or null: the input's `date` parsed to ISO, else one found by `dates` in the dateline or head.",
     "dates": "Dates found in `text`: objects {iso, match, start, end, system}; empty until `dates` runs.",
     "removed": "Lines `clean` removed, in input order; empty until `clean` runs.",
-    "dup": "Dedupe's verdict {cluster, of, sim, exact, size}, or null until `dedupe` runs.",
+    "dup": "Dedupe's verdict {cluster, of, sim, exact, size, why}, or null until `dedupe` runs.",
 }
 
 
@@ -196,13 +196,14 @@ def json_schema() -> dict:
         "removed": {"type": "array", "items": {"type": "string"}},
         "dup": {
             "type": ["object", "null"],
-            "required": ["cluster", "of", "sim", "exact", "size"],
+            "required": ["cluster", "of", "sim", "exact", "size", "why"],
             "properties": {
                 "cluster": {"type": "integer", "minimum": 0},
                 "of": {"type": ["string", "null"]},
                 "sim": {"type": ["number", "null"]},
                 "exact": {"type": "boolean"},
                 "size": {"type": "integer", "minimum": 1},
+                "why": {"type": ["object", "null"]},  # dedupe --explain: docs/dedupe.md lists its keys
             },
         },
     }
