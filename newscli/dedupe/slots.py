@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from newscli.dedupe.text import NormalizedBatch, mix64, normalize_batch, token_hashes
+from newscli.dedupe.text import NormalizedBatch, mix64, normalize_batch
 
 __all__ = ["SLOT_K", "SLOT_EMPTY", "slot_sketches", "compare_slots", "slot_words"]
 
@@ -66,16 +66,55 @@ def slot_words() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> np.ndarray:
-    words = slot_words()
-    h, _, _ = token_hashes(normalize_batch([" ".join(words)]))
+    h, _, _ = _tokens(normalize_batch([" ".join(slot_words())]).codes)
     return np.unique(h)
+
+
+_PREFIX = 16  # a token is hashed on its first 16 code points and its length
+_P = np.uint64(0x100000001B3)
+
+
+def _tokens(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Hash, document index and is-a-number flag of every word token of a batch's code points.
+
+    Memory is one byte per code point plus a few words per token (a 60 MB word is one token), and
+    time is linear: each token is hashed on its first ``_PREFIX`` code points and its length (long
+    tokens are never slot words); a number is a token whose first ``_PREFIX`` code points and last
+    one are ASCII digits.
+    """
+    N = len(codes)
+    if not N:
+        return np.zeros(0, _U64), np.zeros(0, np.int64), np.zeros(0, bool)
+    blank = (codes == 32) | (codes == 0)
+    word = ~blank
+    starts = np.flatnonzero(word[1:] & blank[:-1]) + 1
+    if word[0]:
+        starts = np.concatenate([[0], starts])
+    ends = np.flatnonzero(word[:-1] & blank[1:]) + 1
+    if word[-1]:
+        ends = np.concatenate([ends, [N]])
+    del blank, word
+    ln = ends - starts
+    h = np.zeros(len(starts), dtype=_U64)
+    num = np.ones(len(starts), dtype=bool)
+    with np.errstate(over="ignore"):
+        for k in range(int(min(ln.max(), _PREFIX)) if len(ln) else 0):
+            m = ln > k
+            c = codes[starts[m] + k]
+            h[m] = (h[m] ^ c.astype(_U64)) * _P
+            num[m] &= (c >= 48) & (c <= 57)
+        last = codes[ends - 1]
+        num &= (last >= 48) & (last <= 57)
+        h ^= ln.astype(_U64)
+    doc = np.searchsorted(np.flatnonzero(codes == 0), starts)
+    return mix64(h), doc.astype(np.int64), num
 
 
 def slot_sketches(batch: NormalizedBatch) -> np.ndarray:
     """Slot sketch of every text of the batch: n x SLOT_K uint64, sorted, padded with SLOT_EMPTY."""
     n = len(batch.lengths)
     out = np.full((n, SLOT_K), SLOT_EMPTY, dtype=_U64)
-    h, doc, is_num = token_hashes(batch)
+    h, doc, is_num = _tokens(batch.codes)
     if not len(h):
         return out
     slot = is_num | np.isin(h, _vocabulary())
