@@ -88,6 +88,7 @@ def _cluster(spool: Spool, opt: DedupeOptions, st: DedupeStats) -> Clusters:
     exact = spool.column("exact")
     exact[~nonempty] = 0
     u, first = exact_pairs(exact)  # (member, first member) of every exact group
+    del exact  # read again below, for the clustered records only
     rep = near.copy()
     rep[u] = False  # one representative (the first) per exact group takes part in LSH
     reps = np.flatnonzero(rep)
@@ -102,8 +103,11 @@ def _cluster(spool: Spool, opt: DedupeOptions, st: DedupeStats) -> Clusters:
     mem = np.unique(np.concatenate([u, first, ei, ej])).astype(np.int64)  # records in any group or pair
     del u, first
     m = len(mem)
+    exact = spool.column("exact")[mem]
+    exact[~nonempty[mem]] = 0
+    del nonempty
     kept, sim, is_exact, edge = leader_clusters(
-        spool.column("date")[mem], spool.column("tlen")[mem], exact[mem],
+        spool.column("date")[mem], spool.column("tlen")[mem], exact,
         np.searchsorted(mem, ei), np.searchsorted(mem, ej), esim)
     del exact
     cluster = np.full(m, m, dtype=np.int64)

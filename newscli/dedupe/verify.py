@@ -36,8 +36,15 @@ class Edges:
 
 def day_numbers(keys) -> np.ndarray:
     """Days since 1970-01-01 (float32, with the time of day) of date keys (YYYYMMDDhhmmss); NaN
-    for a missing date."""
-    k = np.asarray(keys, dtype=np.int64)
+    for a missing date. Converted in blocks, so the temporaries stay small."""
+    keys = np.asarray(keys, dtype=np.int64)
+    out = np.empty(len(keys), dtype=np.float32)
+    for a in range(0, len(keys), 1 << 18):
+        out[a : a + (1 << 18)] = _days(keys[a : a + (1 << 18)])
+    return out
+
+
+def _days(k: np.ndarray) -> np.ndarray:
     y, mo, d = k // 10**10, (k // 10**8) % 100, (k // 10**6) % 100
     hh, mi = (k // 10**4) % 100, (k // 100) % 100
     mo = np.clip(mo, 1, 12)
