@@ -8,7 +8,8 @@ shared template. An update or a shortened copy differs elsewhere: it adds or rem
 
 Per text we keep a *slot sketch*: for every maximal run of slot tokens, the pair
 (context, value) where the context is a hash of the word before and the word after the run and the
-value a hash of the run's tokens; the ``SLOT_K`` entries with the smallest context hashes are kept
+value a hash of the run's tokens (a run of names only, without a number, also gets one entry for the
+word before and one for the word after, so a name swapped inside a reworded phrase is still seen); the ``SLOT_K`` entries with the smallest context hashes are kept
 (a bottom-k sample, so two texts sample the same contexts). Two sketches are compared on the
 contexts present in both (below both samples' cut-offs): a context whose values agree is an
 *agreeing* slot; one whose values differ is a *differing* slot (counted from both sides, the
@@ -138,9 +139,15 @@ def slot_sketches(batch: NormalizedBatch) -> np.ndarray:
         hp = np.where(prev_ok, h[np.maximum(rs - 1, 0)], _U64(1))
         hn = np.where(next_ok, h[np.minimum(nxt, T - 1)], _U64(2))
         ctx = mix64(hp * _U64(0x100000001B3) + mix64(hn.copy()))
+        d = doc[rs]
+        # runs of names only (places, weekdays, months; no number) also get one entry per side, so a
+        # country swapped inside a reworded phrase ("رئيس جمهورية X" / "رئيس Y") is still seen
+        w = np.add.reduceat(is_num.astype(np.int64), rs)[: len(rs)] == 0
+        ctx = np.concatenate([ctx, mix64(hp[w] * _U64(0x100000001B3) + _U64(11)), mix64(hn[w] * _U64(0x100000001B3) + _U64(13))])
+        val = np.concatenate([val, val[w], val[w]])
+        d = np.concatenate([d, d[w], d[w]])
     ctx32 = np.minimum(ctx >> _U64(32), _U64(0xFFFFFFFE))
     entry = (ctx32 << _U64(32)) | (val & _LOW)
-    d = doc[rs]
     order = np.lexsort((entry, d))
     entry, d = entry[order], d[order]
     keep = np.ones(len(entry), dtype=bool)
