@@ -96,14 +96,27 @@ def _tokens(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         ends = np.concatenate([ends, [N]])
     del blank, word
     ln = ends - starts
-    h = np.zeros(len(starts), dtype=_U64)
-    num = np.ones(len(starts), dtype=bool)
+    # tokens by length, longest first: the tokens longer than k are a prefix of that order, so each
+    # pass works on a slice (no masks); the hash is the same as token by token
+    order = np.argsort(-ln, kind="stable")
+    st = starts[order]
+    cnt = np.searchsorted(-ln[order], -np.arange(_PREFIX), side="left")  # tokens longer than k
+    h = np.zeros(len(st), dtype=_U64)
+    num = np.ones(len(st), dtype=bool)
     with np.errstate(over="ignore"):
-        for k in range(int(min(ln.max(), _PREFIX)) if len(ln) else 0):
-            m = ln > k
-            c = codes[starts[m] + k]
-            h[m] = (h[m] ^ c.astype(_U64)) * _P
-            num[m] &= (c >= 48) & (c <= 57)
+        for k in range(_PREFIX):
+            m = int(cnt[k])
+            if not m:
+                break
+            c = codes[st[:m] + k]
+            h[:m] ^= c.astype(_U64)
+            h[:m] *= _P
+            num[:m] &= (c >= 48) & (c <= 57)
+        out_h = np.empty_like(h)
+        out_h[order] = h
+        out_n = np.empty_like(num)
+        out_n[order] = num
+        h, num = out_h, out_n
         last = codes[ends - 1]
         num &= (last >= 48) & (last <= 57)
         h ^= ln.astype(_U64)
