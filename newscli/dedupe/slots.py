@@ -131,7 +131,8 @@ def slot_sketches(batch: NormalizedBatch) -> np.ndarray:
     h, doc, is_num = _tokens(batch.codes)
     if not len(h):
         return out
-    slot = is_num | np.isin(h, _vocabulary())
+    vocab = _vocabulary()  # sorted
+    slot = is_num | (vocab[np.minimum(np.searchsorted(vocab, h), len(vocab) - 1)] == h)
     if not slot.any():
         return out
     T = len(h)
