@@ -50,7 +50,7 @@ def run(name, opt, sample, rnd):
     print(f"\n== {name}: {st.records} records, {st.clusters} clusters, {st.duplicates} duplicates "
           f"({st.exact_duplicates} exact, {st.near_duplicates} near), largest cluster {st.largest_cluster}, "
           f"{len(cross)} cross-source clusters; candidates {st.candidate_pairs}, rejected {st.rejected_pairs} "
-          f"({st.rejected_by_numbers} by numbers), large buckets {st.large_buckets}, largest bucket {st.largest_bucket}")
+          f"({st.rejected_by_slots} by slots or dates), large buckets {st.large_buckets}, largest bucket {st.largest_bucket}")
     if name == "egypt":
         by_body = defaultdict(set)
         for r in out:

@@ -2,7 +2,8 @@
 
 Each engine runs in its own subprocess (so peak RSS is its own): read JSONL.gz -> normalize
 (the same `normalize_for_dedupe` for all engines) -> char:5 shingles -> MinHash 128 -> LSH 32x4 ->
-clusters (union-find over verified candidate pairs, threshold 0.5) -> write JSONL with `dup`.
+clusters (newscli: leader clustering over verified pairs; peers: union-find over verified candidate pairs; threshold
+0.5) -> write JSONL with `dup`.
 newscli gets its records in chunks of 200 (as `newscli export` hands them over) and prepares them
 in-process. Peers: datasketch MinHash + MinHashLSH(num_perm=128, params=(32, 4)), rensa RMinHash +
 RMinHashLSH(threshold, 128, 32). Peers keep their own index in RAM as their users do.

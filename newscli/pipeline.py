@@ -42,6 +42,7 @@ class Summary:
     duplicates: int = 0
     exact_duplicates: int = 0
     near_duplicates: int = 0
+    duplicates_by_similarity: dict = field(default_factory=dict)  # dedupe's DedupeStats.by_band
     interrupted: bool = False
     outputs: list[str] = field(default_factory=list)
 
@@ -60,6 +61,7 @@ class Summary:
             "dates_found": sum(self.dates.values()), "dates_by_system": dict(sorted(self.dates.items())),
             "duplicate_clusters": self.clusters, "duplicates": self.duplicates,
             "exact_duplicates": self.exact_duplicates, "near_duplicates": self.near_duplicates,
+            "duplicates_by_similarity": self.duplicates_by_similarity,
             "interrupted": self.interrupted, "outputs": self.outputs,
         }
 
@@ -74,6 +76,9 @@ class Summary:
             parts.append(f"skipped {sum(self.skipped.values())} ({by})")
         if self.dropped or self.duplicates:
             parts.append(f"duplicates dropped {self.dropped} ({self.clusters} clusters)")
+            if self.duplicates_by_similarity:
+                parts.append("duplicates by similarity to the kept copy: " + ", ".join(
+                    f"{k.replace('ge_', '>=').replace('below_', 'below ').replace('_', '-')} {v}" for k, v in self.duplicates_by_similarity.items()))
         if self.removed_lines:
             parts.append(f"lines removed {self.removed_lines}")
         if self.dates:
@@ -374,4 +379,5 @@ def run(
     summary.duplicates = getattr(stats, "duplicates", 0)
     summary.exact_duplicates = getattr(stats, "exact", getattr(stats, "exact_duplicates", 0))
     summary.near_duplicates = getattr(stats, "near", getattr(stats, "near_duplicates", 0))
+    summary.duplicates_by_similarity = dict(getattr(stats, "by_band", {}))
     return summary

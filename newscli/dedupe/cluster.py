@@ -30,7 +30,7 @@ def bucket_pairs(keys: np.ndarray, positions: np.ndarray, max_bucket: int):
     """All pairs inside every bucket (equal key) of size 2..max_bucket, vectorised per bucket size.
 
     Returns ``(i, j, large, largest)``: i < j position arrays, a list of the position arrays of
-    buckets larger than ``max_bucket`` (ascending positions) for :func:`leader_pairs`, and the size
+    buckets larger than ``max_bucket`` (ascending positions) for :func:`head_pairs`, and the size
     of the largest bucket.
     """
     empty = np.zeros(0, np.int64)

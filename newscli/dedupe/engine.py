@@ -68,7 +68,8 @@ def dedupe_records(
             return orjson.loads(id_blob[id_off[k] : id_off[k + 1]])
 
         if opt.on_cluster is not None:
-            _emit_clusters(opt, cl, id_of)
+            for row in cluster_rows(cl, id_of):
+                opt.on_cluster(row)
         yield from _emit(spool, cl, id_of, opt, st)
     finally:
         spool.cleanup()
@@ -87,6 +88,7 @@ def _cluster(spool: Spool, opt: DedupeOptions, st: DedupeStats) -> Clusters:
     exact = spool.column("exact")
     exact[~nonempty] = 0
     u, first = exact_pairs(exact)  # (member, first member) of every exact group
+    del exact  # read again below, for the clustered records only
     rep = near.copy()
     rep[u] = False  # one representative (the first) per exact group takes part in LSH
     reps = np.flatnonzero(rep)
@@ -101,8 +103,11 @@ def _cluster(spool: Spool, opt: DedupeOptions, st: DedupeStats) -> Clusters:
     mem = np.unique(np.concatenate([u, first, ei, ej])).astype(np.int64)  # records in any group or pair
     del u, first
     m = len(mem)
+    exact = spool.column("exact")[mem]
+    exact[~nonempty[mem]] = 0
+    del nonempty
     kept, sim, is_exact, edge = leader_clusters(
-        spool.column("date")[mem], spool.column("tlen")[mem], exact[mem],
+        spool.column("date")[mem], spool.column("tlen")[mem], exact,
         np.searchsorted(mem, ei), np.searchsorted(mem, ej), esim)
     del exact
     cluster = np.full(m, m, dtype=np.int64)
@@ -195,8 +200,3 @@ def cluster_rows(cl: Clusters, id_of: Callable) -> Iterator[dict]:
             ],
         }
         a += size
-
-
-def _emit_clusters(opt: DedupeOptions, cl: Clusters, id_of: Callable) -> None:
-    for row in cluster_rows(cl, id_of):
-        opt.on_cluster(row)  # type: ignore[misc]

@@ -63,7 +63,8 @@ class DedupeOptions:
     min_chars: texts whose normalized form is shorter than this take part only in exact matching.
         Default 30. Empty texts never match.
     max_bucket: an LSH bucket with more texts than this is not expanded into all pairs: each member
-        is compared with the bucket's first ``max_leaders`` members only. Default 100.
+        is compared with the bucket's first ``max_leaders`` members only, so low-variety text stays
+        linear. Default 32.
     max_leaders: comparisons per member of a bucket above max_bucket. Default 8.
     """
 
@@ -79,7 +80,7 @@ class DedupeOptions:
     tmpdir: str | None = None
     seed: int = 1
     min_chars: int = 30
-    max_bucket: int = 100
+    max_bucket: int = 32
     max_leaders: int = 8
 
     def __post_init__(self) -> None:

@@ -8,7 +8,8 @@ shared template. An update or a shortened copy differs elsewhere: it adds or rem
 
 Per text we keep a *slot sketch*: for every maximal run of slot tokens, the pair
 (context, value) where the context is a hash of the word before and the word after the run and the
-value a hash of the run's tokens; the ``SLOT_K`` entries with the smallest context hashes are kept
+value a hash of the run's tokens (a run of names only, without a number, also gets one entry for the
+word before and one for the word after, so a name swapped inside a reworded phrase is still seen); the ``SLOT_K`` entries with the smallest context hashes are kept
 (a bottom-k sample, so two texts sample the same contexts). Two sketches are compared on the
 contexts present in both (below both samples' cut-offs): a context whose values agree is an
 *agreeing* slot; one whose values differ is a *differing* slot (counted from both sides, the
@@ -21,7 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from newscli.dedupe.text import NormalizedBatch, mix64, normalize_batch, token_hashes
+from newscli.dedupe.text import NormalizedBatch, mix64, normalize_batch
 
 __all__ = ["SLOT_K", "SLOT_EMPTY", "slot_sketches", "compare_slots", "slot_words"]
 
@@ -66,19 +67,72 @@ def slot_words() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> np.ndarray:
-    words = slot_words()
-    h, _, _ = token_hashes(normalize_batch([" ".join(words)]))
+    h, _, _ = _tokens(normalize_batch([" ".join(slot_words())]).codes)
     return np.unique(h)
+
+
+_PREFIX = 16  # a token is hashed on its first 16 code points and its length
+_P = np.uint64(0x100000001B3)
+
+
+def _tokens(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Hash, document index and is-a-number flag of every word token of a batch's code points.
+
+    Memory is one byte per code point plus a few words per token (a 60 MB word is one token), and
+    time is linear: each token is hashed on its first ``_PREFIX`` code points and its length (long
+    tokens are never slot words); a number is a token whose first ``_PREFIX`` code points and last
+    one are ASCII digits.
+    """
+    N = len(codes)
+    if not N:
+        return np.zeros(0, _U64), np.zeros(0, np.int64), np.zeros(0, bool)
+    blank = (codes == 32) | (codes == 0)
+    word = ~blank
+    starts = np.flatnonzero(word[1:] & blank[:-1]) + 1
+    if word[0]:
+        starts = np.concatenate([[0], starts])
+    ends = np.flatnonzero(word[:-1] & blank[1:]) + 1
+    if word[-1]:
+        ends = np.concatenate([ends, [N]])
+    del blank, word
+    ln = ends - starts
+    # tokens by length, longest first: the tokens longer than k are a prefix of that order, so each
+    # pass works on a slice (no masks); the hash is the same as token by token
+    order = np.argsort(-ln, kind="stable")
+    st = starts[order]
+    cnt = np.searchsorted(-ln[order], -np.arange(_PREFIX), side="left")  # tokens longer than k
+    h = np.zeros(len(st), dtype=_U64)
+    num = np.ones(len(st), dtype=bool)
+    with np.errstate(over="ignore"):
+        for k in range(_PREFIX):
+            m = int(cnt[k])
+            if not m:
+                break
+            c = codes[st[:m] + k]
+            h[:m] ^= c.astype(_U64)
+            h[:m] *= _P
+            num[:m] &= (c >= 48) & (c <= 57)
+        out_h = np.empty_like(h)
+        out_h[order] = h
+        out_n = np.empty_like(num)
+        out_n[order] = num
+        h, num = out_h, out_n
+        last = codes[ends - 1]
+        num &= (last >= 48) & (last <= 57)
+        h ^= ln.astype(_U64)
+    doc = np.searchsorted(np.flatnonzero(codes == 0), starts)
+    return mix64(h), doc.astype(np.int64), num
 
 
 def slot_sketches(batch: NormalizedBatch) -> np.ndarray:
     """Slot sketch of every text of the batch: n x SLOT_K uint64, sorted, padded with SLOT_EMPTY."""
     n = len(batch.lengths)
     out = np.full((n, SLOT_K), SLOT_EMPTY, dtype=_U64)
-    h, doc, is_num = token_hashes(batch)
+    h, doc, is_num = _tokens(batch.codes)
     if not len(h):
         return out
-    slot = is_num | np.isin(h, _vocabulary())
+    vocab = _vocabulary()  # sorted
+    slot = is_num | (vocab[np.minimum(np.searchsorted(vocab, h), len(vocab) - 1)] == h)
     if not slot.any():
         return out
     T = len(h)
@@ -99,9 +153,15 @@ def slot_sketches(batch: NormalizedBatch) -> np.ndarray:
         hp = np.where(prev_ok, h[np.maximum(rs - 1, 0)], _U64(1))
         hn = np.where(next_ok, h[np.minimum(nxt, T - 1)], _U64(2))
         ctx = mix64(hp * _U64(0x100000001B3) + mix64(hn.copy()))
+        d = doc[rs]
+        # runs of names only (places, weekdays, months; no number) also get one entry per side, so a
+        # country swapped inside a reworded phrase ("رئيس جمهورية X" / "رئيس Y") is still seen
+        w = np.add.reduceat(is_num.astype(np.int64), rs)[: len(rs)] == 0
+        ctx = np.concatenate([ctx, mix64(hp[w] * _U64(0x100000001B3) + _U64(11)), mix64(hn[w] * _U64(0x100000001B3) + _U64(13))])
+        val = np.concatenate([val, val[w], val[w]])
+        d = np.concatenate([d, d[w], d[w]])
     ctx32 = np.minimum(ctx >> _U64(32), _U64(0xFFFFFFFE))
     entry = (ctx32 << _U64(32)) | (val & _LOW)
-    d = doc[rs]
     order = np.lexsort((entry, d))
     entry, d = entry[order], d[order]
     keep = np.ones(len(entry), dtype=bool)

@@ -214,6 +214,12 @@ class Rows:
         nums = buf[:, self.num_perm * 4 :].view(np.uint64)[inv]
         return sig, nums
 
+    def read_range(self, a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
+        """(signatures, slot sketches) of the consecutive positions a..b-1, with one read."""
+        buf = np.empty((b - a, self.width), dtype=np.uint8)
+        os.preadv(self.fd, [memoryview(buf).cast("B")], a * self.width)
+        return buf[:, : self.num_perm * 4].view(np.uint32), buf[:, self.num_perm * 4 :].view(np.uint64)
+
     def close(self) -> None:
         self.f.close()
 

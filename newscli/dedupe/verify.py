@@ -12,7 +12,7 @@ from newscli.dedupe.spool import READ_BLOCK, Rows, Spool, trim
 
 __all__ = ["Edges", "accept", "verified_edges", "day_numbers"]
 
-_PAIR_FLUSH = 4_000_000  # candidate pairs collected over bands before they are verified
+_PAIR_FLUSH = 1_000_000  # candidate pairs collected over bands before they are verified
 
 
 class Edges:
@@ -36,8 +36,15 @@ class Edges:
 
 def day_numbers(keys) -> np.ndarray:
     """Days since 1970-01-01 (float32, with the time of day) of date keys (YYYYMMDDhhmmss); NaN
-    for a missing date."""
-    k = np.asarray(keys, dtype=np.int64)
+    for a missing date. Converted in blocks, so the temporaries stay small."""
+    keys = np.asarray(keys, dtype=np.int64)
+    out = np.empty(len(keys), dtype=np.float32)
+    for a in range(0, len(keys), 1 << 18):
+        out[a : a + (1 << 18)] = _days(keys[a : a + (1 << 18)])
+    return out
+
+
+def _days(k: np.ndarray) -> np.ndarray:
     y, mo, d = k // 10**10, (k // 10**8) % 100, (k // 10**6) % 100
     hh, mi = (k // 10**4) % 100, (k // 100) % 100
     mo = np.clip(mo, 1, 12)
@@ -59,28 +66,58 @@ def accept(sim: np.ndarray, differ: np.ndarray, options: DedupeOptions) -> np.nd
     return ok & ((differ == 0) | (sim >= options.slot_threshold - 1e-9))
 
 
+_TILE = 4096  # rows per tile: a tile pair with many candidate pairs is read as two contiguous ranges
+
+
 def _verify(code: np.ndarray, n: int, rows: Rows, days: np.ndarray, opt: DedupeOptions, st: DedupeStats, edges: Edges) -> None:
-    for a in range(0, len(code), READ_BLOCK):  # block by block: no pair-sized temporaries
-        c = code[a : a + READ_BLOCK]
-        i, j = c // n, c % n
-        m = len(i)
-        sg, sl = rows.read(np.concatenate([i, j]))
-        sim = similarity(sg[:m], sg[m:])
-        above = sim >= opt.threshold - 1e-9
-        agree = np.zeros(m, np.int64)
-        differ = np.zeros(m, np.int64)
-        if above.any():
-            agree[above], differ[above] = compare_slots(sl[:m][above], sl[m:][above])
-        with np.errstate(invalid="ignore"):
-            far = np.abs(days[i] - days[j]) > opt.max_days  # NaN (a date missing): not far
-        good = accept(sim, differ + far, opt)
-        st.candidate_pairs += m
-        st.rejected_by_slots += int((above & ~good).sum())
-        k = int(good.sum())
-        st.accepted_pairs += k
-        st.rejected_pairs += m - k
-        if k:
-            edges.add(i[good], j[good], sim[good], agree[good], differ[good], far[good])
+    """Verify candidate pairs (codes i * n + j). Pairs are grouped by tiles of positions: a tile
+    pair holding many pairs (low-variety text, huge buckets) is read with two contiguous reads,
+    the scattered rest row by row in blocks."""
+    i_all, j_all = code // n, code % n
+    tiles = n // _TILE + 1
+    key = (i_all // _TILE) * tiles + j_all // _TILE
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    bounds = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1], [True]]))
+    sparse = []
+    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        idx = order[a:b]
+        if b - a < _TILE // 4:
+            sparse.append(idx)
+            continue
+        ti, tj = int(i_all[idx[0]]) // _TILE * _TILE, int(j_all[idx[0]]) // _TILE * _TILE
+        sa, la = rows.read_range(ti, min(n, ti + _TILE))
+        sb, lb = (sa, la) if ti == tj else rows.read_range(tj, min(n, tj + _TILE))
+        for c in range(0, len(idx), READ_BLOCK):  # bounded temporaries
+            i, j = i_all[idx[c : c + READ_BLOCK]], j_all[idx[c : c + READ_BLOCK]]
+            _check(i, j, sa[i - ti], sb[j - tj], la[i - ti], lb[j - tj], days, opt, st, edges)
+    if sparse:
+        idx = np.sort(np.concatenate(sparse))
+        for a in range(0, len(idx), READ_BLOCK):  # block by block: no pair-sized temporaries
+            i, j = i_all[idx[a : a + READ_BLOCK]], j_all[idx[a : a + READ_BLOCK]]
+            m = len(i)
+            sg, sl = rows.read(np.concatenate([i, j]))
+            _check(i, j, sg[:m], sg[m:], sl[:m], sl[m:], days, opt, st, edges)
+
+
+def _check(i, j, sga, sgb, sla, slb, days, opt: DedupeOptions, st: DedupeStats, edges: Edges) -> None:
+    m = len(i)
+    sim = similarity(sga, sgb)
+    above = sim >= opt.threshold - 1e-9
+    agree = np.zeros(m, np.int64)
+    differ = np.zeros(m, np.int64)
+    if above.any():
+        agree[above], differ[above] = compare_slots(sla[above], slb[above])
+    with np.errstate(invalid="ignore"):
+        far = np.abs(days[i] - days[j]) > opt.max_days  # NaN (a date missing): not far
+    good = accept(sim, differ + far, opt)
+    st.candidate_pairs += m
+    st.rejected_by_slots += int((above & ~good).sum())
+    k = int(good.sum())
+    st.accepted_pairs += k
+    st.rejected_pairs += m - k
+    if k:
+        edges.add(i[good], j[good], sim[good], agree[good], differ[good], far[good])
 
 
 def _unique(code: np.ndarray) -> np.ndarray:

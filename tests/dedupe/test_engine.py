@@ -217,3 +217,39 @@ def test_egypt_recrawled_identical_bodies_cluster_together():
         if r["text"].strip():
             by_body.setdefault(r["text"], set()).add(r["dup"]["cluster"])
     assert all(len(c) == 1 for c in by_body.values())
+
+
+def test_dedupe_command_is_byte_identical_for_any_jobs(tmp_path):
+    from typer.testing import CliRunner
+
+    from newscli.cli import app
+
+    src = tmp_path / "in.jsonl"
+    recs = corpus() * 3  # 30 records with templated pairs, variants and exact copies
+    src.write_bytes(b"".join(orjson.dumps({**r, "id": f"{r['id']}-{k}"}) + b"\n" for k, r in enumerate(recs)))
+    outs, clusters = [], []
+    for jobs in ("1", "2"):
+        out, cl = tmp_path / f"out{jobs}.jsonl", tmp_path / f"cl{jobs}.jsonl"
+        res = CliRunner().invoke(app, ["dedupe", str(src), "-j", jobs, "-o", str(out), "--emit", "all", "--explain",
+                                       "--clusters", str(cl)])
+        assert res.exit_code == 0, res.output
+        outs.append(out.read_bytes())
+        clusters.append(cl.read_bytes())
+    assert outs[0] == outs[1] and clusters[0] == clusters[1]
+    rows = [orjson.loads(line) for line in outs[0].splitlines()]
+    dropped = [r for r in rows if r["dup"]["of"] is not None]
+    assert len(rows) == 30 and dropped and all(r["dup"]["why"] and r["dup"]["sim"] >= 0.7 for r in dropped)
+
+
+def test_reports_published_days_apart_need_the_slot_threshold():
+    v = variants()
+    # the same text re-published 10 days later still merges (exact, or nearly identical) ...
+    out, _ = run([rec(0, ARTICLE, "2015-07-01"), rec(1, ARTICLE, "2015-07-11"), rec(2, v["ortho"], "2015-07-11")], explain=True)
+    assert [r["dup"]["of"] for r in out] == [None, "r0", "r0"]
+    # ... an edited text 10 days later does not (sim < 0.95), the same edit a day later does
+    sig = prepare([ARTICLE, v["edits"]], DedupeOptions()).sig
+    assert 0.7 <= similarity(sig[0], sig[1]) < 0.95
+    out, st = run([rec(0, ARTICLE, "2015-07-01"), rec(1, v["edits"], "2015-07-11")])
+    assert [r["dup"]["of"] for r in out] == [None, None] and st.rejected_by_slots == 1
+    out, _ = run([rec(0, ARTICLE, "2015-07-01"), rec(1, v["edits"], "2015-07-02")], explain=True)
+    assert out[1]["dup"]["of"] == "r0" and out[1]["dup"]["why"]["dates_apart"] is False
