@@ -21,7 +21,9 @@ def test_seed_three_modes():
     assert replace_dates(SEED) == "في 2020-01-08"
     assert replace_dates(SEED, keep=True) == "في 8 آي النار/يناير 2020م [2020-01-08]"
     [e] = find_dates(SEED)
-    assert e == {"iso": "2020-01-08", "match": "8 آي النار/يناير 2020م", "start": 3, "end": 25, "system": "libyan"}
+    assert e == {"iso": "2020-01-08", "match": "8 آي النار/يناير 2020م", "start": 3, "end": 25, "system": "libyan",
+                 "year_from": None, "range": None, "error": None}
+    assert list(e) == ["iso", "match", "start", "end", "system", "year_from", "range", "error"]
 
 
 def test_to_iso():
@@ -63,9 +65,9 @@ def test_error_entry_left_in_text():
 def test_date_record_fills_date_from_dateline_and_hint():
     rec = _record("قال المسؤول في 17 آي النار إن الاجتماع تأجل.", dateline="طرابلس 8 آي النار 2020")
     out = date_record(rec, DatesOptions())
-    assert out["date"] == "2020-01-08"
+    assert out["date"] == "2020-01-08" and out["date_from"] == "dateline"
     assert out["dates"] == [{"iso": "2020-01-17", "match": "17 آي النار", "start": 15, "end": 26,
-                             "system": "libyan", "year_from": "publication"}]
+                             "system": "libyan", "year_from": "publication", "range": None, "error": None}]
     assert rec["dates"] == []  # input not mutated
 
 
@@ -100,7 +102,7 @@ def test_long_inputs_are_correct():
     # speed is measured in bench/dates_bench.py; here only the output of 1 MB lines is checked
     n = 1_000_000
     for s in ("1" * n, "٨" * n, "/" * n, "1/" * (n // 2), "12-" * (n // 3), "يناير " * (n // 6),
-              "الماء " * (n // 6), "كانون " * (n // 6), " " * n, "8 / 1 / 2020 " * (n // 13),
+              "الماء " * (n // 6), "كانون " * (n // 6), " " * n, "8 / 1 / 20201 " * (n // 14),
               "الأول من " * (n // 9), "8 يناير " * (n // 8)):
         assert find_dates(s) == []
     s = "8 يناير 2020 " * (n // 13)
@@ -108,6 +110,8 @@ def test_long_inputs_are_correct():
     assert len(found) == n // 13 and {e["iso"] for e in found} == {"2020-01-08"}
     s = "2020-01-08/" * (n // 11)
     assert len(find_dates(s)) == n // 11
+    s = "8 / 1 / 2020 " * (n // 13)  # spaces around the slashes (issue 14)
+    assert len(find_dates(s)) == n // 13
 
 
 _alphabet = st.sampled_from(list("0123456789٠١٢٣/-.، ") + ["يناير", " آي النار", " الماء", "رجب", " 2020", " 1441هـ",
