@@ -17,8 +17,11 @@ from functools import lru_cache
 from hijridate import Gregorian, Hijri
 
 from .scanner import (_CONNECT, _EQUIV, _HAS_DIGIT, _RANGE_WORDS, _ANNOT, HIJRI_RANGE, KEYS, Raw, candidates,
-                      is_name_head, next_word)
-from .tables import tables
+                      is_name_head, next_word, prev_word)
+from .tables import SP, SP0, tables
+
+_RECURRING = re.compile(f"{SP0}(?:[،,]{SP0})?من{SP}كل{SP}(?:عام|سن[ةه])")
+_CLOSING_QUOTES = "»”\"'"
 
 
 @dataclass(slots=True)
@@ -95,9 +98,9 @@ def _partners(text: str, raws: list[Raw]) -> None:
                 prev.range_role, r.range_role = "from", "to"
 
 
-def _pick(options: list[tuple[_dt.date, int]], pub: _dt.date, word: str) -> int:
+def _pick(options: list[tuple[_dt.date, int]], pub: _dt.date, word: str, since: bool) -> int:
     t = tables()
-    if word in t.past_words:
+    if word in t.past_words or since:
         past = [o for o in options if o[0] <= pub]
         return max(past)[1] if past else options[0][1]
     if word in t.next_words:
@@ -124,7 +127,7 @@ def _from_publication(text: str, r: Raw, year_hint: int | None, pub: _dt.date | 
                 return False
             r.year = options[len(options) // 2][1]
         else:
-            r.year = _pick(options, pub, next_word(text, r.end))
+            r.year = _pick(options, pub, next_word(text, r.end), prev_word(text, r.start) == "منذ")
     r.year_from = "publication"
     return True
 
@@ -169,6 +172,8 @@ def scan(text: str, year_hint: int | None = None, pub: _dt.date | None = None) -
         r = raws[i]
         if r.year is not None or r.weak or (r.head_pos >= 0 and is_name_head(text, r.head_pos)):
             continue
+        if _RECURRING.match(text, r.end) or (r.end < len(text) and text[r.end] in _CLOSING_QUOTES):
+            continue  # "21 آذار من كل عام" recurs; «6 أكتوبر», "حراك 24 آذار" are names
         nxt = raws[i + 1] if i + 1 < len(raws) else None
         if r.joined and nxt is not None and nxt.year_from == "publication" and nxt.hijri == r.hijri:
             _borrow(r, nxt, True)

@@ -18,12 +18,12 @@ from .tables import DIGITS, SP, SP0, WORD, Month, fold, tables, to_int
 
 _HAS_DIGIT = re.compile(f"[{DIGITS}]")
 _CONNECT = re.compile(f"{SP0}(?:[-–—]|[اإ]ل[يى]|حت[يى]|و){SP0}")
-_RANGE_WORDS = re.compile(f"{SP0}(?:[-–—]|[اإ]ل[يى]|(?:و{SP0})?حت[يى]){SP0}")
-_RANGE_SIGN = re.compile("[-–—]|[اإ]ل[يى]|حت[يى]")
+_RANGE_WORDS = re.compile(f"{SP0}(?:[-–—]|\u0640{{1,3}}|[اإ]ل[يى]|(?:و{SP0})?حت[يى]){SP0}")
+_RANGE_SIGN = re.compile("[-–—\u0640]|[اإ]ل[يى]|حت[يى]")
 _PREV_WORD = re.compile(f"([{WORD}]+)[^{WORD}{DIGITS}]{{0,3}}$")
 _NEXT_WORD = re.compile(f"{SP0}([{WORD}]+)")
 # between a Hijri date and the Gregorian date of the same day: "(", "،" "الموافق", "/", "-"
-_EQUIV = re.compile(f"{SP0}(?:[(]|[،,]?{SP0}(?:[وب]?ال?موافق[ةه]?|وفق|أي|اي)(?:{SP}ل|{SP0}لـ?)?{SP0}[(]?|[-–/]){SP0}")
+_EQUIV = re.compile(f"{SP0}(?:ال(?:مقبل|قادم|ماضي|جاري|حالي|منصرم|فائت){SP0})?(?:[(]|[،,]?{SP0}(?:[وب]?ال?موافق[ةه]?|وفق|أي|اي)(?:{SP}ل|{SP0}لـ?)?{SP0}[(]?|[-–/]){SP0}")
 _ISO = r"\d{4}-\d{2}(?:-\d{2})?"
 _ANNOT = re.compile(rf"[ \u00a0]?\[({_ISO}(?:(?:/|, ){_ISO})*)\]")
 _NUMBER_HEADS = frozenset({"رقم", "الرقم", "برقم", "العدد", "عدد", "هاتف", "الهاتف", "جوال", "رقمه"})
@@ -214,7 +214,8 @@ def _candidate(text: str, m: re.Match[str]) -> list[Raw] | None:
     elif g("o1"):
         day = t.ordinals[fold(g("o1"))]
         prev = prev_word(text, m.start())
-        if g("wd") is None and prev.startswith("ال") and prev not in t.weekdays and prev not in t.adjective_heads_ok:
+        if (g("wd") is None and prev.startswith("ال") and prev not in t.weekdays and prev not in t.adjective_heads_ok
+                and prev not in t.past_words and prev not in t.next_words):
             return None  # "الأسبوع الأول من يناير": an adjective, not a day
         first_end = m.end("o1")
     else:
@@ -224,17 +225,20 @@ def _candidate(text: str, m: re.Match[str]) -> list[Raw] | None:
         return None
     weak = month.ambiguous and not (used or strong or g("wd"))
     head_pos = -1 if used else m.start()
-    if not g("rest"):
+    if g("d1") and m.end("d1") == m.start("m1") and fold(g("m1")) == "صفر":
+        return None  # "1صفر": a score (صفر is also "zero")
+    rest = "rest" if g("rest") else "orest" if g("orest") else None
+    if rest is None:
         return [Raw(start, end, month.system, year, month.month, day, hijri, weak, head_pos, used)]
     # a list or range of days sharing the month ("15 و16 جانفي", "من 15 إلى غاية 19 مارس")
     items = [(start, first_end, day)]
     ranged = False
-    for it in tables().items.finditer(text, m.start("rest"), m.end("rest")):
-        d = to_int(it.group("d"))
+    for it in t.items.finditer(text, m.start(rest), m.end(rest)):
+        d = to_int(it.group("d")) if it.group("d") else t.ordinals[fold(it.group("o"))]
         if not 1 <= d <= 31 or d <= items[-1][2]:
             return None  # "3-6" (a score), "15 و 3 مارس": not an increasing list of days
         ranged = ranged or _RANGE_SIGN.search(it.group("c")) is not None
-        items.append((it.start("d"), it.end("d"), d))
+        items.append((it.end("c"), it.end(), d))
     role = ranged and len(items) == 2
     out = []
     for k, (a, b, d) in enumerate(items):
@@ -249,6 +253,8 @@ def _numeric(text: str, m: re.Match[str]) -> list[Raw] | None:
     if g("iy"):
         y, mo, d = to_int(g("iy")), to_int(g("im")), to_int(g("id"))
     elif g("nd"):
+        if g("ns").strip() != g("ns2").strip():
+            return None  # "8/1-2020": two different separators
         y, mo, d = to_int(g("ny")), to_int(g("nm")), to_int(g("nd"))
     else:
         y, mo, d = to_int(g("ry")), to_int(g("rm")), to_int(g("rd"))

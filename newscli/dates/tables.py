@@ -117,7 +117,7 @@ class Tables:
     next_words: frozenset[str]  # "المقبل": a yearless date after it
     scanner: re.Pattern[str]
     hits: re.Pattern[str]  # a month name or the start of a numeric date (see scanner.candidates)
-    items: re.Pattern[str]  # one further day of a list or range ("و16", " إلى غاية 19")
+    items: re.Pattern[str]  # one further day of a list or range ("و16", " إلى غاية 19", " والسابع والعشرين")
 
 
 def _load_json() -> dict:
@@ -164,7 +164,7 @@ def _patterns(MONTH, WEEKDAY, ORD, FIRST, MARK, YW) -> dict[str, str]:
     WD = f"(?:يوم{SP})?(?:{WEEKDAY}){END}{SP0}[،,]?{SP0}"
     # a connector before a further day: a dash, "و" (glued or spaced, "و حتى"), "إلى [غاية]";
     # a weekday may stand before the day ("يومي السبت 6 والأحد 7")
-    CONN = (f"(?:{SP0}[-–—]{SP0}|{SP0}و{SP0}(?:حت[يى]{SP})?|{SP}(?:[اإ]ل[يى]|حت[يى]){SP0}(?:غاي[ةه]{SP})?)"
+    CONN = (f"(?:{SP0}(?:[-–—]|\u0640{{1,3}}){SP0}|{SP0}و{SP0}(?:حت[يى]{SP})?|{SP}(?:[اإ]ل[يى]|حت[يى]){SP0}(?:غاي[ةه]{SP})?)"
             f"(?:{WD})?")
 
     def pair(s: str) -> str:
@@ -181,7 +181,8 @@ def _patterns(MONTH, WEEKDAY, ORD, FIRST, MARK, YW) -> dict[str, str]:
     weekday = f"(?P<wd>{WD})?"
     day_head = (
         f"(?:(?P<cl>[وبلف])(?=[{D}])|(?P<al>ال[\u0640]?)(?=[{D}]))?"
-        f"(?:(?P<d1>{DAY})|(?P<o1>{ORD}){END}{SP}{MIN}{SP}|(?P<g1>{FIRST}){END}{SP0})"
+        f"(?:(?P<d1>{DAY})|(?P<o1>{ORD}){END}(?P<orest>(?:{CONN}(?:{ORD}){END}){{1,3}})?{SP}{MIN}{SP}"
+        f"|(?P<g1>{FIRST}){END}{SP0})"
         f"(?P<rest>(?:{CONN}{DAY}){{1,6}})?"
         f"{SP0}(?:{MIN}{SP})?(?P<sh1>شهر{SP})?"
     )
@@ -192,7 +193,7 @@ def _patterns(MONTH, WEEKDAY, ORD, FIRST, MARK, YW) -> dict[str, str]:
         f"(?<![{D}][-.])(?P<iy>[{D}]{{4}})-(?P<im>[{D}]{{2}})-(?P<id>[{D}]{{2}})(?![{D}]|[-.][{D}])"
         f"|(?<![{D}][-./])(?:(?:(?P<n0>[{D}]{{1,2}}(?:/[{D}]{{1,2}})?)"
         f"(?P<nrs>{SP0}[-–]{SP0}|{SP}(?:[اإ]ل[يى]|حت[يى]){SP}))?"
-        f"(?P<nd>[{D}]{{1,2}})(?P<ns>{S})(?P<nm>[{D}]{{1,2}})(?P=ns)(?P<ny>[{D}]{{4}})"
+        f"(?P<nd>[{D}]{{1,2}})(?P<ns>{S})(?P<nm>[{D}]{{1,2}})(?P<ns2>{S})(?P<ny>[{D}]{{4}})"
         f"|(?P<ry>[{D}]{{4}})(?P<rs2>[-/.])(?P<rm>[{D}]{{1,2}})(?P=rs2)(?P<rd>[{D}]{{1,2}}))"
         f"(?![{D}]|[-/.][{D}])"
     )
@@ -207,5 +208,5 @@ def _patterns(MONTH, WEEKDAY, ORD, FIRST, MARK, YW) -> dict[str, str]:
     )
     hits = (f"{MONTH}|[{D}]{{1,4}}(?:{SP0}/{SP0}[{D}]{{1,2}}{SP0}/|[-.][{D}]{{1,2}}[-.])"
             f"|(?<![{D}])[{D}]{{1,2}}{SP0}[-–]{SP0}[{D}]{{1,2}}{SP0}/")
-    items = f"(?P<c>{CONN})(?P<d>{DAY})"
+    items = f"(?P<c>{CONN})(?:(?P<d>{DAY})|(?P<o>{ORD}){END})"
     return {"scanner": pattern, "hits": hits, "items": items}
