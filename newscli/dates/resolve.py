@@ -22,6 +22,7 @@ from .tables import SP, SP0, tables
 
 _RECURRING = re.compile(f"{SP0}(?:[،,]{SP0})?من{SP}كل{SP}(?:عام|سن[ةه])")
 _CLOSING_QUOTES = "»”\"'"
+_OPENING_QUOTES = "«“\"'"
 
 
 @dataclass(slots=True)
@@ -98,6 +99,14 @@ def _partners(text: str, raws: list[Raw]) -> None:
                 prev.range_role, r.range_role = "from", "to"
 
 
+def _quoted_name(text: str, r: Raw) -> bool:
+    """A yearless day and month that end a short quoted name: «6 أكتوبر», "حراك 24 آذار"."""
+    if r.end >= len(text) or text[r.end] not in _CLOSING_QUOTES:
+        return False
+    before = text[max(0, r.start - 16):r.start]
+    return any(q in before for q in _OPENING_QUOTES)
+
+
 def _pick(options: list[tuple[_dt.date, int]], pub: _dt.date, word: str, since: bool) -> int:
     t = tables()
     if word in t.past_words or since:
@@ -132,30 +141,58 @@ def _from_publication(text: str, r: Raw, year_hint: int | None, pub: _dt.date | 
     return True
 
 
-def _merge_equivalents(text: str, kept: list[tuple[int, dict]]) -> list[tuple[int, dict]]:
+def _groups(raws: list[Raw], kept: list[tuple[int, dict]]) -> list[list[tuple[int, dict]]]:
+    """Kept entries in runs joined as one range or list."""
+    out: list[list[tuple[int, dict]]] = []
+    for k, item in enumerate(kept):
+        if k and raws[kept[k - 1][0]].joined and kept[k - 1][0] + 1 == item[0]:
+            out[-1].append(item)
+        else:
+            out.append([item])
+    return out
+
+
+def _same_days(a: list[dict], b: list[dict]) -> bool:
+    if len(a) != len(b) or (a[0]["system"] == "hijri") == (b[0]["system"] == "hijri"):
+        return False
+    for x, y in zip(a, b):
+        if not (x["iso"] and y["iso"] and len(x["iso"]) == len(y["iso"]) == 10):
+            return False
+        if abs((_dt.date.fromisoformat(x["iso"]) - _dt.date.fromisoformat(y["iso"])).days) > 1:
+            return False
+    return True
+
+
+def _merge_equivalents(text: str, raws: list[Raw], kept: list[tuple[int, dict]]) -> list[tuple[int, dict]]:
     """A Hijri date with the Gregorian date of the same day beside it ("15 شوال 1436هـ الموافق
-    31 يوليو 2015م", "2 ربيع الأول 1373 (9 نوفمبر 1953)") is one mention: one entry over both,
-    system "hijri", iso the written Gregorian date (one day apart is still the same day: the
-    Umm al-Qura table and a sighted month can differ by one)."""
-    out: list[tuple[int, dict]] = []
-    for idx, e in kept:
+    31 يوليو 2015م", "2 ربيع الأول 1373 (9 نوفمبر 1953)", "10 – 13 صفر (22 – 25 نوفمبر)") is one
+    mention: one entry per day over both, system "hijri", iso the written Gregorian date (one
+    day apart is still the same day: the Umm al-Qura table and a sighted month can differ by one)."""
+    if not any(raws[idx].hijri for idx, _ in kept):
+        return kept
+    groups = _groups(raws, kept)
+    out: list[list[tuple[int, dict]]] = []
+    for grp in groups:
         if out:
-            pidx, p = out[-1]
-            if (p["range"] is None and e["range"] is None and (p["system"] == "hijri") != (e["system"] == "hijri")
-                    and p["iso"] and e["iso"] and len(p["iso"]) == len(e["iso"]) == 10
-                    and (m := _EQUIV.fullmatch(text, p["end"], e["start"])) is not None
-                    and abs((_dt.date.fromisoformat(p["iso"]) - _dt.date.fromisoformat(e["iso"])).days) <= 1):
-                greg = e if e["system"] != "hijri" else p
-                end = e["end"]
+            prev = out[-1]
+            a, b = [e for _, e in prev], [e for _, e in grp]
+            m = _EQUIV.fullmatch(text, a[-1]["end"], b[0]["start"]) if _same_days(a, b) else None
+            if m is not None:
+                end = b[-1]["end"]
                 if "(" in m.group():
                     close = re.match(r"[ \u00a0]{0,3}\)", text[end:end + 4])
                     end += close.end() if close else 0
-                merged = dict(p, iso=greg["iso"], match=text[p["start"]:end], end=end, system="hijri",
-                              year_from=greg["year_from"], error=None)
-                out[-1] = (idx, merged)
+                merged = []
+                for k, ((idx, x), y) in enumerate(zip(prev, b)):
+                    greg = y if y["system"] != "hijri" else x
+                    new = dict(x, iso=greg["iso"], system="hijri", year_from=greg["year_from"], error=None)
+                    if k == len(b) - 1:
+                        new.update(match=text[x["start"]:end], end=end)
+                    merged.append((idx, new))
+                out[-1] = merged
                 continue
-        out.append((idx, e))
-    return out
+        out.append(grp)
+    return [item for grp in out for item in grp]
 
 
 def scan(text: str, year_hint: int | None = None, pub: _dt.date | None = None) -> list[Found]:
@@ -172,7 +209,7 @@ def scan(text: str, year_hint: int | None = None, pub: _dt.date | None = None) -
         r = raws[i]
         if r.year is not None or r.weak or (r.head_pos >= 0 and is_name_head(text, r.head_pos)):
             continue
-        if _RECURRING.match(text, r.end) or (r.end < len(text) and text[r.end] in _CLOSING_QUOTES):
+        if _RECURRING.match(text, r.end) or _quoted_name(text, r):
             continue  # "21 آذار من كل عام" recurs; «6 أكتوبر», "حراك 24 آذار" are names
         nxt = raws[i + 1] if i + 1 < len(raws) else None
         if r.joined and nxt is not None and nxt.year_from == "publication" and nxt.hijri == r.hijri:
@@ -188,7 +225,7 @@ def scan(text: str, year_hint: int | None = None, pub: _dt.date | None = None) -
             continue
         kept.append((idx, dict(zip(KEYS, (iso, text[r.start:r.end], r.start, r.end, r.system, r.year_from,
                                           r.range_role, err)))))
-    kept = _merge_equivalents(text, kept)
+    kept = _merge_equivalents(text, raws, kept)
     return _found(text, raws, kept)
 
 

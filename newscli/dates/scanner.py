@@ -29,7 +29,7 @@ _ANNOT = re.compile(rf"[ \u00a0]?\[({_ISO}(?:(?:/|, ){_ISO})*)\]")
 _NUMBER_HEADS = frozenset({"رقم", "الرقم", "برقم", "العدد", "عدد", "هاتف", "الهاتف", "جوال", "رقمه"})
 HIJRI_RANGE = (1343, 1500)
 WINDOW_BEFORE = 72  # the furthest a match starts before its month name ("يوم الأربعاء، الحادي والعشرين من شهر ")
-WINDOW_AFTER = 64  # the furthest a match ends after the start of its month name (pair, year, marker)
+WINDOW_AFTER = 96  # the furthest a match ends after the start of its month name (pair, year, marker)
 KEYS = ("iso", "match", "start", "end", "system", "year_from", "range", "error")
 
 
@@ -167,7 +167,57 @@ def _pair(text: str, m: re.Match[str], s: str, month: Month) -> tuple[Month, int
     return Month(system, month.month, False, False), pair_end, True
 
 
+def _ordinal_is_adjective(text: str, start: int) -> bool:
+    """"الأسبوع الأول من يناير": an ordinal after a definite noun is an adjective, not a day."""
+    t = tables()
+    prev = prev_word(text, start)
+    return (prev.startswith("ال") and prev not in t.weekdays and prev not in t.adjective_heads_ok
+            and prev not in t.past_words and prev not in t.next_words)
+
+
+def _is_reference_number(text: str, start: int) -> bool:
+    """"قرار رقم 12/3/2020" is a reference number, not a date."""
+    window = text[max(0, start - 14):start]
+    return ("رقم" in window or "عدد" in window or "هاتف" in window or "جوال" in window) \
+        and prev_word(text, start) in _NUMBER_HEADS
+
+
+_CACHE: dict[str, tuple[str | None, tuple | None]] = {}
+
+
 def _candidate(text: str, m: re.Match[str]) -> list[Raw] | None:
+    """The candidates of one scanner match, or None when it is rejected.
+
+    The reading of a match depends only on its text (the context rules, an ordinal after a
+    definite noun and a reference number, are checked here on every call), so it is cached
+    by the matched string: repeated dates cost a dictionary lookup and no regex groups."""
+    key = m.group()
+    cached = _CACHE.get(key)
+    if cached is None:
+        raws = _parse(text, m)
+        s0 = m.start()
+        g = m.group
+        check = "numeric" if g("nd") else "ordinal" if g("o1") and g("wd") is None else None
+        rel = None if not raws else tuple(
+            (r.start - s0, r.end - s0, r.system, r.year, r.month, r.day, r.hijri, r.weak,
+             -1 if r.head_pos < 0 else r.head_pos - s0, r.explicit, r.range_role, r.joined, r.year_from)
+            for r in raws)
+        if len(_CACHE) >= 16384:
+            _CACHE.clear()
+        cached = _CACHE[key] = (check, rel)
+    check, rel = cached
+    if rel is None:
+        return None
+    s0 = m.start()
+    if check == "ordinal" and _ordinal_is_adjective(text, s0):
+        return None
+    if check == "numeric" and _is_reference_number(text, s0):
+        return None
+    return [Raw(s0 + a, s0 + b, sy, y, mo, d, h, w, -1 if hp < 0 else s0 + hp, u, role, j, yf)
+            for a, b, sy, y, mo, d, h, w, hp, u, role, j, yf in rel]
+
+
+def _parse(text: str, m: re.Match[str]) -> list[Raw] | None:
     g = m.group
     if m.start("m1") < 0 and m.start("m2") < 0:
         return _numeric(text, m)
@@ -213,10 +263,6 @@ def _candidate(text: str, m: re.Match[str]) -> list[Raw] | None:
         first_end = m.end("d1")
     elif g("o1"):
         day = t.ordinals[fold(g("o1"))]
-        prev = prev_word(text, m.start())
-        if (g("wd") is None and prev.startswith("ال") and prev not in t.weekdays and prev not in t.adjective_heads_ok
-                and prev not in t.past_words and prev not in t.next_words):
-            return None  # "الأسبوع الأول من يناير": an adjective, not a day
         first_end = m.end("o1")
     else:
         day = 1
@@ -258,9 +304,6 @@ def _numeric(text: str, m: re.Match[str]) -> list[Raw] | None:
         y, mo, d = to_int(g("ny")), to_int(g("nm")), to_int(g("nd"))
     else:
         y, mo, d = to_int(g("ry")), to_int(g("rm")), to_int(g("rd"))
-    window = text[max(0, m.start() - 14):m.start()]
-    if ("رقم" in window or "عدد" in window or "هاتف" in window or "جوال" in window) and prev_word(text, m.start()) in _NUMBER_HEADS:
-        return None  # "قرار رقم 12/3/2020" is a reference number
     kind = _marker(g("nk"))
     hijri = kind == "hijri" or (kind is None and 1300 <= y <= 1600)
     if kind == "wr":
@@ -313,8 +356,8 @@ def candidates(text: str) -> list[Raw]:
             if s > hs:
                 pos = s
                 break
-            if m.end() >= stop - 8:
-                m = match(text, s)
+            if m.end() >= stop - 40 and stop < n:
+                m = match(text, s)  # the window may have cut it
             got = _candidate(text, m) if m is not None else None
             if got:
                 raws.extend(got)
