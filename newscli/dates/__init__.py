@@ -170,7 +170,9 @@ def date_record(record: dict, options: DatesOptions = DatesOptions()) -> dict:
     if date is not None:
         if out.get("date_from") is None:
             out["date_from"] = "input"
-    elif options.publication:
+    else:
+        out["date_from"] = None
+    if date is None and options.publication:
         found = publication_date(out)
         if found is not None:
             date, out["date_from"] = found

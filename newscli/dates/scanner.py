@@ -305,7 +305,8 @@ def _numeric(text: str, m: re.Match[str]) -> list[Raw] | None:
     else:
         y, mo, d = to_int(g("ry")), to_int(g("rm")), to_int(g("rd"))
     kind = _marker(g("nk"))
-    hijri = kind == "hijri" or (kind is None and 1300 <= y <= 1600)
+    # an unmarked 13xx-15xx year is Hijri, except in ISO form (YYYY-MM-DD is Gregorian: replace_dates output)
+    hijri = kind == "hijri" or (kind is None and 1300 <= y <= 1600 and not g("iy"))
     if kind == "wr":
         return None
     if not hijri and not (1000 <= y <= 2199):

@@ -16,11 +16,18 @@ costs a few character comparisons and no input makes it backtrack more than a co
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
+import marshal
+import os
 import re
+import sys
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from newscli import chars
 
@@ -147,7 +154,64 @@ def tables() -> Tables:
     pats = _patterns(*[_trie_regex(x) for x in (months, weekdays, ordinals, first, markers, year_words)])
     return Tables(months, weekdays, ordinals, first, markers, heads, adj_ok,
                   frozenset(fold(x) for x in data["past_words"]), frozenset(fold(x) for x in data["next_words"]),
-                  **{k: re.compile(v) for k, v in pats.items()})
+                  **{k: compile_cached(v) for k, v in pats.items()})
+
+
+def _cache_dir() -> Path | None:
+    """Where compiled scanners are kept: $NEWSCLI_CACHE_DIR, else $XDG_CACHE_HOME/newscli, else
+    ~/.cache/newscli; NEWSCLI_CACHE_DIR=off (or empty) turns the cache off."""
+    env = os.environ.get("NEWSCLI_CACHE_DIR")
+    if env is not None:
+        return None if env in ("", "off", "0") else Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "newscli"
+
+
+def compile_cached(pattern: str) -> re.Pattern[str]:
+    """``re.compile(pattern)``, with the compiled program kept on disk between processes.
+
+    Parsing and compiling the scanner (a 24 kB pattern) is most of the start-up time of a
+    one-line ``newscli dates``; the compiled program (the list of opcodes ``re`` hands to its C
+    engine, which validates it) is saved once, keyed by the pattern's SHA-256, the Python
+    version and the engine's MAGIC number, and loaded by later processes. Any problem with
+    the cache (missing, unreadable, stale, another Python, no ``re._compiler``) falls back to
+    ``re.compile``; the cache is written atomically and failures to write it are ignored."""
+    try:
+        import _sre
+        from re import _compiler, _parser
+    except ImportError:  # pragma: no cover - another Python implementation
+        return re.compile(pattern)
+    folder = _cache_dir()
+    key = hashlib.sha256(f"{sys.version}|{_sre.MAGIC}|{pattern}".encode()).hexdigest()[:32]
+    path = folder / f"re-{key}.bin" if folder else None
+    if path is not None:
+        try:
+            stored_key, flags, code, groups, groupindex, indexgroup = marshal.loads(path.read_bytes())
+            if stored_key == key:
+                return _sre.compile(pattern, flags, code, groups, groupindex, indexgroup)
+        except Exception:  # noqa: BLE001 - any damage to the cache: compile afresh
+            pass
+    parsed = _parser.parse(pattern, 0)
+    code = _compiler._code(parsed, 0)
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup = [None] * parsed.state.groups
+    for k, i in groupindex.items():
+        indexgroup[i] = k
+    args = (int(parsed.state.flags), [int(c) for c in code], parsed.state.groups - 1, groupindex, tuple(indexgroup))
+    compiled = _sre.compile(pattern, *args)
+    if path is not None:
+        tmp = None
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".re-", suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(marshal.dumps((key, *args)))
+            os.replace(tmp, path)
+        except (OSError, ValueError):
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+    return compiled
 
 
 def _patterns(MONTH, WEEKDAY, ORD, FIRST, MARK, YW) -> dict[str, str]:

@@ -127,3 +127,49 @@ def test_offsets_and_idempotence_on_noise(text):
     assert replace_dates(once) == once
     kept = replace_dates(text, keep=True)
     assert replace_dates(kept, keep=True) == kept
+
+
+def test_compiled_scanner_cache_round_trip_and_damage(tmp_path, monkeypatch):
+    from newscli.dates.tables import compile_cached
+
+    monkeypatch.setenv("NEWSCLI_CACHE_DIR", str(tmp_path))
+    pattern = r"(?P<d>\d{1,2}) (?P<m>يناير|فبراير)"
+    first = compile_cached(pattern)
+    [cached] = list(tmp_path.glob("re-*.bin"))
+    second = compile_cached(pattern)  # loaded from the file
+    for p in (first, second):
+        m = p.search("في 8 يناير")
+        assert m.group("d", "m") == ("8", "يناير") and p.groupindex == {"d": 1, "m": 2}
+    cached.write_bytes(b"\x00garbage")  # a damaged cache is compiled afresh, and rewritten
+    assert compile_cached(pattern).search("12 فبراير").group("m") == "فبراير"
+    assert cached.read_bytes() != b"\x00garbage"
+    monkeypatch.setenv("NEWSCLI_CACHE_DIR", "off")
+    assert compile_cached(pattern + "x").pattern == pattern + "x"
+    assert len(list(tmp_path.glob("re-*.bin"))) == 1
+
+
+def test_every_entry_has_the_contract_keys_in_order():
+    text = "من 28 ديسمبر 2018 إلى 3 يناير، ويومي 15 و16 جانفي، و20 ربيع الأول 1300هـ، وفي 8 يناير"
+    found = find_dates(text, pub_date="2019-01-10")
+    assert len(found) == 6
+    for e in found:
+        assert list(e) == ["iso", "match", "start", "end", "system", "year_from", "range", "error"]
+    assert [(e["iso"], e["year_from"], e["range"]) for e in found] == [
+        ("2018-12-28", None, "from"), ("2019-01-03", "range", "to"),
+        ("2019-01-15", "publication", None), ("2019-01-16", "publication", None),
+        (None, None, None), ("2019-01-08", "publication", None)]
+    assert found[4]["error"]
+
+
+def test_publication_date_only_from_dateline_head_or_agency_line():
+    # an event date in the first body sentence is not the publication date (issue 14)
+    rec = _record("تستأنف البطولة يوم 8 يناير 2020 بعد توقف طويل بسبب الأحداث.\nوقال المدرب إن الفريق جاهز.")
+    out = date_record(rec, DatesOptions())
+    assert out["date"] is None and out["date_from"] is None
+    out = date_record(_record("نشر في: الأحد 8 يناير 2020\nتستأنف البطولة يوم 9 يناير."), DatesOptions())
+    assert (out["date"], out["date_from"]) == ("2020-01-08", "head")
+    rec = _record("الرياض 15 شوال 1436 هـ الموافق 31 يوليو 2015 م واس أعلنت الوزارة اليوم عن خطة جديدة للتعليم.")
+    out = date_record(rec, DatesOptions())
+    assert (out["date"], out["date_from"]) == ("2015-07-31", "agency")
+    out = date_record(_record("في 9 يناير أعلنت الحكومة", date="2019-05-01"), DatesOptions())
+    assert out["date_from"] == "input"
