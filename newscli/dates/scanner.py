@@ -29,7 +29,6 @@ _ANNOT = re.compile(rf"[ \u00a0]?\[({_ISO}(?:(?:/|, ){_ISO})*)\]")
 _NUMBER_HEADS = frozenset({"رقم", "الرقم", "برقم", "العدد", "عدد", "هاتف", "الهاتف", "جوال", "رقمه"})
 HIJRI_RANGE = (1343, 1500)
 WINDOW_BEFORE = 72  # the furthest a match starts before its month name ("يوم الأربعاء، الحادي والعشرين من شهر ")
-WINDOW_AFTER = 96  # the furthest a match ends after the start of its month name (pair, year, marker)
 KEYS = ("iso", "match", "start", "end", "system", "year_from", "range", "error")
 
 
@@ -330,39 +329,31 @@ def _numeric(text: str, m: re.Match[str]) -> list[Raw] | None:
 
 def candidates(text: str) -> list[Raw]:
     """The accepted candidates of a left-to-right scanner search (leftmost match; after a
-    rejected candidate retry one character further, after an accepted one continue at its end).
+    rejected candidate retry further on, after an accepted one continue at its end).
 
-    Every scanner match contains a month name or a numeric date, and starts at most
-    WINDOW_BEFORE characters before it. So the scanner is only run from there, in a window
-    that ends WINDOW_AFTER characters after the hit (a match found there is matched again
-    without the window, so a window never cuts a match). The search position only moves
-    forward: every position is tried at most once, and prose without a month name or a
-    numeric date costs one pass of the ``hits`` regex."""
+    Every scanner match contains a month name or a numeric date (a ``hits`` match) and starts
+    at most WINDOW_BEFORE characters before it, at a word start or at the start of a digit run
+    (a ``starts`` match). So the scanner is only tried at those starts, in the window before
+    each hit; the position only moves forward, so every start is tried at most once, and prose
+    without a month name or a numeric date costs one pass of the ``hits`` regex."""
     t = tables()
-    search, match = t.scanner.search, t.scanner.match
+    match, starts = t.scanner.match, t.starts.finditer
     raws: list[Raw] = []
-    pos, n = 0, len(text)
+    pos = 0
     for h in t.hits.finditer(text):
         hs = h.start()
         if hs < pos:
             continue
-        pos = max(pos, hs - WINDOW_BEFORE)
-        stop = min(n, hs + WINDOW_AFTER)
-        while pos <= hs:
-            m = search(text, pos, stop)
-            if m is None:
-                pos = hs + 1
-                break
-            s = m.start()
-            if s > hs:
-                pos = s
-                break
-            if m.end() >= stop - 40 and stop < n:
-                m = match(text, s)  # the window may have cut it
-            got = _candidate(text, m) if m is not None else None
+        for st in starts(text, max(pos, hs - WINDOW_BEFORE), hs + 1):
+            s = st.start()
+            if s < pos:
+                continue
+            m = match(text, s)
+            if m is None or m.end() == s:
+                continue
+            got = _candidate(text, m)
             if got:
                 raws.extend(got)
                 pos = got[-1].end
-            else:
-                pos = s + 1
+        pos = max(pos, hs + 1)
     return raws

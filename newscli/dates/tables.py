@@ -124,6 +124,7 @@ class Tables:
     next_words: frozenset[str]  # "المقبل": a yearless date after it
     scanner: re.Pattern[str]
     hits: re.Pattern[str]  # a month name or the start of a numeric date (see scanner.candidates)
+    starts: re.Pattern[str]  # where a match can start: a word start or a digit-run start
     items: re.Pattern[str]  # one further day of a list or range ("و16", " إلى غاية 19", " والسابع والعشرين")
 
 
@@ -270,7 +271,9 @@ def _patterns(MONTH, WEEKDAY, ORD, FIRST, MARK, YW) -> dict[str, str]:
         f"(?:(?<![{W}{D}])|(?<![{D}])(?=[{D}])){guard}{weekday}"
         f"(?:{day_form}|{month_year}|(?:{numeric}){numeric_mark})"
     )
-    hits = (f"{MONTH}|[{D}]{{1,4}}(?:{SP0}/{SP0}[{D}]{{1,2}}{SP0}/|[-.][{D}]{{1,2}}[-.])"
-            f"|(?<![{D}])[{D}]{{1,2}}{SP0}[-–]{SP0}[{D}]{{1,2}}{SP0}/")
+    # a month name, or a whole numeric date (a range's first day "11- 22/ 10/ 1436" is in the window)
+    hits = (f"{MONTH}|[{D}]{{1,2}}(?:{SP0}/{SP0}[{D}]{{1,2}}{SP0}/{SP0}|[-.][{D}]{{1,2}}[-.])[{D}]{{4}}"
+            f"|[{D}]{{4}}[-/.][{D}]{{1,2}}[-/.][{D}]")
+    starts = f"(?<![{W}{D}])(?=[{W}])|(?<![{D}])(?=[{D}])"
     items = f"(?P<c>{CONN})(?:(?P<d>{DAY})|(?P<o>{ORD}){END})"
-    return {"scanner": pattern, "hits": hits, "items": items}
+    return {"scanner": pattern, "hits": hits, "items": items, "starts": starts}
