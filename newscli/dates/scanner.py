@@ -169,6 +169,11 @@ def _pair(text: str, m: re.Match[str], s: str, month: Month) -> tuple[Month, int
 def _ordinal_is_adjective(text: str, start: int) -> bool:
     """"الأسبوع الأول من يناير": an ordinal after a definite noun is an adjective, not a day."""
     t = tables()
+    j = start - 1
+    while j >= 0 and text[j] in " \u00a0":
+        j -= 1
+    if j < 0 or not text[j].isalpha():
+        return False  # after punctuation ("… البرنامج. الثالث من …") there is no noun to qualify
     prev = prev_word(text, start)
     return (prev.startswith("ال") and prev not in t.weekdays and prev not in t.adjective_heads_ok
             and prev not in t.past_words and prev not in t.next_words)
@@ -327,6 +332,28 @@ def _numeric(text: str, m: re.Match[str]) -> list[Raw] | None:
     return [first, last]
 
 
+SHORT = 160  # texts shorter than this use the plain search: cheaper than the hits on a sentence
+
+
+def _candidates_search(text: str, t) -> list[Raw]:
+    """The plain left-to-right search (the same results as the windows below)."""
+    raws: list[Raw] = []
+    search = t.scanner.search
+    pos, n = 0, len(text)
+    while pos < n:
+        m = search(text, pos)
+        if m is None:
+            break
+        s = m.start()
+        got = _candidate(text, m) if m.end() > s else None
+        if got:
+            raws.extend(got)
+            pos = got[-1].end
+        else:
+            pos = s + 1
+    return raws
+
+
 def candidates(text: str) -> list[Raw]:
     """The accepted candidates of a left-to-right scanner search (leftmost match; after a
     rejected candidate retry further on, after an accepted one continue at its end).
@@ -337,6 +364,8 @@ def candidates(text: str) -> list[Raw]:
     each hit; the position only moves forward, so every start is tried at most once, and prose
     without a month name or a numeric date costs one pass of the ``hits`` regex."""
     t = tables()
+    if len(text) < SHORT:
+        return _candidates_search(text, t)
     match, starts = t.scanner.match, t.starts.finditer
     raws: list[Raw] = []
     pos = 0

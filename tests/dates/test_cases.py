@@ -76,3 +76,18 @@ def test_replace_and_keep_are_idempotent(case):
     assert replace_dates(kept, keep=True, **kw) == kept
     # the annotation is not reported as a second date
     assert len(find_dates(kept, **kw)) == len(find_dates(text, **kw))
+
+
+PAD = "وقال المتحدث باسم الوزارة إن اللجنة ستواصل أعمالها خلال الفترة المقبلة دون تغيير يذكر في البرنامج. " * 2
+
+
+@pytest.mark.parametrize("case", [p for p in CASES if p.values[0]["expect"] != "fail"])
+def test_long_text_path_gives_the_same_entries(case):
+    """Texts of 160+ characters are scanned in windows before month names and numeric dates
+    (scanner.candidates), short ones by a plain search: both must find the same entries."""
+    c = case
+    kw = {"year_hint": c.get("year_hint"), "pub_date": c.get("pub_date")}
+    short = find_dates(c["text"], **kw)
+    long = find_dates(PAD + c["text"] + " " + PAD, **kw)
+    k = len(PAD)
+    assert [dict(e, start=e["start"] + k, end=e["end"] + k) for e in short] == long
