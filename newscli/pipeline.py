@@ -15,7 +15,11 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
+import orjson
+
+from newscli import chars
 from newscli.io import RawLine, Reject, parse_line
+from newscli.io.web import HTML_KEY
 
 Step = Callable[[dict], dict]
 CHUNK_RECORDS = 200
@@ -23,14 +27,17 @@ CHUNK_RECORDS = 200
 
 @dataclass
 class Summary:
-    """What a run did. The accounting closes: read = written + dropped + rejected."""
+    """What a run did. The accounting closes: read = written + dropped + empty + emptied + rejected."""
 
     read: int = 0
     written: int = 0
     rejected: int = 0
     dropped: int = 0  # held back by dedupe's --emit (duplicates with the default `kept`)
-    removed_lines: int = 0
-    dates: Counter = field(default_factory=Counter)
+    empty: int = 0  # input records with an empty or blank body, skipped
+    emptied: int = 0  # records that clean left without body text, skipped
+    skipped: Counter = field(default_factory=Counter)  # other skips by design, by reason (not_arabic, warc_*)
+    removed_lines: int = 0  # lines removed by a clean step of this run
+    dates: Counter = field(default_factory=Counter)  # dates found by a dates step of this run
     clusters: int = 0
     duplicates: int = 0
     exact_duplicates: int = 0
@@ -40,12 +47,15 @@ class Summary:
 
     @property
     def closes(self) -> bool:
-        return self.read == self.written + self.dropped + self.rejected
+        return self.read == self.written + self.dropped + self.empty + self.emptied + self.rejected \
+            + sum(self.skipped.values())
 
     def as_dict(self) -> dict:
         return {
             "read": self.read, "written": self.written, "rejected": self.rejected,
-            "dropped_duplicates": self.dropped, "accounting_closes": self.closes,
+            "dropped_duplicates": self.dropped, "empty": self.empty, "emptied": self.emptied,
+            "skipped": sum(self.skipped.values()), "skipped_by_reason": dict(sorted(self.skipped.items())),
+            "accounting_closes": self.closes,
             "lines_removed": self.removed_lines,
             "dates_found": sum(self.dates.values()), "dates_by_system": dict(sorted(self.dates.items())),
             "duplicate_clusters": self.clusters, "duplicates": self.duplicates,
@@ -55,6 +65,13 @@ class Summary:
 
     def line(self) -> str:
         parts = [f"read {self.read}", f"written {self.written}", f"rejected {self.rejected}"]
+        if self.empty:
+            parts.append(f"empty {self.empty}")
+        if self.emptied:
+            parts.append(f"emptied {self.emptied}")
+        if self.skipped:
+            by = ", ".join(f"{k} {v}" for k, v in sorted(self.skipped.items(), key=lambda kv: (-kv[1], kv[0])))
+            parts.append(f"skipped {sum(self.skipped.values())} ({by})")
         if self.dropped or self.duplicates:
             parts.append(f"duplicates dropped {self.dropped} ({self.clusters} clusters)")
         if self.removed_lines:
@@ -63,31 +80,60 @@ class Summary:
             by = ", ".join(f"{k} {v}" for k, v in sorted(self.dates.items(), key=lambda kv: (-kv[1], kv[0])))
             parts.append(f"dates {sum(self.dates.values())} ({by})")
         if not self.closes:  # never expected: say so loudly rather than hide a lost record
-            parts.append(f"ACCOUNTING DOES NOT CLOSE ({self.read} read != {self.written} + {self.dropped} + {self.rejected})")
+            parts.append(f"ACCOUNTING DOES NOT CLOSE ({self.read} read != {self.written} + {self.dropped} + "
+                         f"{self.empty} + {self.emptied} + {self.rejected})")
         return "; ".join(parts)
+
+
+# A body is empty when it holds nothing but blanks, line breaks, diacritics, tatweel and invisible
+# format characters (bidi and zero-width controls): no command has text to work on.
+_WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+_VISIBLE = re.compile(chars.char_class(chars.DIACRITICS, chars.TATWEEL, chars.CONTROLS, chars.BLANKS, _WHITESPACE,
+                                       negate=True))
+
+
+def is_empty_text(text: object) -> bool:
+    """True for a body with no visible character (see _VISIBLE)."""
+    return not isinstance(text, str) or _VISIBLE.search(text) is None
 
 
 _LINE = re.compile(r":(\d+)$")
 
 
-def _reject_for(record: dict, exc: BaseException) -> Reject:
+def _where(record: dict) -> tuple[str, int]:
     source = str(record.get("source", "?"))
     m = _LINE.search(source)
     line = int(m.group(1)) if m else 1
     if m:
         source = source[: m.start()]
+    return source, line
+
+
+def _skipped(record: dict, reason: str) -> Reject:
+    """An empty (or emptied) record, skipped: a Reject with that reason, not an error."""
+    source, line = _where(record)
+    error = "empty article" if reason == "empty" else "clean left no body text"
+    return Reject(source, line, error, orjson.dumps(record, default=str).decode(), reason=reason)
+
+
+def _reject_for(record: dict, exc: BaseException) -> Reject:
+    source, line = _where(record)
     if isinstance(exc, ValueError):
         error, detail = str(exc), None
     else:
         error = f"internal error: {type(exc).__name__}: {exc}"
         detail = "".join(traceback.format_exception(exc))
     try:
-        import orjson
-
-        raw = orjson.dumps(record, default=str).decode()
+        raw = orjson.dumps(record, default=_json_default).decode()
     except Exception:  # pragma: no cover - a record is always JSON-able
         raw = None
     return Reject(source, line, error, raw, detail)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (bytes, bytearray)):  # a web page still in the record (newscli.io.web.HTML_KEY)
+        return bytes(value).decode("utf-8", errors="replace")
+    return str(value)
 
 
 @dataclass
@@ -98,11 +144,19 @@ class ChunkCounts:
     dates: Counter = field(default_factory=Counter)
 
 
+def _counted_kinds(steps: list[Step]) -> set[str]:
+    """What the steps of this run produce that the summary counts ("removed" by clean, "dates" by
+    dates): a step says so with a `counts` attribute (see newscli.export.steps_for)."""
+    return {getattr(step, "counts", None) for step in steps} - {None}
+
+
 def apply_steps(items: list, steps: list[Step], dedupe_options: Any = None,
-                pack: bool = False) -> tuple[list, Any, ChunkCounts]:
+                pack: bool = False, keep_empty: bool = False) -> tuple[list, Any, ChunkCounts]:
     """Run the steps over one chunk. Returns (records and Rejects in order, dedupe signatures,
-    counts). With pack=True (in a worker, before dedupe) records come back already serialized as
-    newscli.dedupe.Packed, so the clustering process does not serialize them again."""
+    counts). A record whose body is empty (see is_empty_text) before the steps, or after them, is
+    skipped as a Reject with reason "empty" or "emptied", unless keep_empty. With pack=True (in a
+    worker, before dedupe) records come back already serialized as newscli.dedupe.Packed, so the
+    clustering process does not serialize them again."""
     out: list = []
     for item in items:
         if isinstance(item, RawLine):
@@ -110,19 +164,33 @@ def apply_steps(items: list, steps: list[Step], dedupe_options: Any = None,
         if isinstance(item, Reject):
             out.append(item)
             continue
+        if not keep_empty and HTML_KEY not in item and is_empty_text(item.get("text")):
+            out.append(_skipped(item, "empty"))
+            continue
         try:
             for step in steps:
                 item = step(item)
-        except Exception as exc:  # every failure is a reject, never a lost record
-            out.append(_reject_for(item, exc))
+        except Exception as exc:  # every failure is a reject (or a skip by design), never a lost record
+            reason = getattr(exc, "skip_reason", None)
+            if reason is not None:  # e.g. a web page that is not Arabic: counted, not an error
+                source, line = _where(item)
+                out.append(Reject(source, line, str(exc), None, reason=reason))
+            else:
+                out.append(_reject_for(item, exc))
+            continue
+        if steps and not keep_empty and is_empty_text(item.get("text")):
+            out.append(_skipped(item, "emptied"))
             continue
         out.append(item)
     counts = ChunkCounts()
+    kinds = _counted_kinds(steps)
     for rec in out:
         if not isinstance(rec, Reject):
-            counts.removed_lines += len(rec.get("removed") or ())
-            for entry in rec.get("dates") or ():
-                counts.dates[entry.get("system", "?")] += 1
+            if "removed" in kinds:
+                counts.removed_lines += len(rec.get("removed") or ())
+            if "dates" in kinds:
+                for entry in rec.get("dates") or ():
+                    counts.dates[entry.get("system") or "?"] += 1
     signed = None
     if dedupe_options is not None:
         from newscli.dedupe import Packed, prepare
@@ -136,19 +204,20 @@ def apply_steps(items: list, steps: list[Step], dedupe_options: Any = None,
 # worker-process state, set once per worker by the pool initializer
 _W_STEPS: list[Step] = []
 _W_DEDUPE: Any = None
+_W_KEEP_EMPTY = False
 
 
-def _init_worker(steps: list[Step], dedupe_options: Any) -> None:
-    global _W_STEPS, _W_DEDUPE
+def _init_worker(steps: list[Step], dedupe_options: Any, keep_empty: bool) -> None:
+    global _W_STEPS, _W_DEDUPE, _W_KEEP_EMPTY
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # so Pool.terminate() ends a worker at once
-    _W_STEPS, _W_DEDUPE = steps, dedupe_options
+    _W_STEPS, _W_DEDUPE, _W_KEEP_EMPTY = steps, dedupe_options, keep_empty
 
 
 def _work(items: list) -> tuple[list, Any, ChunkCounts]:
-    return apply_steps(items, _W_STEPS, _W_DEDUPE, pack=True)
+    return apply_steps(items, _W_STEPS, _W_DEDUPE, pack=True, keep_empty=_W_KEEP_EMPTY)
 
 
 def chunked(items: Iterable, size: int = CHUNK_RECORDS) -> Iterator[list]:
@@ -162,10 +231,11 @@ def chunked(items: Iterable, size: int = CHUNK_RECORDS) -> Iterator[list]:
         yield chunk
 
 
-def _processed_chunks(items: Iterable, steps: list[Step], dedupe_options: Any, jobs: int) -> Iterator[tuple[list, Any, ChunkCounts]]:
+def _processed_chunks(items: Iterable, steps: list[Step], dedupe_options: Any, jobs: int,
+                      keep_empty: bool = False) -> Iterator[tuple[list, Any, ChunkCounts]]:
     if jobs <= 1:
         for chunk in chunked(items):
-            yield apply_steps(chunk, steps, dedupe_options)
+            yield apply_steps(chunk, steps, dedupe_options, keep_empty=keep_empty)
         return
     chunks = chunked(items)
     # The first chunk runs here, before the fork: compiled scanners and lookup tables built on the
@@ -173,13 +243,13 @@ def _processed_chunks(items: Iterable, steps: list[Step], dedupe_options: Any, j
     first = next(chunks, None)
     if first is None:
         return
-    yield apply_steps(first, steps, dedupe_options)
+    yield apply_steps(first, steps, dedupe_options, keep_empty=keep_empty)
     from concurrent.futures import ProcessPoolExecutor
 
     # concurrent.futures, not multiprocessing.Pool: a worker that dies (killed, out of memory)
     # fails the run with BrokenProcessPool instead of leaving a result that never comes
     pool = ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork"), initializer=_init_worker,
-                               initargs=(steps, dedupe_options))
+                               initargs=(steps, _for_workers(dedupe_options), keep_empty))
     pending: deque = deque()
     finished = False
     try:
@@ -197,6 +267,16 @@ def _processed_chunks(items: Iterable, steps: list[Step], dedupe_options: Any, j
             for proc in list(getattr(pool, "_processes", {}).values()):
                 proc.terminate()
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _for_workers(dedupe_options: Any) -> Any:
+    """Dedupe options as worker processes need them: without the on_cluster callback (only the
+    clustering process calls it)."""
+    if dedupe_options is not None and getattr(dedupe_options, "on_cluster", None) is not None:
+        import dataclasses
+
+        return dataclasses.replace(dedupe_options, on_cluster=None)
+    return dedupe_options
 
 
 class StrictStop(Exception):
@@ -219,8 +299,18 @@ def run(
     strict: bool = False,
     tick: Callable[[int], None] | None = None,
     summary: Summary | None = None,
+    keep_empty: bool = False,
+    on_skip: Callable[[Reject], None] | None = None,
+    chunk_source: Iterable[tuple[list, Any, Any]] | None = None,
 ) -> Summary:
-    """Read every item, run the steps, dedupe, and hand each output record to on_record."""
+    """Read every item, run the steps, dedupe, and hand each output record to on_record.
+
+    A record with an empty body (before or after the steps) is skipped and counted (`empty`,
+    `emptied`), and handed to on_skip as a Reject with that reason; keep_empty writes it instead.
+    Every other failure goes to on_reject (and stops the run with StrictStop when strict).
+
+    chunk_source: chunks already read and processed elsewhere (`--engine dask`: on a cluster, by
+    this module's own apply_steps), in input order; `items`, `steps` and `jobs` are then unused."""
     summary = summary if summary is not None else Summary()
 
     def counted(src: Iterable) -> Iterator:
@@ -229,9 +319,23 @@ def run(
             yield item
 
     def records() -> Iterator[tuple[list, Any]]:
-        for out, signed, counts in _processed_chunks(counted(items), steps, dedupe_options, jobs):
+        source = chunk_source if chunk_source is not None else \
+            _processed_chunks(counted(items), steps, dedupe_options, jobs, keep_empty)
+        for out, signed, counts in source:
+            if chunk_source is not None:
+                summary.read += len(out)  # one output item (record or Reject) per item read
             recs = []
             for item in out:
+                if isinstance(item, Reject) and item.reason != "error":
+                    if item.reason == "empty":
+                        summary.empty += 1
+                    elif item.reason == "emptied":
+                        summary.emptied += 1
+                    else:
+                        summary.skipped[item.reason] += 1
+                    if on_skip is not None:
+                        on_skip(item)
+                    continue
                 if isinstance(item, Reject):
                     summary.rejected += 1
                     on_reject(item)

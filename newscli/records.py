@@ -61,8 +61,26 @@ def is_newscli_record(obj: dict) -> bool:
         and isinstance(obj.get("dates"), list) and isinstance(obj.get("removed"), list)
 
 
-def from_object(obj: dict, *, source: str, position: int, text_field: str = "text") -> dict:
-    """Turn one input JSON object into a record. Raises ValueError for an unusable record."""
+def from_object(obj: dict, *, source: str, position: int, text_field: str = "text",
+                html_field: str | None = None) -> dict:
+    """Turn one input JSON object into a record. Raises ValueError for an unusable record.
+
+    With html_field, an object whose html_field holds a page (a non-empty string) becomes a record
+    carrying that page for the web extraction step; its text field may then be absent or empty.
+    """
+    if html_field is not None and isinstance(obj.get(html_field), str) and obj[html_field].strip():
+        from newscli.io.web import HTML_KEY
+
+        rest = {k: v for k, v in obj.items() if k != html_field}
+        given = rest.get(text_field)
+        has_text = isinstance(given, str) and bool(given.strip())
+        if not has_text:
+            rest[text_field] = "-"  # the extraction step fills the text; validate everything else now
+        rec = from_object(rest, source=source, position=position, text_field=text_field)
+        if not has_text:
+            rec["text"] = ""
+        rec[HTML_KEY] = obj[html_field]
+        return rec
     if text_field not in obj:
         raise ValueError(f"no {text_field!r} field")
     text = obj[text_field]

@@ -48,5 +48,6 @@ def test_dedupe_help_states_the_library_defaults():
 
     d = DedupeOptions()
     text = " ".join(re.sub("[\u2500-\u257f]", " ", runner.invoke(app, ["dedupe", "--help"]).output).split())
-    assert f"default {d.threshold}" in text and f"default {d.num_perm}" in text and f"default {d.bands}" in text
-    assert f"default {d.shingle}" in text
+    for flag, value in (("--threshold", d.threshold), ("--num-perm", d.num_perm), ("--bands", d.bands),
+                        ("--shingle", d.shingle), ("--emit", d.emit)):
+        assert re.search(re.escape(flag) + r" .*?\[default: " + re.escape(str(value)) + r"\]", text), flag

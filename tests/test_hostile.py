@@ -1,5 +1,7 @@
 """Random and hostile text through every step and every subcommand: no crash, no lost record."""
 
+import os
+import tempfile
 from functools import partial
 
 import orjson
@@ -25,11 +27,13 @@ STEPS = [partial(clean_record, options=CleanOptions()), partial(date_record, opt
 
 
 def _run_all(texts: list[str]) -> tuple[Summary, list[dict], list[Reject]]:
+    """Rejects and skipped empty records together (a skipped record is a Reject with its reason)."""
     items = [new_record(id=str(i), source=f"t.jsonl:{i + 1}", text=t) for i, t in enumerate(texts)]
     out: list[dict] = []
     rejects: list[Reject] = []
-    summary = run(items, steps=STEPS, on_record=out.append, on_reject=rejects.append,
+    summary = run(items, steps=STEPS, on_record=out.append, on_reject=rejects.append, on_skip=rejects.append,
                   dedupe_options=DedupeOptions(emit="all"))
+    assert summary.closes and summary.empty + summary.emptied == len([r for r in rejects if r.reason != "error"])
     return summary, out, rejects
 
 
@@ -49,15 +53,19 @@ def test_every_step_survives_hostile_text_and_loses_nothing(texts):
 @given(st.lists(hostile_text.filter(lambda t: t.strip()), min_size=1, max_size=4))
 def test_every_subcommand_accounts_for_every_record(texts):
     data = b"".join(orjson.dumps({"id": str(i), "text": t}) + b"\n" for i, t in enumerate(texts))
-    for cmd in (["export"], ["clean"], ["dates"], ["dedupe", "--emit", "all"]):
-        res = runner.invoke(app, [*cmd, "-"], input=data)
-        assert res.exit_code in (0, 1), (cmd, res.output)
-        written = [x for x in res.stdout_bytes.split(b"\n") if x]
-        rejected = res.stderr.count("newscli: <stdin>:")
-        if cmd == ["export"]:
-            continue  # export drops duplicates; its accounting is checked with --stats elsewhere
-        assert len(written) + rejected == len(texts), cmd
-        assert "Traceback" not in res.output
+    with tempfile.TemporaryDirectory() as tmp:
+        stats_path = os.path.join(tmp, "stats.json")
+        for cmd in (["export"], ["clean"], ["dates"], ["dedupe", "--emit", "all"], ["dedupe"]):
+            res = runner.invoke(app, [*cmd, "-", "--stats", stats_path], input=data)
+            assert res.exit_code in (0, 1), (cmd, res.output)
+            assert "Traceback" not in res.output
+            written = [x for x in res.stdout_bytes.split(b"\n") if x]
+            stats = orjson.loads(open(stats_path, "rb").read())
+            assert stats["read"] == len(texts) and stats["written"] == len(written), cmd
+            assert stats["accounting_closes"] and stats["read"] == (stats["written"] + stats["dropped_duplicates"]
+                   + stats["empty"] + stats["emptied"] + stats["rejected"]), cmd
+            assert res.stderr.count("newscli: <stdin>:") == stats["rejected"], cmd
+            assert (res.exit_code == 1) == (stats["rejected"] > 0), cmd
 
 
 def test_huge_lines_of_digits_slashes_and_month_names():

@@ -1,66 +1,17 @@
 """Phrase lists (package data) and the line predicates of the boilerplate classifier.
 
-Nothing here prints or keeps state beyond import-time compiled tables.
+Nothing here prints or keeps state beyond import-time compiled tables and two bounded caches.
+Character sets come from `newscli.chars` (through `_text`).
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from importlib import resources
 
 from newscli import gazetteer
-from newscli.normalize import FOLDS, normalize
-
-# Matching folds letters like the "search" fold, without str.translate (a dictionary lookup per
-# character): a few guarded str.replace calls and one regex for marks are much cheaper.
-_LETTER_PAIRS = tuple((chr(a), b) for a, b in FOLDS["letters"].items() if b)
-_MARKS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]+")
-
-# sentence ends, as the issue defines them (a closing quote or bracket after one also counts)
-TERMINAL = frozenset(".!؟?:»”…")
-_CLOSERS = "\"'»”)]’"
-_KEY_DROP = re.compile(r"[\W\d_\u0640]+")
-
-
-def _letters(s: str) -> str:
-    for a, b in _LETTER_PAIRS:
-        if a in s:
-            s = s.replace(a, b)
-    return s
-
-
-def fold_line(line: str) -> str:
-    """Letters and marks folded as by the search fold (digits kept), lower-cased."""
-    return _letters(_MARKS.sub("", line)).lower()
-
-
-def key(line: str) -> str:
-    """Matching key: search fold, lower case, punctuation/symbols/digits dropped, spaces collapsed."""
-    return " ".join(_letters(_KEY_DROP.sub(" ", _MARKS.sub("", line))).lower().split())
-
-
-def key_of_folded(folded: str) -> str:
-    """key() of a line already passed through fold_line()."""
-    return " ".join(_KEY_DROP.sub(" ", folded).split())
-
-
-def words(line: str) -> int:
-    """Word count of a normalized line (single spaces)."""
-    return line.count(" ") + 1 if line else 0
-
-
-def is_terminal(line: str) -> bool:
-    """Does the line end a sentence (. ! ؟ ? : » ” … possibly followed by closing quotes)?"""
-    if not line:
-        return False
-    last = line[-1]
-    if last in TERMINAL:
-        return True
-    if last in _CLOSERS:
-        stripped = line.rstrip(_CLOSERS)
-        return bool(stripped) and stripped[-1] in TERMINAL
-    return False
+from newscli.normalize import normalize
+from newscli.clean._text import DIGIT, HAS_ALNUM, LETTER, fold_line, is_terminal, key, words
 
 
 def parse_phrase_lines(lines: list[str]) -> tuple[str, ...]:
@@ -87,19 +38,21 @@ PHRASES = key_set(_data("phrases.txt"))
 BLOCK_HEADERS = key_set(_data("block_headers.txt"))
 END_HEADERS = key_set(_data("end_headers.txt"))
 SECTIONS = key_set(_data("sections.txt"))
+FURNITURE = key_set(_data("furniture.txt"))
 PLACES = key_set(gazetteer.places())
 OUTLETS = key_set(gazetteer.outlets())
 CREDITS = key_set(_data("credits.txt"))
+_OUTLETS_JOINED = frozenset(k.replace(" ", "") for k in OUTLETS)
 NOTICE_RE = re.compile(
     r"(?:^| )(?:" + "|".join(re.escape(k) for k in sorted(key_set(_data("notices.txt")), key=len, reverse=True)) + r")(?: |$)"
 )
-LIST_ITEM_RE = re.compile(r"^[0-9٠-٩۰-۹]{1,3}\s*[-–.)]")
+LIST_ITEM_RE = re.compile("^" + DIGIT + r"{1,3}\s*[-–.)]|^[-–•*·▪]\s")
 TAIL_PREFIXES = tuple(sorted(key_set(_data("tail_prefixes.txt"))))
 HOME = frozenset({"الرييسيه", "الصفحه الرييسيه", "home", "الرئيسيه"})
 
-ALL_WHOLE = _ALL_WHOLE = PHRASES | BLOCK_HEADERS | END_HEADERS
-MAX_KEY_WORDS = max(k.count(" ") + 1 for k in _ALL_WHOLE)
-MAX_KEY_CHARS = max(len(k) for k in _ALL_WHOLE)
+ALL_WHOLE = PHRASES | BLOCK_HEADERS | END_HEADERS
+MAX_KEY_WORDS = max(k.count(" ") + 1 for k in ALL_WHOLE)
+MAX_KEY_CHARS = max(len(k) for k in ALL_WHOLE)
 
 
 def _alternation(items: tuple[str, ...]) -> str:
@@ -113,9 +66,11 @@ PREFIX_RE = re.compile(r"^[^\w]*(?:" + _alternation(_data("prefixes.txt")) + r")
 # first words of the folded prefixes. PREFIX_RE matches fold_line(line) at 0 only after
 # `[^\w]*`; when the folded first token (up to the first space) starts with a word character,
 # that run is empty and the token must start with a prefix's first word (which has no space).
-_PREFIX_W1 = tuple(sorted({fold_line(normalize(p)).split()[0] for p in _data("prefixes.txt")}))
+_LINK_VERBS = ("شاهد", "اقرا", "إقرا", "طالع", "تابع", "بالفيديو", "بالصور", "فيديو", "انفوجراف", "انفوغراف")
+_PREFIX_W1 = tuple(sorted({fold_line(normalize(p)).split()[0] for p in _data("prefixes.txt")} | set(_LINK_VERBS)))
 _PREFIX_GATE_OK = all(w[:1].isalnum() or w[:1] == "_" for w in _PREFIX_W1)
 _TOKEN_CACHE: dict[str, bool] = {}
+_TOKEN_CACHE_MAX = 50_000
 
 
 def may_be_prefixed(line: str) -> bool:
@@ -126,33 +81,117 @@ def may_be_prefixed(line: str) -> bool:
     if r is None:
         ft = fold_line(token)
         r = not _PREFIX_GATE_OK or not (ft[:1].isalnum() or ft[:1] == "_") or ft.startswith(_PREFIX_W1)
-        if len(_TOKEN_CACHE) >= 50_000:
+        if len(_TOKEN_CACHE) >= _TOKEN_CACHE_MAX:
             _TOKEN_CACHE.clear()
         _TOKEN_CACHE[token] = r
     return r
+
+
 # byline verb + at most 6 more words, optional separator, optional final colon
+# (كتب/كتبت/بقلم need no separator; the other verbs, such as حوار or ترجمة, need one or a final colon)
+_STRONG_BYLINE = ("كتب", "كتبت", "كتبه", "بقلم")
 BYLINE_RE = re.compile(
-    r"^[^\w]*(?:" + _alternation(_data("bylines.txt")) + r")(?:\s*" + _SEP + r"+\s*|\s+)(\S+(?:\s+\S+){0,5})\s*:?$"
+    r"^[^\w]*(?:(?:" + _alternation(_STRONG_BYLINE) + r")(?:\s*" + _SEP + r"+\s*|\s+)(\S+(?:\s+\S+){0,5})\s*:?"
+    r"|(?:" + _alternation(_data("bylines.txt")) + r")(?:\s*" + _SEP + r"+\s*(\S+(?:\s+\S+){0,5})\s*:?"
+    r"|\s+(\S+(?:\s+\S+){0,5})\s*:))$"
 )
 RELTIME_RE = re.compile(
-    r"^(?:منذ|قبل)\s+(?:[0-9٠-٩۰-۹]+\s+)?(?:ثانيه|ثوان|ثواني|ثوانٍ|دقيقه|دقيقتين|دقايق|دقائق|ساعه|ساعتين|ساعات|"
+    r"^(?:منذ|قبل)\s+(?:" + DIGIT + r"+\s+)?(?:ثانيه|ثوان|ثواني|ثوانٍ|دقيقه|دقيقتين|دقايق|دقائق|ساعه|ساعتين|ساعات|"
     r"يوم|يومين|ايام|اسبوع|اسبوعين|اسابيع|شهر|شهرين|اشهر|سنه|سنتين|سنوات|عام|عامين|اعوام)$"
 )
-CLICK_RE = re.compile(r"اضغط\s+هنا|انقر\s+هنا|click\s+here")
+CLICK_RE = re.compile(r"اضغط\s+هنا|انقر\s+هنا|click\s+here|من\s+هنا$")
 # a click-here line is an invitation: it starts with one of these (on the key)
 CLICK_START = ("ل", "اضغط", "انقر", "يمكنك", "click", "للمزيد", "تابع", "شاهد")
 LINK_RE = re.compile(r"^(?:https?://|www\.)\S+$|^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$", re.I)
-HAS_ALNUM = re.compile(r"[^\W_]")
 MENU_SPLIT = re.compile(r"\s*[|•·/\\]\s*|\s+[»›><‹«]\s+")
 _MENU_GATE = re.compile(r"[|•·/\\»›><‹«]")  # MENU_SPLIT needs one of these (a fast class scan)
-_LETTER = re.compile(r"[^\W\d_]")
 COPYRIGHT_KEY_RE = re.compile(r"^(?:جميع )?(?:ال)?حقوق (?:(?:النشر|الطبع|التاليف|الملكيه) )?محفوظه|^copyright")
-DASHES = "-–—ـ"
-DATELINE_RE = re.compile(
-    r"^([^\-–—ـ:|/.،,!؟?«»\"0-9٠-٩]{2,40}?)\s*[-–—ـ]+\s*([^\-–—ـ:|/.،,!؟?«»\"0-9٠-٩]{2,40}?)\s*:?$"
-)
+_NOT_SIDE = r"[^\-–—ـ:|/.،,!؟?«»\"" + DIGIT[1:-1] + r"]"
+DATELINE_RE = re.compile(r"^(" + _NOT_SIDE + r"{2,40}?)\s*[-–—ـ]+\s*(" + _NOT_SIDE + r"{2,40}?)\s*:?$")
 NAV_PREFIX_RE = re.compile(r"^(?:Next\s+Previous|Previous\s+Next)\s+(?=\S)")
 TAG_TRAILER_RE = re.compile(r"(?<=[.!؟?…»”\"])\s*((?:سمات|الوسوم\s*:|وسوم\s*:)\s+[^.!؟?…:«»]{1,300}?)\s*$")
+
+# --- inline lines (issue 13) -------------------------------------------------------------------
+# "شاهد.. …", "اقرأ.. …", "شاهد بالفيديو: …": a reading/watching verb, then "..", "…", ":" or "|"
+# and a headline (on the folded line).
+LINK_LINE_RE = re.compile(
+    r"^[^\w]*(?:شاهد|شاهدي|شاهدوا|اقرا|إقرا|اقراي|طالع|تابع|تابعي|بالفيديو|بالصور|فيديو|انفوجراف|انفوغراف)"
+    r"(?:\s+(?:ايضا|كذلك|بالفيديو|بالصور|الفيديو|الصور))?\s*(?:\.{2,}|…|:|\|)\s*\S"
+)
+# per-outlet trailers glued to the end of an article ("رابط الخبر بصحيفة الوئام: <title>")
+TRAILER_RE = re.compile(
+    r"(?:^|(?<=[.!؟?…»”\"'\s]))\s*((?:رابط الخبر (?:ب|في |على )?(?:صحيف[ةه]|موقع|جريد[ةه]) [^:]{2,30}:"
+    r"|مقالات أخرى للكاتب|مقالات اخرى للكاتب).*)$"
+)
+_PROMO_WORDS = ("اشعار", "إشعار", "حمل", "حمّل", "تحميل", "نزل", "متجر", "app store", "google play", "اندرويد", "أندرويد",
+                "ايفون", "آيفون", "iphone", "android")
+_CONTACT_WORDS = ("تواصل", "رسال", "بريد", "ايميل", "إيميل", "الكاتب", "واتساب", "تويتر")
+CONTACT_RE = re.compile(r"\bsms\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+# pieces of an SMS contact block broken over several lines (Saudi columns): the code and the
+# carriers ("تبدأ بالرمز 158 ثم مسافة ثم الرسالة", "88591 - Stc", "635031 - Mobily")
+SMS_PIECE_RE = re.compile(r"بالرمز|مسافه ثم|ثم الرساله|ثم نص الرساله")
+CARRIER_RE = re.compile(DIGIT + r"{4,}.{0,6}(?:stc|mobily|zain|موبايلي|زين|الاتصالات)|(?:stc|mobily|zain|موبايلي|زين|الاتصالات).{0,6}" + DIGIT + "{4,}", re.I)
+HANDLE_RE = re.compile(r"^(?:تويتر|twitter|انستغرام|انستقرام|instagram|سناب شات|snapchat)\s*[:：]?\s*@\w{2,}$", re.I)
+# a clock time standing alone ("11:03 ت م", "9:12 ص")
+CLOCK_RE = re.compile(r"^" + DIGIT + r"{1,2}\s*:\s*" + DIGIT + r"{2}(?:\s*(?:ت\s*م|ت\s*غ|ص|م|am|pm|gmt|بتوقيت\s+\S+))?$", re.I)
+# disclaimers of opinion pieces and unverified media (CNN, BBC)
+DISCLAIMER_RE = re.compile(r"(?:لا|ولا) (?:تعكس|يعكس|تعبر|يعبر) بالضروره|لا يمكنها التاكد من صحه|لا يمكن التحقق من صحه")
+_CAPTION_START = ("صوره", "الصوره", "صور", "جانب من", "لقطه من", "من اليمين", "من اليسار", "ارشيفيه")
+_CAPTION_ANY = ("الصوره توضيحيه", "صوره توضيحيه", "صوره ارشيفيه")
+_CAPTION_END_RE = re.compile(r"(?:[(\-–—ـ]\s*(?:صوره\s+)?(?:ارشيفيه|ارشيف|ارشيفي)\s*\)?|\(\s*(?:صوره|تصوير)[^)]*\))$")
+# comment thread pieces
+COMMENT_COUNT_RE = re.compile(
+    r"^\(?" + DIGIT + r"*\)?\s*(?:تعليق|تعليقان|تعليقين|تعليقات|comments?|responses?)\s*\(?" + DIGIT + r"*\)?$", re.I
+)
+REPLY_KEYS = frozenset({"رد", "الرد", "reply", "رد على التعليق"})
+TIMESTAMP_RE = re.compile(
+    DIGIT + r"{1,2}\s*[:٫]\s*" + DIGIT + r"{2}\s*(?:ص|م|am|pm)?|" + DIGIT + r"{1,2}[/.-]" + DIGIT + r"{1,2}[/.-]" + DIGIT
+    + r"{2,4}|(?:الساعه|في)\s+" + DIGIT, re.I
+)
+
+
+def link_line(folded: str) -> bool:
+    """'شاهد.. لحظة سقوط الطائرة' (an inline link to another story)."""
+    return LINK_LINE_RE.match(folded) is not None
+
+
+def promo(line: str) -> bool:
+    """App promotion: mentions an app (تطبيق/app) and a download or notification word."""
+    if "تطبيق" not in line and "app" not in line.lower():
+        return False
+    low = line.lower()
+    return any(w in low for w in _PROMO_WORDS)
+
+
+def contact(line: str) -> bool:
+    """A columnist's contact line: an SMS or e-mail address and a contact word."""
+    return CONTACT_RE.search(line) is not None and any(w in line for w in _CONTACT_WORDS)
+
+
+def contact_piece(line: str, f: str) -> bool:
+    """A piece of an SMS contact block, a carrier number or a social handle line."""
+    return SMS_PIECE_RE.search(f) is not None or CARRIER_RE.search(f) is not None or HANDLE_RE.match(line) is not None
+
+
+_OUTLET_SPLIT = re.compile(r"\s*[/|،,\-–—]\s*")
+
+
+def outlets_only(line: str) -> bool:
+    """'فرانس24/ أ ف ب': every part a known outlet or credit word."""
+    parts = [key(p) for p in _OUTLET_SPLIT.split(line) if p.strip()]
+    return len(parts) >= 2 and all(p and (p in OUTLETS or p in CREDITS or p.replace(" ", "") in _OUTLETS_JOINED) for p in parts)
+
+
+def caption(line: str, k: str) -> bool:
+    """Photo caption: 'صورة من …', 'جانب من …', '… (أرشيفية)' (short, no sentence end)."""
+    if is_terminal(line) and not line.endswith(")"):
+        return False
+    return (k.startswith(_CAPTION_START) or any(c in k for c in _CAPTION_ANY)
+            or _CAPTION_END_RE.search(fold_line(line)) is not None)
+
+
+def comment_count(line: str) -> bool:
+    return COMMENT_COUNT_RE.match(fold_line(line)) is not None
 
 
 def is_menu(line: str) -> bool:
@@ -163,7 +202,7 @@ def is_menu(line: str) -> bool:
     if len(parts) >= 2 and key(parts[0]) in HOME:
         return True
     return len(parts) >= 3 and all(
-        words(p) <= 3 and _LETTER.search(p) and not any(c in p for c in ":.،,؟?!") for p in parts
+        words(p) <= 3 and LETTER.search(p) and not any(c in p for c in ":.،,؟?!") for p in parts
     )
 
 
@@ -173,53 +212,3 @@ def is_home_menu(line: str) -> bool:
         return False
     parts = [p for p in MENU_SPLIT.split(line) if p]
     return len(parts) >= 2 and key(parts[0]) in HOME
-
-
-def dateline_sides(line: str) -> tuple[str, str] | None:
-    """Split a short `A – B` line into its two sides, or None."""
-    if words(line) > 9:
-        return None
-    m = DATELINE_RE.match(line)
-    if not m:
-        return None
-    a, b = m.group(1).strip(), m.group(2).strip()
-    if not a or not b or words(a) > 4 or words(b) > 4:
-        return None
-    if not HAS_ALNUM.search(a) or not HAS_ALNUM.search(b):
-        return None
-    ka, kb = key(a), key(b)
-    if ka in PHRASES or kb in PHRASES or ka.startswith("صوره") or kb.startswith("صوره"):
-        return None  # a photo caption such as "اقتحام المقر - أرشيفية"
-    return a, b
-
-
-def orient(a: str, b: str) -> tuple[str, str | None] | None:
-    """(outlet, place) of a dateline's two sides, or None when the line is a byline."""
-    ka, kb = key(a), key(b)
-    a_place, b_place = ka in PLACES, kb in PLACES
-    if b_place and not a_place:
-        return a, b
-    if a_place and not b_place:
-        return b, a
-    if a_place and b_place:
-        return a, b
-    a_out, b_out = ka in OUTLETS, kb in OUTLETS
-    a_cred, b_cred = ka in CREDITS, kb in CREDITS
-    if a_out and b_out:
-        return a, None
-    if a_out:
-        if b_cred:
-            return a, None
-        return (a, b) if words(b) == 1 else None
-    if b_out:
-        if a_cred:
-            return b, None
-        return (b, a) if words(a) == 1 else None
-    if a_cred or b_cred:
-        return None
-    return a, b
-
-
-@lru_cache(maxsize=64)
-def user_phrase_keys(phrases: tuple[str, ...]) -> frozenset[str]:
-    return key_set(phrases)

@@ -5,18 +5,38 @@ from __future__ import annotations
 
 import sys
 from functools import partial
-from typing import Annotated, Callable, Optional
+from typing import Annotated, Any, Callable, Optional
 
 import orjson
 import typer
+import typer.core
 
 from newscli import __version__
-from newscli.cli.options import (Bands, Boilerplate, Clusters, Emit, Explain, Fields, FilesFrom, Fold, Format, Inputs,
-                                 Jobs, NumPerm, OutputOpt, Rejects, Replace, ShardSize, Shingle, StatsOpt, Strict,
-                                 TextField, Threshold, clean_options, dates_options, dedupe_options)
-from newscli.cli.runner import (EXIT_DATA, EXIT_INTERRUPTED, EXIT_OK, State, broken_pipe, err, io_options,
-                                report_reject, run_command, usage)
-from newscli.io import STDIN, Reject, UsageError, expand_inputs, read_inputs
+from newscli.cli.options import (Bands, Boilerplate, DedupeExplain, Engine, Scheduler, Clusters, Emit, Explain, Fields, FilesFrom, Fold, Format, HtmlField,
+                                 Inputs, Lang, PageTimeout, web_options,
+                                 Jobs, KeepEmpty, NumPerm, OutputOpt, Quiet, Rejects, Replace, ShardSize, Shingle,
+                                 StatsOpt, Strict, TextField, Threshold, Verbose, clean_options, dates_options,
+                                 dedupe_options, flag)
+from newscli.cli.runner import State, io_options, run_command, usage
+from newscli.io import STDIN
+
+
+class _Command(typer.core.TyperCommand):
+    """A command whose -h/--help shows no `<bool>` type, like every other flag."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+
+class _Group(typer.core.TyperGroup):
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
 
 app = typer.Typer(
     name="newscli",
@@ -25,6 +45,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
+    cls=_Group,
 )
 
 
@@ -46,21 +67,23 @@ def _version_callback(value: bool) -> None:
 @app.callback()
 def _main(
     ctx: typer.Context,
-    version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True,
+    version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True, metavar="",
                                           help="Show newscli's version and its key dependencies' versions.")] = False,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No summary line at the end.")] = False,
-    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Tracebacks for rejected records.")] = False,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     ctx.obj = State(quiet=quiet, verbose=verbose)
 
 
-def _state(ctx: typer.Context) -> State:
-    return ctx.obj if isinstance(ctx.obj, State) else State()
+def _state(ctx: typer.Context, quiet: bool = False, verbose: bool = False) -> State:
+    """-q/-v given before the command (in the context) or after it (the command's own options)."""
+    base = ctx.obj if isinstance(ctx.obj, State) else State()
+    return State(quiet=base.quiet or quiet, verbose=base.verbose or verbose)
 
 
 # ------------------------------------------------------------------ commands
 
-@app.command()
+@app.command(cls=_Command)
 def export(
     ctx: typer.Context,
     inputs: Inputs = None,
@@ -68,16 +91,19 @@ def export(
     files_from: FilesFrom = None,
     text_field: TextField = "text",
     fields: Fields = None,
-    no_clean: Annotated[bool, typer.Option("--no-clean", help="Skip the clean step.")] = False,
-    no_dates: Annotated[bool, typer.Option("--no-dates", help="Skip the dates step.")] = False,
-    no_dedupe: Annotated[bool, typer.Option("--no-dedupe", help="Skip the dedupe step.")] = False,
+    no_clean: Annotated[bool, flag("--no-clean", help="Skip the clean step.")] = False,
+    no_dates: Annotated[bool, flag("--no-dates", help="Skip the dates step.")] = False,
+    no_dedupe: Annotated[bool, flag("--no-dedupe", help="Skip the dedupe step.")] = False,
+    lang: Lang = "auto",
+    html_field: HtmlField = None,
+    page_timeout: PageTimeout = 10.0,
     fold: Fold = None,
     explain: Explain = False,
     boilerplate: Boilerplate = None,
     replace: Replace = False,
-    threshold: Threshold = None,
-    shingle: Shingle = None,
-    num_perm: NumPerm = None,
+    threshold: Threshold = 0.7,
+    shingle: Shingle = "char:5",
+    num_perm: NumPerm = 128,
     bands: Bands = None,
     emit: Emit = "kept",
     clusters: Clusters = None,
@@ -86,24 +112,29 @@ def export(
     jobs: Jobs = 1,
     stats: StatsOpt = None,
     shard_size: ShardSize = None,
+    keep_empty: KeepEmpty = False,
+    engine: Engine = "local",
+    scheduler: Scheduler = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """Turn any input into newscli records: clean -> dates -> dedupe -> JSONL, in one pass.
 
     Example: newscli export data/samples -o corpus.jsonl
     """
-    from newscli.export import ExportOptions, steps_for
+    from newscli.export import ExportOptions
 
     options = ExportOptions(
+        web=web_options(lang, html_field, page_timeout),
         clean=None if no_clean else clean_options(fold, explain, boilerplate),
         dates=None if no_dates else dates_options(replace),
-        dedupe=None if no_dedupe else dedupe_options(threshold, shingle, num_perm, bands, emit, clusters),
+        dedupe=None if no_dedupe else dedupe_options(threshold, shingle, num_perm, bands, emit),
     )
-    steps, dd = steps_for(options), options.dedupe
-    run_command(state=_state(ctx), **io_options(locals()), steps=steps,
-                dedupe_options=dd, clusters=clusters, fields=fields, fmt="jsonl")
+    run_command(state=_state(ctx, quiet, verbose), **io_options(locals()), options=options, clusters=clusters,
+                fields=fields, fmt="jsonl", extra_inputs=[] if no_clean else boilerplate or [], html_field=html_field)
 
 
-@app.command()
+@app.command(cls=_Command)
 def clean(
     ctx: typer.Context,
     inputs: Inputs = None,
@@ -120,17 +151,23 @@ def clean(
     jobs: Jobs = 1,
     stats: StatsOpt = None,
     shard_size: ShardSize = None,
+    keep_empty: KeepEmpty = False,
+    engine: Engine = "local",
+    scheduler: Scheduler = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """Split articles into section, title, dateline and body; remove web boilerplate (listed in `removed`).
 
     Example: newscli clean article.txt | jq .title    (plain text on stdin gives cleaned text out)
     """
     from newscli.clean import format_text
-    from newscli.export import ExportOptions, steps_for
+    from newscli.export import ExportOptions
 
-    steps = steps_for(ExportOptions(clean=clean_options(fold, explain, boilerplate), dates=None, dedupe=None))
+    options = ExportOptions(clean=clean_options(fold, explain, boilerplate), dates=None, dedupe=None)
     writer = partial(_clean_text_out, format_text=format_text, explain=explain)
-    run_command(state=_state(ctx), **io_options(locals()), steps=steps, fields=fields, text_writer=writer, fmt=fmt)
+    run_command(state=_state(ctx, quiet, verbose), **io_options(locals()), options=options, fields=fields,
+                text_writer=writer, fmt=fmt, extra_inputs=boilerplate or [])
 
 
 def _clean_text_out(rec: dict, *, format_text: Callable[[dict], str], explain: bool) -> str:
@@ -141,7 +178,7 @@ def _clean_text_out(rec: dict, *, format_text: Callable[[dict], str], explain: b
     return format_text(rec)
 
 
-@app.command()
+@app.command(cls=_Command)
 def dates(
     ctx: typer.Context,
     inputs: Inputs = None,
@@ -149,10 +186,10 @@ def dates(
     files_from: FilesFrom = None,
     text_field: TextField = "text",
     fmt: Format = "auto",
-    extract: Annotated[bool, typer.Option("--extract", help="Text mode: one JSON object per input line, "
-                                          "{line, dates: [{iso, match, start, end, system}]}.")] = False,
-    keep: Annotated[bool, typer.Option("--keep", help="Text mode: keep each date and add [ISO] after it.")] = False,
-    year: Annotated[Optional[int], typer.Option("--year", help="Text mode: the publication year, used for dates "
+    extract: Annotated[bool, flag("--extract", help="Text mode: one JSON object per input line, "
+                                  "{line, dates: [...]} (entries as in the `dates` field).")] = False,
+    keep: Annotated[bool, flag("--keep", help="Text mode: keep each date and add [ISO] after it.")] = False,
+    year: Annotated[Optional[int], typer.Option("--year", metavar="YEAR", help="Text mode: the publication year, used for dates "
                                                 "written without one (marked year_from=publication).", show_default=False)] = None,
     replace: Replace = False,
     fields: Fields = None,
@@ -161,6 +198,11 @@ def dates(
     jobs: Jobs = 1,
     stats: StatsOpt = None,
     shard_size: ShardSize = None,
+    keep_empty: KeepEmpty = False,
+    engine: Engine = "local",
+    scheduler: Scheduler = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """Find dates in Arabic text (Libyan, Levantine, Egyptian, Maghrebi, Hijri, numeric) and convert them to ISO.
 
@@ -173,104 +215,99 @@ def dates(
     text_mode = extract or fmt == "text"
     if not text_mode and fmt == "auto" and not files_from and list(inputs or [STDIN]) == [STDIN]:
         text_mode = stdin_is_plain()  # standard input alone: plain text gets the text mode
+    state = _state(ctx, quiet, verbose)
     if not text_mode:
-        from newscli.export import ExportOptions, steps_for
+        from newscli.export import ExportOptions
 
         if keep or year is not None:
             raise usage("--keep and --year are for text mode (plain text in, or --format text / --extract)")
-        steps = steps_for(ExportOptions(clean=None, dates=dates_options(replace), dedupe=None))
-        run_command(state=_state(ctx), **io_options(locals()), steps=steps, fields=fields, fmt="jsonl")
+        options = ExportOptions(clean=None, dates=dates_options(replace), dedupe=None)
+        run_command(state=state, **io_options(locals()), options=options, fields=fields, fmt="jsonl")
         return
     step = partial(dates_line, extract=extract, keep=keep, year=year)
-    run_command(state=_state(ctx), **io_options(locals()), steps=[step],
+    run_command(state=state, **io_options(locals()), steps=[step],
                 text_writer=lambda rec: rec["_out"], fmt="text", line_records=line_records)
 
 
-@app.command()
+@app.command(cls=_Command)
 def dedupe(
     ctx: typer.Context,
     inputs: Inputs = None,
     output: OutputOpt = None,
     files_from: FilesFrom = None,
     text_field: TextField = "text",
-    threshold: Threshold = None,
-    shingle: Shingle = None,
-    num_perm: NumPerm = None,
+    threshold: Threshold = 0.7,
+    shingle: Shingle = "char:5",
+    num_perm: NumPerm = 128,
     bands: Bands = None,
     emit: Emit = "kept",
     clusters: Clusters = None,
+    explain: DedupeExplain = False,
     fields: Fields = None,
     strict: Strict = False,
     rejects: Rejects = None,
     jobs: Jobs = 1,
     stats: StatsOpt = None,
     shard_size: ShardSize = None,
+    keep_empty: KeepEmpty = False,
+    engine: Engine = "local",
+    scheduler: Scheduler = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """Remove exact and near-duplicate articles (Arabic-aware MinHash/LSH, verified); every record gets `dup`.
 
     Example: newscli dedupe corpus.jsonl --clusters clusters.jsonl -o unique.jsonl
     """
-    dd = dedupe_options(threshold, shingle, num_perm, bands, emit, clusters)
-    run_command(state=_state(ctx), **io_options(locals()), steps=[],
-                dedupe_options=dd, clusters=clusters, fields=fields, fmt="jsonl")
+    from newscli.export import ExportOptions
+
+    options = ExportOptions(clean=None, dates=None,
+                            dedupe=dedupe_options(threshold, shingle, num_perm, bands, emit, explain))
+    run_command(state=_state(ctx, quiet, verbose), **io_options(locals()), options=options, clusters=clusters,
+                fields=fields, fmt="jsonl")
 
 
-@app.command()
+@app.command(cls=_Command)
 def stats(
     ctx: typer.Context,
     inputs: Inputs = None,
     files_from: FilesFrom = None,
     text_field: TextField = "text",
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON instead of a table.")] = False,
+    as_json: Annotated[bool, flag("--json", help="Print the report as JSON instead of a table.")] = False,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """Report on a corpus: records, sizes, sources, date coverage by year and system, duplicate rate.
 
     Example: newscli stats corpus.jsonl --json | jq .by_year
     """
-    from newscli.stats import CorpusStats
+    from newscli.cli.report import run_stats
 
-    state = _state(ctx)
-    try:
-        paths = expand_inputs(inputs or [], files_from)
-    except UsageError as exc:
-        raise usage(str(exc)) from None
-    report = CorpusStats()
-    try:
-        for item in read_inputs(paths, text_field=text_field):
-            if isinstance(item, Reject):
-                report.rejected += 1
-                report_reject(item, state)
-            else:
-                report.add(item)
-    except KeyboardInterrupt:
-        err("interrupted")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-    data = report.as_dict()
-    try:
-        if as_json:
-            sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
-            sys.stdout.flush()
-        else:
-            from newscli.cli.report import print_stats
-
-            print_stats(data)
-    except BrokenPipeError:
-        broken_pipe()
-    raise typer.Exit(EXIT_DATA if report.rejected else EXIT_OK)
+    run_stats(_state(ctx, quiet, verbose), inputs=inputs, files_from=files_from, text_field=text_field,
+              as_json=as_json)
 
 
-@app.command()
-def schema() -> None:
+@app.command(cls=_Command)
+def schema(
+    ctx: typer.Context,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+) -> None:
     """Print the JSON Schema of a newscli record."""
+    from newscli.cli.runner import write_stdout
     from newscli.records import json_schema
 
-    sys.stdout.buffer.write(orjson.dumps(json_schema(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+    write_stdout(orjson.dumps(json_schema(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: every command ends with the same exit codes (see runner.exit_code)
+    and the same handling of SIGINT/SIGTERM (130) and of a reader that went away (0)."""
+    from newscli.cli.runner import EXIT_INTERRUPTED, EXIT_OK, broken_pipe, handled_signals
+
     try:
-        app()
+        with handled_signals():
+            app()
     except KeyboardInterrupt:  # before a command took over (start-up)
         sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:

@@ -6,6 +6,7 @@ The commands in `newscli.cli.app` parse options and build the steps; `run_comman
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import sys
@@ -15,8 +16,10 @@ from typing import Any, Callable
 import orjson
 import typer
 
-from newscli.io import (STDIN, InputInfo, Output, Reject, RejectWriter, UsageError, check_output_path,
-                        expand_inputs, read_inputs)
+from newscli.cli.fields import select_fields
+from newscli.io import (STDIN, STDOUT, InputInfo, OutputSet, Reject, Target, UsageError, expand_inputs, plan_outputs,
+                        read_inputs, write_reject)
+from newscli.export import steps_for
 from newscli.pipeline import StrictStop, Summary, run
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -65,6 +68,16 @@ def _sigterm(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
+def write_stdout(data: bytes) -> None:
+    """Bytes to standard output; a reader that went away ends the command quietly (exit 0)."""
+    try:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        broken_pipe()
+        raise typer.Exit(EXIT_OK) from None
+
+
 def broken_pipe() -> None:
     # the reader went away (`newscli export big.jsonl | head -1`): end quietly
     try:
@@ -106,25 +119,36 @@ def jobs_count(jobs: int) -> int:
     return os.cpu_count() or 1 if jobs == 0 else jobs
 
 
-def _select(fields: str | None) -> Callable[[dict], dict] | None:
-    if not fields:
-        return None
-    names = [f.strip() for f in fields.split(",") if f.strip()]
-    if not names:
-        raise usage("--fields needs at least one field name")
-    return lambda rec: {k: rec.get(k) for k in names}
+MAX_MESSAGES = 20  # per-record messages on stderr; the rest are counted, and kept in --rejects
 
 
-def _write_stats(path: str | None, summary: Summary) -> None:
-    if not path:
-        return
-    from newscli.io import AtomicFile
+class Messages:
+    """Per-record messages on stderr, at most MAX_MESSAGES, then one line saying how many more."""
 
-    with AtomicFile(path) as fh:
-        fh.write(orjson.dumps(summary.as_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+    def __init__(self, state: State, rejects: str | None) -> None:
+        self.state, self.rejects, self.shown, self.more = state, rejects, 0, 0
+
+    def reject(self, reject: Reject) -> None:
+        if self.shown < MAX_MESSAGES:
+            self.shown += 1
+            report_reject(reject, self.state)
+        else:
+            self.more += 1
+
+    def close(self) -> None:
+        if self.more:
+            where = f"see --rejects {self.rejects}" if self.rejects else "use --rejects FILE to keep them all"
+            err(f"… and {self.more} more ({where})")
+            self.more = 0
 
 
-IO_OPTIONS = ("inputs", "files_from", "output", "text_field", "strict", "rejects", "jobs", "stats", "shard_size")
+def _write_stats(sink: Any, summary: Summary) -> None:
+    if sink is not None:
+        sink.write_bytes(orjson.dumps(summary.as_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+
+
+IO_OPTIONS = ("inputs", "files_from", "output", "text_field", "strict", "rejects", "jobs", "stats", "shard_size",
+              "keep_empty", "engine", "scheduler")
 
 
 def io_options(params: dict) -> dict:
@@ -132,18 +156,34 @@ def io_options(params: dict) -> dict:
     return {name: params[name] for name in IO_OPTIONS}
 
 
-def _check_paths(paths_in: list[str] | None, files_from: str | None, targets_in: list[tuple[str, str | None]],
-                 shard_size: int | None, output: str | None) -> list[str]:
-    paths = expand_inputs(paths_in or [], files_from)
-    targets = [(what, path) for what, path in targets_in if path and path != STDIN]
-    for i, (what, path) in enumerate(targets):
-        check_output_path(path, paths, what)
-        for other, other_path in targets[:i]:
-            if os.path.abspath(path) == os.path.abspath(other_path):
-                raise UsageError(f"the {what} and the {other} are the same file: {path}")
-    if shard_size and not output:
+def check_readable(paths: list[str]) -> None:
+    """A path named on the command line (or in --files-from) that is missing or unreadable is a
+    usage error, before any output exists."""
+    for path in paths:
+        if path == STDIN:
+            continue
+        if not os.path.exists(path):
+            raise UsageError(f"{path}: no such file or directory")
+        if not os.access(path, os.R_OK):
+            raise UsageError(f"{path}: permission denied")
+
+
+def plan(*, inputs: list[str] | None, files_from: str | None, targets: list[tuple[str, str | None]],
+         shard_size: int | None, extra_inputs: list[str] = ()) -> tuple[list[str], list[Target]]:
+    """Every check before any work: inputs readable, outputs writable and never over an input."""
+    paths = expand_inputs(inputs or [], files_from)
+    check_readable(paths)
+    output = dict(targets).get("output")
+    if shard_size and (output is None or output == STDIN):
         raise UsageError("--shard-size needs -o/--output")
-    return paths
+    reads_stdin = STDIN in paths or files_from == STDIN
+    readers = paths + [p for p in [files_from, *extra_inputs] if p]
+    planned = plan_outputs(targets, readers, reads_stdin=reads_stdin, shard_size=shard_size)
+    if any(t.fmt == "parquet" for t in planned):
+        from newscli.io.parquet import require_pyarrow
+
+        require_pyarrow()
+    return paths, planned
 
 
 def run_command(
@@ -158,94 +198,170 @@ def run_command(
     jobs: int,
     stats: str | None,
     shard_size: int | None,
-    steps: list,
-    dedupe_options: Any = None,
+    keep_empty: bool = False,
+    options: Any = None,
+    steps: list | None = None,
     clusters: str | None = None,
     fields: str | None = None,
     text_writer: Callable[[dict], str] | None = None,
     fmt: str = "auto",
     line_records: Callable[[list[str]], Any] | None = None,
+    extra_inputs: list[str] = (),
+    html_field: str | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> None:
-    """Shared body of every record-processing subcommand. Always ends by raising typer.Exit."""
-    try:
-        paths = _check_paths(inputs, files_from, [("output", output), ("rejects file", rejects),
-                             ("stats file", stats), ("clusters file", clusters)], shard_size, output)
-    except UsageError as exc:
-        raise usage(str(exc)) from None
+    """Shared body of every record-processing subcommand. Always ends by raising typer.Exit.
+
+    `options` is a newscli.export.ExportOptions (the run is `export.export()`); text-mode `dates`
+    passes its own `steps` and `line_records` instead."""
     if fmt not in ("auto", "jsonl", "text"):
         raise usage(f"--format must be auto, jsonl or text, not {fmt!r}")
-    select = _select(fields)
+    targets = [("output", output or STDOUT), ("rejects file", rejects), ("stats file", stats),
+               ("clusters file", clusters)]
+    try:
+        paths, planned = plan(inputs=inputs, files_from=files_from, targets=targets, shard_size=shard_size,
+                              extra_inputs=list(extra_inputs))
+        select = select_fields(fields)
+        if text_writer is not None and fmt == "text" and planned[0].fmt == "parquet":
+            raise UsageError(f"plain-text output cannot go to a Parquet file ({output})")
+    except UsageError as exc:
+        raise usage(str(exc)) from None
+    _require_web_extra(paths, html_field)
     info = InputInfo()
     items = line_records(paths) if line_records is not None else read_inputs(
-        paths, text_field=text_field, info=info, lazy=jobs_count(jobs) > 1)
-    previous = signal.signal(signal.SIGTERM, _sigterm)
+        paths, text_field=text_field, html_field=html_field, info=info, lazy=jobs_count(jobs) > 1)
+    cluster = _dask_engine(engine, scheduler, paths, jobs, options is None or line_records is not None)
+    outs = OutputSet(planned, fields=select.names if select else None)
     try:
-        summary = _run(state, items, info, output=output, rejects=rejects, shard_size=shard_size, steps=steps,
-                       dedupe_options=dedupe_options, jobs=jobs, strict=strict, select=select,
-                       text_writer=text_writer, fmt=fmt)
+        with handled_signals():
+            remote = None if cluster is None else (
+                lambda opts: cluster.chunks(paths, steps_for(opts), opts.dedupe, text_field=text_field,
+                                            html_field=html_field, keep_empty=opts.keep_empty))
+            summary = _run(state, items, info, outs, options=options, steps=steps, rejects=rejects, jobs=jobs,
+                           strict=strict, select=select, text_writer=text_writer, fmt=fmt, keep_empty=keep_empty,
+                           clusters=clusters is not None, remote=remote)
     finally:
-        signal.signal(signal.SIGTERM, previous)
-    _write_stats(stats, summary)
+        if cluster is not None:
+            cluster.close()
     if not state.quiet:
         err(summary.line())
     raise typer.Exit(exit_code(summary))
 
 
-def _run(state: State, items: Any, info: InputInfo, *, output: str | None, rejects: str | None,
-         shard_size: int | None, steps: list, dedupe_options: Any, jobs: int, strict: bool,
-         select: Callable[[dict], dict] | None, text_writer: Callable[[dict], str] | None, fmt: str) -> Summary:
+def _dask_engine(engine: str, scheduler: str | None, paths: list[str], jobs: int, text_mode: bool) -> Any:
+    """The Dask engine for `--engine dask` (None for local), after the checks that make it usable."""
+    if engine not in ("local", "dask"):
+        raise usage(f"--engine must be local or dask, not {engine!r}")
+    if engine == "local":
+        if scheduler:
+            raise usage("--scheduler goes with --engine dask")
+        return None
+    if text_mode or STDIN in paths:
+        raise usage("--engine dask reads files that every worker can see, not standard input or plain-text lines")
+    try:
+        from newscli.dask_engine import DaskEngine, require_dask
+
+        require_dask()
+    except ImportError as exc:
+        raise usage(str(exc)) from None
+    try:
+        return DaskEngine(jobs=jobs_count(jobs), scheduler=scheduler)
+    except (OSError, TimeoutError) as exc:
+        raise usage(f"cannot reach the Dask scheduler {scheduler or ''}: {exc}") from None
+
+
+def _require_web_extra(paths: list[str], html_field: str | None) -> None:
+    """Web input (by name, or --html-field) without the optional extra is a usage error, up front."""
+    from newscli.io.web import INSTALL_HINT, is_html_name, is_warc_name
+
+    if html_field is None and not any(p != STDIN and (is_html_name(p) or is_warc_name(p)) for p in paths):
+        return
+    try:
+        from newscli.web import require_web
+
+        require_web()
+    except ImportError:
+        raise usage(INSTALL_HINT) from None
+
+
+class handled_signals:
+    """SIGTERM ends a run like Ctrl-C (KeyboardInterrupt, exit 130); the previous handler is restored."""
+
+    def __enter__(self) -> "handled_signals":
+        self.previous = signal.signal(signal.SIGTERM, _sigterm)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        signal.signal(signal.SIGTERM, self.previous)
+
+
+def _run(state: State, items: Any, info: InputInfo, outs: OutputSet, *, options: Any, steps: list | None,
+         rejects: str | None, jobs: int, strict: bool, select: Any, text_writer: Callable[[dict], str] | None,
+         fmt: str, keep_empty: bool, clusters: bool, remote: Callable[[Any], Any] | None = None) -> Summary:
+    from newscli.export import export
+
     summary = Summary()
-    out: Output | None = None
-    rej = RejectWriter(rejects)
+    out = outs.sink("output")
+    rej = outs.sink("rejects file")
+    messages = Messages(state, rejects)
     progress = Progress(sys.stderr.isatty() and not state.quiet)
 
     def on_record(rec: dict) -> None:
-        nonlocal out
-        if out is None:
-            out = Output(output, shard_size=shard_size)
         as_text = text_writer is not None and (fmt == "text" or (fmt == "auto" and info.plain_stdin))
         if as_text:
-            out.write_text(text_writer(rec))  # type: ignore[misc]
+            out.write_text(text_writer(rec))  # type: ignore[misc, union-attr]
         else:
-            out.write_record(select(rec) if select else rec)
+            out.write_record(select(rec) if select else rec)  # type: ignore[union-attr]
 
     def on_reject(reject: Reject) -> None:
-        report_reject(reject, state)
-        rej.write(reject)
+        messages.reject(reject)
+        write_reject(rej, reject)
+
+    def on_skip(reject: Reject) -> None:
+        write_reject(rej, reject)
 
     try:
-        run(items, steps=steps, on_record=on_record, on_reject=on_reject, dedupe_options=dedupe_options,
-            jobs=jobs_count(jobs), strict=strict, tick=progress.tick, summary=summary)
+        if options is None:
+            run(items, steps=steps or [], on_record=on_record, on_reject=on_reject, on_skip=on_skip,
+                jobs=jobs_count(jobs), strict=strict, tick=progress.tick, summary=summary, keep_empty=True)
+        else:
+            if clusters and options.dedupe is not None:
+                sink = outs.sink("clusters file")
+                options = dataclasses.replace(options, dedupe=dataclasses.replace(
+                    options.dedupe, on_cluster=sink.write_record))  # type: ignore[union-attr]
+            options = dataclasses.replace(options, jobs=jobs_count(jobs), keep_empty=keep_empty)
+            export(items, options, on_record=on_record, on_reject=on_reject, on_skip=on_skip, tick=progress.tick,
+                   strict=strict, summary=summary, chunk_source=None if remote is None else remote(options))
         progress.stop()
-        if out is None:
-            out = Output(output, shard_size=shard_size)
-        summary.outputs = out.commit()
-        rej.commit()
+        messages.close()
+        summary.outputs = outs.paths("output")
+        _write_stats(outs.sink("stats file"), summary)
+        outs.commit()
         return summary
     except StrictStop:
-        progress.stop()
-        _abort(out, rej)
+        _fail(progress, messages, outs)
         err("stopped at the first bad record (--strict)")
         raise typer.Exit(EXIT_DATA) from None
     except KeyboardInterrupt:
-        progress.stop()
-        _abort(out, rej)
+        _fail(progress, messages, outs)
         summary.interrupted = True
         err("interrupted; no output written")
         raise typer.Exit(exit_code(summary)) from None
     except BrokenPipeError:
-        progress.stop()
-        _abort(out, rej)
+        _fail(progress, messages, outs)
         broken_pipe()
         raise typer.Exit(EXIT_OK) from None
+    except UsageError as exc:
+        _fail(progress, messages, outs)
+        raise usage(f"{exc}; no output written") from None
     except OSError as exc:  # disk full, permission denied on the output...
-        progress.stop()
-        _abort(out, rej)
-        err(f"cannot write output: {exc.strerror or exc}")
+        _fail(progress, messages, outs)
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        err(f"cannot write output{where}: {exc.strerror or exc}; no output written")
         raise typer.Exit(EXIT_DATA) from None
     except Exception as exc:  # a worker process died (BrokenProcessPool), or a bug: fail, leave nothing
-        progress.stop()
-        _abort(out, rej)
+        _fail(progress, messages, outs)
         err(f"run failed, no output written: {type(exc).__name__}: {exc}")
         if state.verbose:
             import traceback
@@ -254,7 +370,7 @@ def _run(state: State, items: Any, info: InputInfo, *, output: str | None, rejec
         raise typer.Exit(EXIT_DATA) from None
 
 
-def _abort(out: Output | None, rej: RejectWriter) -> None:
-    if out is not None:
-        out.abort()
-    rej.abort()
+def _fail(progress: Progress, messages: Messages, outs: OutputSet) -> None:
+    progress.stop()
+    messages.close()
+    outs.abort()

@@ -1,24 +1,33 @@
 """Exact and near-duplicate detection for Arabic news (MinHash/LSH with verification, bounded memory).
 
-Stages, each usable alone (pure functions over lists of texts or numpy arrays):
+A record is dropped only as a copy of its kept copy, verified against that kept copy: similarity
+at or above the threshold and, when slots of a shared template differ (numbers, dates, places), at
+or above the slot threshold. Stages, each usable alone:
 
 normalize (`normalize_for_dedupe`, `normalize_batch`) -> shingles (`shingles`, `shingle_hashes`)
--> signatures (`signatures`, `signatures_from_hashes`) -> band keys (`band_keys`) -> candidate
-pairs (`bucket_pairs`, `leader_pairs`) -> verification (`similarity`, `number_overlap`) ->
-clusters (`connected_union`, `kept_per_cluster`).
+-> signatures (`signatures_from_hashes`) + slot sketches (`slot_sketches`) -> band keys
+(`band_keys`) -> candidate pairs (`bucket_pairs`, `head_pairs`) -> verification (`similarity`,
+`compare_slots`, `accept`) -> clusters (`leader_clusters`, a pure function over survivor keys and
+verified pairs).
 
-The streaming step: `prepare(texts, options) -> Signed` per chunk (in workers), then
-`dedupe_records(chunks, options, stats)`. See docs/dedupe.md.
+Modules: options (DedupeOptions, DedupeStats), signing (`prepare` -> `Signed`: all a worker needs),
+spool (temporary files), verify (pairs -> edges), cluster, engine (`dedupe_records`: clusters and
+emit). See docs/dedupe.md.
 """
 
-from newscli.dedupe.cluster import bucket_pairs, connected_union, exact_groups, kept_per_cluster, leader_pairs
-from newscli.dedupe.engine import DedupeOptions, DedupeStats, Packed, Signed, dedupe_records, prepare, signatures
-from newscli.dedupe.minhash import band_keys, number_overlap, number_sketches, signatures_from_hashes, similarity
+from newscli.dedupe.cluster import bucket_pairs, exact_groups, head_pairs, leader_clusters, survivor_rank
+from newscli.dedupe.engine import dedupe_records
+from newscli.dedupe.minhash import band_keys, signatures_from_hashes, similarity
+from newscli.dedupe.options import DedupeOptions, DedupeStats, optimal_bands
+from newscli.dedupe.signing import Packed, Signed, prepare, signatures
+from newscli.dedupe.slots import compare_slots, slot_sketches
 from newscli.dedupe.text import NormalizedBatch, normalize_batch, normalize_for_dedupe, parse_shingle, shingle_hashes, shingles
+from newscli.dedupe.verify import accept
 
 __all__ = [
     "DedupeOptions",
     "DedupeStats",
+    "optimal_bands",
     "Signed",
     "Packed",
     "prepare",
@@ -33,11 +42,12 @@ __all__ = [
     "signatures_from_hashes",
     "band_keys",
     "similarity",
-    "number_sketches",
-    "number_overlap",
+    "slot_sketches",
+    "compare_slots",
+    "accept",
     "exact_groups",
     "bucket_pairs",
-    "leader_pairs",
-    "connected_union",
-    "kept_per_cluster",
+    "head_pairs",
+    "survivor_rank",
+    "leader_clusters",
 ]

@@ -1,36 +1,17 @@
-"""Clustering stages: exact groups, LSH buckets -> candidate pairs, verification, union-find.
+"""Clustering stages: exact groups, LSH buckets -> candidate pairs, and the final clustering.
 
 All functions work on numpy arrays of positions (0-based input order) and are deterministic: the
-result does not depend on how the input was chunked.
+result does not depend on how the input was chunked. `leader_clusters` is the final step, a pure
+function over the records' survivor keys and the verified pairs (edges): an engine that finds and
+verifies pairs in any way (one process, worker pools, a distributed scheduler) gathers the edges
+and calls it once.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["connected_union", "exact_groups", "bucket_pairs", "leader_pairs", "kept_per_cluster"]
-
-
-def connected_union(labels: np.ndarray, u: np.ndarray, v: np.ndarray) -> None:
-    """Union the pairs (u[k], v[k]) into ``labels`` in place.
-
-    ``labels[x]`` is always the root of x's cluster, and a root is the smallest position of its
-    cluster (so a cluster id is the input position of its first member).
-    """
-    u = np.asarray(u, dtype=np.int64)
-    v = np.asarray(v, dtype=np.int64)
-    while len(u):
-        ru, rv = labels[u], labels[v]
-        ne = ru != rv
-        if not ne.any():
-            return
-        u, v, ru, rv = u[ne], v[ne], ru[ne], rv[ne]
-        np.minimum.at(labels, np.maximum(ru, rv), np.minimum(ru, rv))
-        while True:  # pointer jumping until every label is a root
-            nxt = labels[labels]
-            if np.array_equal(nxt, labels):
-                break
-            labels[:] = nxt
+__all__ = ["exact_groups", "bucket_pairs", "head_pairs", "survivor_rank", "leader_clusters"]
 
 
 def exact_groups(keys: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -98,49 +79,82 @@ def bucket_pairs(keys: np.ndarray, positions: np.ndarray, max_bucket: int):
     return np.minimum(i, j), np.maximum(i, j), large, largest
 
 
-def leader_pairs(members: np.ndarray, sig, accept, max_leaders: int) -> tuple[list[int], list[int]]:
-    """Verified pairs inside one very large bucket, without comparing all pairs.
-
-    Members are visited in input order; each is compared with the current leaders (at most
-    ``max_leaders``) and paired with the most similar one that ``accept(member, leaders)`` admits;
-    a member that matches no leader becomes a leader while there is room. A member matching no
-    leader once the leaders are full is not paired in this band (it can still be paired through
-    another band). Cost: O(bucket size x max_leaders x num_perm).
-    """
-    leaders: list[int] = []
-    lsig = np.empty((0, sig.shape[1]), dtype=sig.dtype)
-    us: list[int] = []
-    vs: list[int] = []
-    for m in members.tolist():
-        s = np.asarray(sig[m])
-        if leaders:
-            ok = accept(m, np.asarray(leaders, dtype=np.int64), s, lsig)
-            if ok is not None:
-                us.append(leaders[ok])
-                vs.append(m)
-                continue
-        if len(leaders) < max_leaders:
-            leaders.append(m)
-            lsig = np.vstack([lsig, s[None, :]])
-    return us, vs
+def head_pairs(members: np.ndarray, heads: int) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs of one very large bucket without all pairs: every member with each of the
+    bucket's first ``heads`` members (positions ascending). Returns (i, j) with i < j."""
+    members = np.asarray(members, dtype=np.int64)
+    h = members[:heads]
+    i = np.repeat(h, len(members))
+    j = np.tile(members, len(h))
+    keep = i < j
+    return i[keep], j[keep]
 
 
-def kept_per_cluster(labels: np.ndarray, date_key: np.ndarray, text_len: np.ndarray) -> np.ndarray:
-    """Index of the kept record of each record's cluster (earliest date, longest text, first).
-
-    ``labels`` are cluster ids of any value (records with equal labels form a cluster); the result
-    indexes the given arrays (with full-corpus labels it is the kept record's position).
-    """
-    n = len(labels)
-    if not n:
-        return np.zeros(0, np.int64)
+def survivor_rank(date_key: np.ndarray, text_len: np.ndarray) -> np.ndarray:
+    """Rank of each record in survivor order (0 = kept first): earliest date, longest text, first."""
+    n = len(date_key)
     pos = np.arange(n, dtype=np.int64)
-    order = np.lexsort((pos, -np.asarray(text_len, dtype=np.int64), date_key, labels))
-    lab = labels[order]
-    first = np.empty(n, dtype=bool)
-    first[0] = True
-    np.not_equal(lab[1:], lab[:-1], out=first[1:])
-    kept_sorted = order[first][np.cumsum(first) - 1]
-    out = np.empty(n, dtype=np.int64)
-    out[order] = kept_sorted
-    return out
+    order = np.lexsort((pos, -np.asarray(text_len, dtype=np.int64), np.asarray(date_key, dtype=np.int64)))
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = pos
+    return rank
+
+
+def leader_clusters(date_key, text_len, exact, u, v, sim):
+    """Final clustering: exact groups, then leader clustering in survivor order. Pure and deterministic.
+
+    Records are indexed 0..m-1 in input order. ``date_key``/``text_len``: survivor keys (earlier date,
+    then longer text, then smaller index survives); ``exact``: uint64 hash of the normalized text
+    (0 = no exact group); ``u``, ``v``, ``sim``: verified pairs (any orientation, repeats allowed)
+    and their similarity.
+
+    Exact copies always form one group, represented by its best member. Groups are visited in
+    survivor order: a group joins the most similar *kept copy* (a group that joined no one) among
+    its verified partners that come earlier in that order, or becomes a kept copy itself. So every
+    dropped record was verified against its own kept copy; there is no chaining through members.
+
+    Returns ``(kept, sim, exact, edge)``: per record the index of its kept copy (itself when kept),
+    the similarity to it (NaN for kept copies, 1.0 for exact copies), whether it is an exact copy,
+    and the index of the edge it was accepted on (-1 when none).
+    """
+    m = len(date_key)
+    rank = survivor_rank(date_key, text_len)
+    exact = np.asarray(exact, dtype=np.uint64)
+    grp = np.arange(m, dtype=np.int64)  # best member of each record's exact group
+    order = np.lexsort((rank, exact))
+    ex = exact[order]
+    start = np.ones(m, dtype=bool)
+    start[1:] = ex[1:] != ex[:-1]
+    head = order[np.flatnonzero(start)][np.cumsum(start) - 1]
+    grouped = ex != 0
+    grp[order[grouped]] = head[grouped]
+    u = grp[np.asarray(u, dtype=np.int64)]
+    v = grp[np.asarray(v, dtype=np.int64)]
+    sim = np.asarray(sim, dtype=np.float32)
+    eidx = np.arange(len(u), dtype=np.int64)
+    keep = u != v
+    u, v, sim, eidx = u[keep], v[keep], sim[keep], eidx[keep]
+    swap = rank[u] > rank[v]
+    a = np.where(swap, v, u)  # the earlier in survivor order
+    b = np.where(swap, u, v)
+    o = np.lexsort((rank[a], -sim, rank[b]))
+    a, b, sim, eidx = a[o].tolist(), b[o].tolist(), sim[o].tolist(), eidx[o].tolist()
+    leader = list(range(m))
+    lsim = [float("nan")] * m
+    ledge = [-1] * m
+    k, e = 0, len(a)
+    while k < e:  # edges grouped by b, b in survivor order; within b most similar first
+        bb = b[k]
+        while k < e and b[k] == bb:
+            if leader[bb] == bb and leader[a[k]] == a[k]:
+                leader[bb], lsim[bb], ledge[bb] = a[k], sim[k], eidx[k]
+            k += 1
+    leader = np.asarray(leader, dtype=np.int64)
+    g_sim = np.asarray(lsim, dtype=np.float32)
+    g_edge = np.asarray(ledge, dtype=np.int64)
+    kept = leader[grp]
+    is_exact = (grp == kept) & (np.arange(m) != kept)
+    out_sim = np.where(is_exact, np.float32(1.0), g_sim[grp]).astype(np.float32)
+    out_sim[kept == np.arange(m)] = np.nan
+    edge = np.where(is_exact, -1, g_edge[grp])
+    return kept, out_sim, is_exact, edge

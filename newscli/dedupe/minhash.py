@@ -1,4 +1,4 @@
-"""MinHash signatures (one-permutation hashing with densification), band keys, number sketches.
+"""MinHash signatures (one-permutation hashing with densification) and band keys.
 
 One-permutation hashing (Li, Owen & Zhang 2012): every shingle has one mixed 32-bit hash; its high
 16 bits pick one of ``num_perm`` bins and an odd multiple of it (a bijection) is the value; a
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from newscli.dedupe.text import NormalizedBatch, char_shingle_hashes, mix64, number_hashes, shingle_hashes
+from newscli.dedupe.text import NormalizedBatch, char_shingle_hashes, mix64, shingle_hashes
 
-__all__ = ["EMPTY", "signatures_from_hashes", "band_keys", "similarity", "number_sketches", "number_overlap", "batch_signatures"]
+__all__ = ["EMPTY", "signatures_from_hashes", "band_keys", "similarity", "batch_signatures"]
 
 EMPTY = np.uint32(0xFFFFFFFF)  # a signature of all EMPTY: the text had no shingle
 _U64 = np.uint64
@@ -97,7 +97,7 @@ def band_keys(sig: np.ndarray, bands: int) -> np.ndarray:
     """
     n, k = sig.shape
     rows = k // bands
-    s = sig.reshape(n, bands, rows).astype(_U64)
+    s = sig[:, : bands * rows].reshape(n, bands, rows).astype(_U64)
     with np.errstate(over="ignore"):
         acc = np.full((n, bands), 0x243F6A8885A308D3, dtype=_U64)
         for r in range(rows):
@@ -114,42 +114,12 @@ def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray | float:
     return eq.mean(axis=1)
 
 
-_SK_WORDS = 4  # 256-bit sketch of the set of numbers in a text
-
-
-def number_sketches(h: np.ndarray, d: np.ndarray, n_docs: int) -> np.ndarray:
-    """256-bit set sketch (n x 4 uint64) of the numbers (hashes ``h`` in documents ``d``)."""
-    sk = np.zeros(n_docs * _SK_WORDS, dtype=_U64)
-    if len(h):
-        word = ((h >> _U64(6)) & _U64(_SK_WORDS - 1)).astype(np.int64)
-        bit = _U64(1) << (h & _U64(63))
-        np.bitwise_or.at(sk, d * _SK_WORDS + word, bit)
-    return sk.reshape(n_docs, _SK_WORDS)
-
-
-def _popcount(x: np.ndarray) -> np.ndarray:
-    return np.bitwise_count(x).sum(axis=-1).astype(np.int64)
-
-
-def number_overlap(a: np.ndarray, b: np.ndarray, min_numbers: int = 3) -> np.ndarray:
-    """Overlap coefficient |A∩B| / min(|A|, |B|) of two texts' number sets (row-wise), estimated on
-    the sketches; 1.0 where either text has fewer than ``min_numbers`` distinct numbers."""
-    pa, pb = _popcount(a), _popcount(b)
-    inter = _popcount(a & b)
-    lo = np.minimum(pa, pb)
-    out = np.ones(len(lo), dtype=np.float64)
-    m = lo >= min_numbers
-    out[m] = inter[m] / lo[m]
-    return out
-
-
 def batch_signatures(batch: NormalizedBatch, kind: str, n: int, num_perm: int, seed: int):
-    """Signatures and number sketches of every text of a normalized batch."""
+    """MinHash signatures of every text of a normalized batch."""
     n_docs = len(batch.lengths)
     if kind == "char":
         sig = signatures_from_counts(*char_shingle_hashes(batch, n, seed), num_perm)
     else:
         h, d = shingle_hashes(batch, kind, n, seed)
         sig = signatures_from_hashes(h, d, n_docs, num_perm)
-    sk = number_sketches(*number_hashes(batch), n_docs)
-    return sig, sk
+    return sig

@@ -30,6 +30,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from newscli import chars
 from newscli.normalize import search_fold
 
 __all__ = ["normalize_for_dedupe", "parse_shingle", "shingles", "NormalizedBatch", "normalize_batch"]
@@ -45,7 +46,7 @@ def _post_char(f: str) -> int:
     """Map one already-folded character to its dedupe code point (or _DEL / _SPACE)."""
     if f.isspace():
         return _SPACE
-    if f == "\u0640":  # tatweel the fold kept (used as a dash): dropped here
+    if f == chars.TATWEEL:  # tatweel the fold kept (used as a dash): dropped here
         return _DEL
     if unicodedata.category(f).startswith("M"):
         return _DEL_MARK
@@ -282,37 +283,6 @@ def token_hashes(batch: NormalizedBatch) -> tuple[np.ndarray, np.ndarray, np.nda
     np.cumsum(digit, out=dc[1:])
     is_num = (dc[ends] - dc[starts]) == (ends - starts)
     return mix64(h), _zero_count(codes)[starts].astype(np.int64), is_num
-
-
-def number_hashes(batch: NormalizedBatch) -> tuple[np.ndarray, np.ndarray]:
-    """64-bit hash and document index of every number (a token made of ASCII digits only)."""
-    codes = batch.codes
-    N = len(codes)
-    if N == 0:
-        return np.zeros(0, _U64), np.zeros(0, np.int64)
-    digit = (codes >= 48) & (codes <= 57)
-    # a number token: a digit run bounded by blanks (space or separator) on both sides
-    d = np.flatnonzero(digit)
-    if not len(d):
-        return np.zeros(0, _U64), np.zeros(0, np.int64)
-    run_start = d[np.concatenate([[True], np.diff(d) > 1])]
-    run_end = d[np.concatenate([np.diff(d) > 1, [True]])] + 1
-    blank = (codes == _SPACE) | (codes == 0)
-    left_ok = (run_start == 0) | blank[np.maximum(run_start - 1, 0)]
-    right_ok = (run_end == N) | blank[np.minimum(run_end, N - 1)]
-    ok = left_ok & right_ok
-    st, en = run_start[ok], run_end[ok]
-    if not len(st):
-        return np.zeros(0, _U64), np.zeros(0, np.int64)
-    ln = en - st
-    h = np.zeros(len(st), dtype=_U64)
-    with np.errstate(over="ignore"):
-        for k in range(int(min(ln.max(), 24))):
-            m = ln > k
-            h[m] = (h[m] ^ codes[st[m] + k].astype(_U64)) * _U64(_P)
-        h ^= ln.astype(_U64)
-    doc = np.searchsorted(np.flatnonzero(codes == 0), st)
-    return mix64(h), doc.astype(np.int64)
 
 
 _U32 = np.uint32

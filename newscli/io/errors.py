@@ -13,9 +13,18 @@ class Reject:
     error: str
     raw: str | None = None
     detail: str | None = field(default=None, compare=False)  # a traceback, shown with -v
+    # "error" (could not be read or processed); otherwise a record skipped by design, not an error:
+    # "empty" (a blank body), "emptied" (clean left no body text), "not_arabic" (a web page whose
+    # main text is not mostly Arabic), "warc_request", "warc_not_html", ... (WARC records that are
+    # not pages). Only "error" makes the exit code 1.
+    reason: str = "error"
+
+    @property
+    def skipped(self) -> bool:
+        return self.reason != "error"
 
     def as_json(self) -> dict:
-        return {"source": self.source, "line": self.line, "error": self.error, "raw": self.raw}
+        return {"source": self.source, "line": self.line, "error": self.error, "raw": self.raw, "reason": self.reason}
 
     def message(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else self.source

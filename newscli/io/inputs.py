@@ -15,6 +15,7 @@ import orjson
 
 from newscli.io.compression import COMPRESSED_SUFFIXES, _decompress_errors, open_decompressed
 from newscli.io.errors import Reject, UsageError, _oserror
+from newscli.io.web import HTML_SUFFIXES, is_html_name, is_warc_name, looks_like_html, looks_like_warc, read_html, read_warc
 from newscli.records import derive_id, from_object, new_record
 
 STDIN = "-"
@@ -49,7 +50,7 @@ def expand_inputs(inputs: Iterable[str], files_from: str | None = None) -> list[
     return out
 
 
-DIRECTORY_SUFFIXES = {".txt", ".text"} | JSONL_SUFFIXES
+DIRECTORY_SUFFIXES = {".txt", ".text", ".warc"} | JSONL_SUFFIXES | set(HTML_SUFFIXES)
 
 
 def is_input_name(name: str) -> bool:
@@ -101,12 +102,12 @@ class InputInfo:
     files: list[str] = field(default_factory=list)
 
 
-def read_inputs(paths: list[str], *, text_field: str = "text", info: InputInfo | None = None,
+def read_inputs(paths: list[str], *, text_field: str = "text", html_field: str | None = None, info: InputInfo | None = None,
                 lazy: bool = False) -> Iterator[dict | Reject | RawLine]:
     """Every record (or Reject) from every input, in order. With lazy=True, JSONL lines come as
     RawLine, to be turned into records by parse_line (in a worker process)."""
     for path in paths:
-        yield from read_one(path, text_field=text_field, info=info, lazy=lazy)
+        yield from read_one(path, text_field=text_field, html_field=html_field, info=info, lazy=lazy)
 
 
 _STDIN_CACHE: list = []
@@ -153,7 +154,7 @@ def _opened(path: str) -> Iterator[tuple[str, IO[bytes] | None, str | None, Reje
             raw.close()
 
 
-def read_one(path: str, *, text_field: str = "text", info: InputInfo | None = None,
+def read_one(path: str, *, text_field: str = "text", html_field: str | None = None, info: InputInfo | None = None,
              lazy: bool = False) -> Iterator[dict | Reject | RawLine]:
     with _opened(path) as (name, stream, kind, reject):
         if reject is not None:
@@ -171,10 +172,43 @@ def read_one(path: str, *, text_field: str = "text", info: InputInfo | None = No
             if path == STDIN and not jsonl:
                 info.plain_stdin = True
             info.files.append(name)
-        if jsonl:
-            yield from _read_jsonl(stream, name, kind, text_field, lazy)
+        web = _web_kind(path, stream, by_name)
+        if web == "warc":
+            yield from _read_warc(path, name, stream)
+        elif web == "html":
+            yield from read_html(stream, name, kind)
+        elif jsonl:
+            yield from _read_jsonl(stream, name, kind, text_field, lazy, html_field)
         else:
             yield from _read_article(stream, name, kind)
+
+
+def _web_kind(path: str, stream: IO[bytes], by_name: bool | None) -> str | None:
+    """"warc" or "html" for web input, by name (.warc, .warc.gz, .html, .htm) or, for a name
+    that says nothing (standard input, no extension), by content; None otherwise."""
+    if path != STDIN:
+        if is_warc_name(path):
+            return "warc"
+        if is_html_name(path):
+            return "html"
+    if by_name is not None:
+        return None
+    head = stream.peek(512)[:512] if hasattr(stream, "peek") else b""
+    if looks_like_warc(head):
+        return "warc"
+    if looks_like_html(head):
+        return "html"
+    return None
+
+
+def _read_warc(path: str, name: str, stream: IO[bytes]) -> Iterator[dict | Reject]:
+    """A named .warc.gz is read from its raw bytes, so record offsets are those of the compressed
+    file (what Common Crawl's indexes give); anything else from the decompressed stream."""
+    if path != STDIN and path.lower().endswith(".gz"):
+        with open(path, "rb") as raw:
+            yield from read_warc(raw, name)
+    else:
+        yield from read_warc(stream, name)
 
 
 @dataclass(slots=True)
@@ -186,6 +220,7 @@ class RawLine:
     name: str
     lineno: int
     text_field: str
+    html_field: str | None = None  # --html-field: the JSONL field holding a web page
 
 
 def parse_line(raw: RawLine) -> dict | Reject:
@@ -198,7 +233,8 @@ def parse_line(raw: RawLine) -> dict | Reject:
     if not isinstance(obj, dict):
         return Reject(name, lineno, f"not a JSON object but {_json_type(obj)}", _raw(line))
     try:
-        return from_object(obj, source=f"{name}:{lineno}", position=lineno, text_field=raw.text_field)
+        return from_object(obj, source=f"{name}:{lineno}", position=lineno, text_field=raw.text_field,
+                           html_field=raw.html_field)
     except ValueError as exc:
         return Reject(name, lineno, str(exc), _raw(line))
 
@@ -226,7 +262,7 @@ def _numbered_lines(stream: IO[bytes], name: str, kind: str | None) -> Iterator[
 
 
 def _read_jsonl(stream: IO[bytes], name: str, kind: str | None, text_field: str,
-                lazy: bool = False) -> Iterator[dict | Reject | RawLine]:
+                lazy: bool = False, html_field: str | None = None) -> Iterator[dict | Reject | RawLine]:
     for item in _numbered_lines(stream, name, kind):
         if isinstance(item, Reject):
             yield item
@@ -236,7 +272,7 @@ def _read_jsonl(stream: IO[bytes], name: str, kind: str | None, text_field: str,
             line = line[3:]
         if not line.strip():
             continue
-        raw = RawLine(line, name, lineno, text_field)
+        raw = RawLine(line, name, lineno, text_field, html_field)
         yield raw if lazy else parse_line(raw)
 
 

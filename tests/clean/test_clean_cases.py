@@ -40,14 +40,33 @@ def test_case(case):
         assert got.get(k) == v, k
 
 
+def _opts(case: dict, **extra) -> CleanOptions:
+    return CleanOptions(**{k: tuple(v) if isinstance(v, list) else v for k, v in case.get("options", {}).items()}, **extra)
+
+
+def _as_record(case: dict) -> dict:
+    """The case as a record: a text case is a record whose title and structure are null."""
+    if "record" in case:
+        return dict(case["record"])
+    return {"title": None, "section": None, "dateline": None, "outlet": None, "place": None,
+            "text": case["input"], "removed": []}
+
+
 @pytest.mark.parametrize("case", [c for c in _load() if c.values[0].get("expect") != "fail"])
 def test_case_idempotent(case):
-    c = case
-    if "record" not in c:
-        return
-    opts = CleanOptions(**{k: tuple(v) if isinstance(v, list) else v for k, v in c.get("options", {}).items()})
-    once = clean_record(dict(c["record"]), opts)
+    """Every passing case, text cases included (as a record with null structure fields)."""
+    opts = _opts(case)
+    once = clean_record(_as_record(case), opts)
     assert clean_record(once, opts) == once
+
+
+@pytest.mark.parametrize("case", [c for c in _load() if c.values[0].get("expect") != "fail"])
+def test_removed_equals_non_structural_explain(case):
+    """`removed` is exactly the texts of the explain entries that are not structure, in order."""
+    out = clean_record(_as_record(case), _opts(case, explain=True))
+    structural = {"section", "title", "dateline"}
+    assert out["removed"] == [e["text"] for e in out["explain"] if e["rule"] not in structural]
+    assert [e["line"] for e in out["explain"]] == sorted(e["line"] for e in out["explain"])
 
 
 def test_every_rule_has_a_case():

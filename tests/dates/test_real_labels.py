@@ -12,7 +12,7 @@ from collections import Counter
 
 import pytest
 
-from tests._support import REPO
+from _support import REPO
 
 LABELS = REPO / "bench" / "dates_labels.jsonl"
 ISO = re.compile(r"\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?")

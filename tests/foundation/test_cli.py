@@ -64,7 +64,8 @@ def test_bad_input_messages_exit_code_and_accounting(tmp_path):
     assert "read 8; written 3; rejected 5" in res.stderr
     rej = _lines(rejects.read_bytes())
     assert [r["line"] for r in rej] == [3, 4, 5, 6, 7]
-    assert set(rej[0]) == {"source", "line", "error", "raw"} and rej[0]["raw"] == "{broken"
+    assert set(rej[0]) == {"source", "line", "error", "raw", "reason"} and rej[0]["raw"] == "{broken"
+    assert {r["reason"] for r in rej} == {"error"}
     assert "Traceback" not in res.output
 
 
@@ -77,12 +78,15 @@ def test_strict_stops_and_leaves_no_output(tmp_path):
     assert f"{src}:3: invalid JSON" in res.stderr and os.listdir(tmp_path) == ["in.jsonl"]
 
 
-def test_missing_file_is_a_data_error_and_the_rest_is_written(tmp_path):
+def test_a_missing_input_is_a_usage_error_before_any_output(tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_bytes(_jsonl(GOOD[:1]))
-    res = runner.invoke(app, ["export", *PLAIN, str(tmp_path / "nope.txt"), str(src)])
-    assert res.exit_code == 1 and "nope.txt: cannot read: No such file or directory" in res.stderr
-    assert len(_lines(res.stdout_bytes)) == 1
+    out = tmp_path / "out.jsonl"
+    for cmd in (["export", *PLAIN], ["clean"], ["dates"], ["dedupe"], ["stats"]):
+        args = [*cmd, str(tmp_path / "nope.txt"), str(src)] + (["-o", str(out)] if cmd[0] != "stats" else [])
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2 and "nope.txt: no such file or directory" in res.stderr, cmd
+        assert res.stdout_bytes == b"" and not out.exists()
 
 
 def test_usage_errors_exit_2(tmp_path):

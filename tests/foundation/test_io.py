@@ -7,7 +7,8 @@ import orjson
 import pytest
 import zstandard
 
-from newscli.io import AtomicFile, Output, Reject, expand_inputs, read_inputs, read_text_lines, shard_name
+from newscli.io import (AtomicFile, OutputSet, Reject, expand_inputs, plan_outputs, read_inputs, read_text_lines,
+                        shard_name)
 
 ARTICLE = "اقتصاد\n\nارتفاع أسعار التمور في الأسواق\n\nوال – بنغازي\nشهدت أسواق بنغازي ارتفاعاً في الأسعار.\n"
 RECORDS = [
@@ -114,22 +115,26 @@ def test_text_lines_split_on_newline_only(tmp_path):
     assert [x[2] for x in read_text_lines([str(path)])] == ["أ\u2028ب\u0085ج", "د"]
 
 
+def _outputs(path: str, shard_size: int | None = None) -> OutputSet:
+    return OutputSet(plan_outputs([("output", path)], [], reads_stdin=False, shard_size=shard_size))
+
+
 @pytest.mark.parametrize("ext", list(COMPRESSORS))
 def test_atomic_output_compressed_by_extension(tmp_path, ext):
     target = tmp_path / f"out.jsonl{ext}"
-    out = Output(str(target))
+    outs = _outputs(str(target))
     for rec in RECORDS:
-        out.write_record(rec)
+        outs.sink("output").write_record(rec)
     assert not target.exists()  # nothing at the target before commit
-    out.commit()
+    outs.commit()
     assert [r["id"] for r in read_inputs([str(target)])] == ["a1", "a2"]
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
 
 
 def test_aborted_output_leaves_nothing(tmp_path):
-    out = Output(str(tmp_path / "out.jsonl"))
-    out.write_record(RECORDS[0])
-    out.abort()
+    outs = _outputs(str(tmp_path / "out.jsonl"))
+    outs.sink("output").write_record(RECORDS[0])
+    outs.abort()
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(RuntimeError):
         with AtomicFile(str(tmp_path / "x.jsonl")) as fh:
@@ -139,10 +144,11 @@ def test_aborted_output_leaves_nothing(tmp_path):
 
 
 def test_shards(tmp_path):
-    out = Output(str(tmp_path / "c.jsonl.gz"), shard_size=2)
+    outs = _outputs(str(tmp_path / "c.jsonl.gz"), shard_size=2)
     for i in range(5):
-        out.write_record({"id": str(i), "text": "نص"})
-    paths = out.commit()
+        outs.sink("output").write_record({"id": str(i), "text": "نص"})
+    outs.commit()
+    paths = outs.paths("output")
     assert [os.path.basename(p) for p in paths] == ["c-00000.jsonl.gz", "c-00001.jsonl.gz", "c-00002.jsonl.gz"]
     assert shard_name("/a/b.jsonl", 3) == "/a/b-00003.jsonl"
 

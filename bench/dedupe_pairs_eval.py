@@ -1,0 +1,145 @@
+"""Dedupe's verification rule on real labeled pairs (bench/dedupe_pairs.tsv), beside a single
+Jaccard threshold chosen after the fact, in the same run.
+
+The TSV holds ids only (columns documented in its header: corpus, id_a, id_b, label, kind,
+jaccard, note); texts are read from ../shared/corpora. For every dup/distinct pair it computes what
+dedupe verifies: the MinHash similarity estimate (128 permutations, char:5) and the slot comparison
+(agreeing/differing slots, `newscli.dedupe.slots`), then scores:
+
+- the rule ``sim >= threshold and (differing slots == 0 or sim >= slot_threshold)`` over a grid;
+- the baseline: one threshold on the exact Jaccard (TSV column), best accuracy after the fact.
+
+"dup precision" = labeled dup among pairs predicted dup; accuracy over all scored pairs.
+
+    python bench/dedupe_pairs_eval.py [--tsv bench/dedupe_pairs.tsv] [--errors]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+from pathlib import Path
+
+import numpy as np
+import orjson
+
+from newscli.dedupe import DedupeOptions, compare_slots, prepare, similarity
+from newscli.dedupe.spool import date_key
+from newscli.dedupe.verify import day_numbers
+
+BENCH = Path(__file__).resolve().parent
+SHARED = BENCH.parents[0] / ".." / "shared" / "corpora"
+CORPORA = {
+    "saudinewsnet": "saudinewsnet/saudinewsnet.jsonl.gz",
+    "ant_multisource_2018": "ant_multisource_2018/ant_multisource_2018.jsonl.gz",
+    "egypt_news_credibility_2013_week": "egypt_news_credibility_2013_week/egypt_news_2013-03-20_to_26.jsonl.gz",
+    "ant_jawharafm_tunisia": "ant_jawharafm_tunisia/ant_jawharafm_v1_1.jsonl.gz",
+}
+
+
+def read_tsv(path: Path) -> list[dict]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        if not line.strip() or line.startswith("#"):
+            continue
+        f = line.split("\t")
+        if f[0] == "corpus":
+            continue
+        rows.append({"corpus": f[0], "a": f[1], "b": f[2], "label": f[3], "kind": f[4], "jaccard": float(f[5]), "note": f[6] if len(f) > 6 else ""})
+    return rows
+
+
+def texts(rows: list[dict]) -> dict[tuple[str, str], dict]:
+    want: dict[str, set] = {}
+    for r in rows:
+        want.setdefault(r["corpus"], set()).update((r["a"], r["b"]))
+    out = {}
+    for corpus, ids in want.items():
+        with gzip.open(SHARED / CORPORA[corpus]) as fh:
+            for line in fh:
+                rec = orjson.loads(line)
+                if rec["id"] in ids:
+                    out[(corpus, rec["id"])] = rec
+    return out
+
+
+def features(rows: list[dict], opt: DedupeOptions) -> dict[str, np.ndarray]:
+    tx = texts(rows)
+    ra = [tx[(r["corpus"], r["a"])] for r in rows]
+    rb = [tx[(r["corpus"], r["b"])] for r in rows]
+    a = prepare([x.get("text") or "" for x in ra], opt)
+    b = prepare([x.get("text") or "" for x in rb], opt)
+    agree, differ = compare_slots(a.slots, b.slots)
+    days = np.abs(day_numbers([date_key(x.get("date")) for x in ra]) - day_numbers([date_key(x.get("date")) for x in rb]))
+    return {"sim": similarity(a.sig, b.sig), "agree": agree, "differ": differ, "exact": a.exact == b.exact, "days": days,
+            "jac": np.array([r["jaccard"] for r in rows]), "dup": np.array([r["label"] == "dup" for r in rows])}
+
+
+def score(pred: np.ndarray, dup: np.ndarray) -> dict:
+    tp = int((pred & dup).sum())
+    fp = int((pred & ~dup).sum())
+    fn = int((~pred & dup).sum())
+    return {"prec": tp / (tp + fp) if tp + fp else 1.0, "rec": tp / (tp + fn) if tp + fn else 1.0,
+            "acc": float((pred == dup).mean()), "fp": fp, "fn": fn}
+
+
+def rule(f, thr: float, slot_thr: float, max_days: float = float("inf")) -> np.ndarray:
+    differ = (f["differ"] > 0) | (f["days"] > max_days)
+    ok = (f["sim"] >= thr - 1e-9) & (~differ | (f["sim"] >= slot_thr - 1e-9))
+    return ok | f["exact"]
+
+
+def fmt(s: dict) -> str:
+    return f"prec {s['prec']:.3f}  rec {s['rec']:.3f}  acc {s['acc']:.3f}  (fp {s['fp']}, fn {s['fn']})"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--tsv", type=Path, default=BENCH / "dedupe_pairs.tsv")
+    ap.add_argument("--errors", action="store_true", help="list the pairs the default rule gets wrong")
+    args = ap.parse_args()
+    rows = [r for r in read_tsv(args.tsv) if r["label"] in ("dup", "distinct")]
+    opt = DedupeOptions()
+    f = features(rows, opt)
+    dup = f["dup"]
+    kinds: dict[str, int] = {}
+    for r in rows:
+        kinds[f"{r['label']}/{r['kind']}"] = kinds.get(f"{r['label']}/{r['kind']}", 0) + 1
+    print(f"{len(rows)} labeled pairs ({int(dup.sum())} dup, {int((~dup).sum())} distinct) from {args.tsv.name}")
+    print("  " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
+    print("\nbaseline: one threshold on exact char-5 Jaccard, chosen after the fact (best accuracy)")
+    best = max((score(f["jac"] >= t, dup)["acc"], t) for t in np.arange(0.05, 1.0, 0.01))
+    print(f"  jaccard >= {best[1]:.2f}: {fmt(score(f['jac'] >= best[1], dup))}")
+    bests = max((score(f["sim"] >= t, dup)["acc"], t) for t in np.arange(0.05, 1.0, 0.01))
+    print(f"  minhash >= {bests[1]:.2f}: {fmt(score(f['sim'] >= bests[1], dup))}")
+    for t in (0.5, 0.6, 0.7, 0.8):
+        print(f"  jaccard >= {t:.2f}: {fmt(score(f['jac'] >= t, dup))}")
+    print("\nnewscli rule: sim >= threshold and (no differing slot or sim >= slot_threshold); grid")
+    slot_thrs = (0.85, 0.9, 0.95, 1.01)
+    print("  thr   " + "  ".join(f"slot>={s:<4}" + " " * 26 for s in slot_thrs))
+    for thr in np.arange(0.3, 0.81, 0.05):
+        cells = []
+        for s in slot_thrs:
+            sc = score(rule(f, thr, s), dup)
+            cells.append(f"p {sc['prec']:.3f} r {sc['rec']:.3f} a {sc['acc']:.3f}      ")
+        print(f"  {thr:.2f}  " + "  ".join(cells))
+    print("\nwith publication dates more than max_days apart counted as a differing slot")
+    for days in (1.0, 2.0, 3.0, 7.0):
+        for thr in (0.5, 0.6, 0.7, 0.8):
+            cells = [f"slot>={s}: " + fmt(score(rule(f, thr, s, days), dup)) for s in (0.9, 0.95)]
+            print(f"  days>{days:<4} thr {thr:.2f}  " + "   ".join(cells))
+    d = score(rule(f, opt.threshold, opt.slot_threshold, opt.max_days), dup)
+    print(f"\ndefault (threshold {opt.threshold}, slot_threshold {opt.slot_threshold}, max_days {opt.max_days}): {fmt(d)}")
+    print(f"  differing slots among distinct pairs with sim >= {opt.threshold}: "
+          f"{int(((f['differ'] > 0) & ~dup & (f['sim'] >= opt.threshold)).sum())} of {int((~dup & (f['sim'] >= opt.threshold)).sum())}; "
+          f"among dup pairs: {int(((f['differ'] > 0) & dup).sum())} of {int(dup.sum())}")
+    if args.errors:
+        pred = rule(f, opt.threshold, opt.slot_threshold, opt.max_days)
+        for k in np.flatnonzero(pred != dup):
+            r = rows[k]
+            print(f"  {'FP' if pred[k] else 'FN'} {r['corpus'][:12]} {r['a']} {r['b']} {r['kind']:<11} jac {r['jaccard']:.3f} "
+                  f"sim {f['sim'][k]:.3f} agree {f['agree'][k]} differ {f['differ'][k]}  {r['note'][:70]}")
+
+
+if __name__ == "__main__":
+    main()

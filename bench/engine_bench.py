@@ -1,0 +1,97 @@
+"""--engine local -j N against --engine dask -j N on the shared corpora, in the same run.
+
+Whole processes (interleaved): wall time and peak RSS of the process tree. Then one in-process Dask
+run (LocalCluster with N worker processes) for what a whole-process timer cannot see: the client's
+peak RSS, each worker's peak RSS, and the bytes the workers sent to the client (the pickled chunks:
+records plus signatures; the only data Dask moves, as there is no shuffle).
+
+    pip install '.[dask]' && python bench/engine_bench.py [--jobs 2] [--runs 1] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import pickle
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import JSONL_CORPORA, SHARED_CORPORA, interleaved, machine, median  # noqa: E402
+
+
+def concat(target: Path, limit: int | None) -> int:
+    n = 0
+    with open(target, "wb") as out:
+        for rel in JSONL_CORPORA:
+            with gzip.open(SHARED_CORPORA / rel, "rb") as fh:
+                for line in fh:
+                    if limit is not None and n >= limit:
+                        return n
+                    out.write(line)
+                    n += 1
+    return n
+
+
+def in_process(path: Path, jobs: int) -> dict:
+    from newscli.dask_engine import DaskEngine
+    from newscli.export import ExportOptions, steps_for
+    from newscli.pipeline import run
+
+    options = ExportOptions()
+    steps = steps_for(options)
+    moved = 0
+    written = 0
+    with DaskEngine(jobs=jobs) as engine:
+        def counted():
+            nonlocal moved
+            for chunk in engine.chunks([str(path)], steps, options.dedupe):
+                moved += len(pickle.dumps(chunk, protocol=5))
+                yield chunk
+
+        def on_record(rec) -> None:
+            nonlocal written
+            written += 1
+
+        t0 = time.perf_counter()
+        run(None, steps=steps, on_record=on_record, on_reject=lambda r: None, dedupe_options=options.dedupe,
+            chunk_source=counted())
+        wall = time.perf_counter() - t0
+        workers = engine.client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+    return {"wall": wall, "client_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+            "workers_mib": sorted(workers.values()), "moved_mb": moved / 1e6, "written": written}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--limit", type=int, default=None, help="first N records of the concatenation (default: all)")
+    args = ap.parse_args()
+    py = sys.executable
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "corpora.jsonl"
+        n = concat(path, args.limit)
+        size = path.stat().st_size
+        base = [py, "-m", "newscli", "-q", "export", str(path), "-o", str(Path(tmp) / "out.jsonl"), "-j", str(args.jobs)]
+        results = interleaved({"local": base, "dask": base + ["--engine", "dask"]}, args.runs)
+        detail = in_process(path, args.jobs)
+    print(f"machine: {machine()}")
+    print(f"{n} records, {size / 1e6:.0f} MB uncompressed JSONL (the four shared JSONL corpora); -j {args.jobs}; "
+          f"median of {args.runs} interleaved whole-process runs after a warm-up")
+    walls = {k: median([w for w, _, _ in v]) for k, v in results.items()}
+    for name, rows in results.items():
+        print(f"  --engine {name:<6} wall {walls[name]:7.1f} s  {n / walls[name]:7.0f} rec/s  "
+              f"CPU {median([c for _, c, _ in rows]):6.1f} s  peak RSS {median([m for _, _, m in rows]):5.0f} MiB")
+    print(f"  dask / local wall: {walls['dask'] / walls['local']:.2f}x")
+    print(f"in-process dask run: wall {detail['wall']:.1f} s; client peak {detail['client_mib']} MiB; "
+          f"workers' peaks {detail['workers_mib']} MiB; workers -> client {detail['moved_mb']:.0f} MB "
+          f"({detail['moved_mb'] * 1e6 / n:.0f} B/record); shuffled between workers 0 B")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,209 @@
+"""The `anywhere` pass: rules that hold on any line of an article, header-led blocks and the
+comment thread (issue 13: inline link lines, promos, contact lines, captions, outlet trailers)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from newscli.clean import _rules as R
+from newscli.clean._state import (
+    FOLD_PREFIX_CHARS, HINT_CHARS, MAX_BLOCK_ITEMS, MAX_CAPTION_WORDS, MAX_ITEM_WORDS,
+    MAX_ITEM_WORDS_UNPUNCTUATED, MAX_NOTICE_WORDS, MAX_RULE_WORDS, MAX_SHORT_RULE_WORDS, SENTENCE_WORDS,
+    LineState,
+)
+from newscli.clean._text import CLOSERS, KEY_WORD, TERMINAL, fold_line, is_terminal, key, key_of_folded
+from newscli.clean.options import UserPatterns
+
+
+@lru_cache(maxsize=32)
+def whole_tables(user: frozenset[str]) -> tuple[frozenset[str], int, int]:
+    """First words of every whole-line key, max words and max characters of a key."""
+    keys = R.ALL_WHOLE | user
+    first = frozenset(k.split(" ", 1)[0] for k in keys)
+    max_key = max(k.count(" ") + 1 for k in keys)
+    max_chars = max(len(k) for k in keys) * 2 + 8
+    return first, max_key, max_chars
+
+
+def _item_like(line: str, w: int) -> bool:
+    """A related-link item: a headline (at most 25 words, no sentence end when longer than 15).
+    A line of more than 5 words ending with a full stop or colon is body text resuming."""
+    if w > MAX_ITEM_WORDS or (w > MAX_ITEM_WORDS_UNPUNCTUATED and line.rstrip(CLOSERS + "»”")[-1:] in ".!؟?…"):
+        return False
+    return not (w > 5 and line.rstrip(CLOSERS).endswith((".", ":")) and not line.endswith(".."))
+
+
+def _user_rule(line: str, f: str | None, user: UserPatterns) -> str | None:
+    for p, fp in user.prefixes:
+        if line.startswith(p) or (f is not None and f.startswith(fp)):
+            return "user-prefix"
+    for rx in user.regexes:
+        if rx.fullmatch(line):
+            return "user-re"
+    return None
+
+
+def line_rule(line: str, w: int, k: str | None, user: UserPatterns, f: str | None = None) -> str | None:
+    """Rules that hold anywhere in the article (headers handled by the caller).
+
+    k is the line's key (None for lines too long for any phrase), f its fold_line() when known.
+    """
+    if k:
+        if k in R.PHRASES or k in R.END_HEADERS or k in R.BLOCK_HEADERS:
+            return "phrase"
+        if k in user.whole:
+            return "user-phrase"
+    elif w <= MAX_RULE_WORDS and not R.HAS_ALNUM.search(line):
+        return "symbols"
+    if user.prefixes or user.regexes:
+        r = _user_rule(line, f, user)
+        if r:
+            return r
+    if w > MAX_NOTICE_WORDS:
+        return None
+    if "تطبيق" in line or "app" in line or "App" in line:
+        if R.promo(line):
+            return "promo"
+    if ("@" in line or "sms" in line or "SMS" in line) and R.contact(line):
+        return "contact"
+    if ("ضرور" in line or "التاكد" in line or "التأكد" in line or "التحقق" in line) and R.DISCLAIMER_RE.search(fold_line(line)):
+        return "disclaimer"
+    if w > MAX_RULE_WORDS:
+        return None
+    if ("رابط" in line or "للكاتب" in line) and R.TRAILER_RE.match(line):
+        return "trailer"
+    if f is None and (w <= MAX_CAPTION_WORDS or R.may_be_prefixed(line)):
+        f = fold_line(line if w <= MAX_SHORT_RULE_WORDS else line[:FOLD_PREFIX_CHARS])
+    if f is None:
+        return None
+    if R.may_be_prefixed(line):
+        if R.link_line(f):
+            return "link-line"
+        if R.PREFIX_RE.match(f):
+            return "prefix"
+    if w <= MAX_CAPTION_WORDS and R.caption(line, k if k and k != "\x00" else key_of_folded(f)):
+        return "caption"
+    if w <= MAX_SHORT_RULE_WORDS:
+        if w <= 2 and R.LINK_RE.match(line):
+            return "link"
+        if w <= 4 and (R.RELTIME_RE.match(f) or R.CLOCK_RE.match(f)):
+            return "time"
+        if R.contact_piece(line, f):
+            return "contact"
+        if ("هنا" in f or "here" in f) and R.CLICK_RE.search(f) and key_of_folded(f).startswith(R.CLICK_START):
+            return "click-here"
+        if R.is_home_menu(line):
+            return "menu"
+    return None
+
+
+class _Keys:
+    """Key and fold of a line, computed only as far as the whole-line tables need."""
+
+    def __init__(self, st: LineState, user: UserPatterns) -> None:
+        self.st = st
+        self.first, self.max_key, self.max_chars = whole_tables(user.whole)
+
+    def key(self, i: int) -> str | None:
+        line = self.st.lines[i]
+        return key(line) if self.st.wc[i] <= self.max_key and len(line) <= self.max_chars else None
+
+    def key_and_fold(self, i: int) -> tuple[str | None, str | None]:
+        line, w = self.st.lines[i], self.st.wc[i]
+        if w > MAX_RULE_WORDS:
+            return None, None
+        f = fold_line(line if w <= MAX_SHORT_RULE_WORDS or len(line) <= self.max_chars else line[:FOLD_PREFIX_CHARS])
+        if w <= self.max_key and len(line) <= self.max_chars:
+            # a whole-line phrase needs the line's first key word to be a phrase's first word
+            m0 = KEY_WORD.search(f, 0, HINT_CHARS) if w > 1 else None
+            k0 = m0.group() if m0 else ("" if w > 1 else None)
+            if w == 1 or not k0 or k0 in self.first:
+                return key_of_folded(f), f
+            return "\x00", f  # "no phrase can match" (a key no phrase has)
+        return None, f
+
+
+def _long_line(st: LineState, i: int, keys: _Keys, user: UserPatterns) -> tuple[str | None, bool]:
+    """Fast path for a line too long for any key: (rule, proves the body started)."""
+    line, w = st.lines[i], st.wc[i]
+    if w <= MAX_NOTICE_WORDS:
+        if w <= MAX_RULE_WORDS and not line[0].isalnum() and not R.HAS_ALNUM.search(line):
+            return "symbols", False
+        r = line_rule(line, w, None, user, None) if w <= MAX_RULE_WORDS else _long_rule(line, user)
+        if r:
+            return r, False
+    elif user.prefixes or user.regexes:
+        r = _user_rule(line, None, user)
+        if r:
+            return r, False
+    body = w > SENTENCE_WORDS and (line[-1] in TERMINAL or (line[-1] in CLOSERS and is_terminal(line)))
+    return None, body
+
+
+def _long_rule(line: str, user: UserPatterns) -> str | None:
+    """Rules for a line of 26-40 words: user patterns, promos, contact lines."""
+    if user.prefixes or user.regexes:
+        r = _user_rule(line, None, user)
+        if r:
+            return r
+    if ("تطبيق" in line or "app" in line or "App" in line) and R.promo(line):
+        return "promo"
+    if ("@" in line or "sms" in line or "SMS" in line) and R.contact(line):
+        return "contact"
+    return None
+
+
+def _to_end(st: LineState, i: int, keys: _Keys) -> None:
+    """A comment thread from line i to the end (phrases inside are reported as `phrase`)."""
+    for j in range(i, len(st.lines)):
+        if st.rule[j] is None:
+            kj = keys.key(j)
+            st.rule[j] = "phrase" if kj is not None and kj in R.PHRASES else "comments"
+
+
+def _block(st: LineState, i: int, keys: _Keys) -> int:
+    """A header-led related block from line i; returns the index after it."""
+    st.rule[i] = "block"
+    j = i + 1
+    n = len(st.lines)
+    while j < n and j - i <= MAX_BLOCK_ITEMS and _item_like(st.lines[j], st.wc[j]):
+        kj = keys.key(j)
+        if kj is not None and (kj in R.END_HEADERS or kj in R.BLOCK_HEADERS or kj in R.PHRASES):
+            break
+        st.rule[j] = "block"
+        j += 1
+    return j
+
+
+def anywhere_pass(st: LineState, user: UserPatterns) -> None:
+    """Mark every line removed by an `anywhere` rule, a block, or the comment section."""
+    keys = _Keys(st, user)
+    n = len(st.lines)
+    seen_body = False
+    i = 0
+    while i < n:
+        if st.rule[i]:
+            i += 1
+            continue
+        w = st.wc[i]
+        if w > MAX_SHORT_RULE_WORDS and (w > keys.max_key or len(st.lines[i]) > keys.max_chars):
+            r, body = _long_line(st, i, keys, user)
+            st.rule[i] = r
+            seen_body = seen_body or body
+            i += 1
+            continue
+        k, f = keys.key_and_fold(i)
+        if k is not None and seen_body and (k in R.END_HEADERS or (w <= 4 and R.comment_count(st.lines[i]))):
+            _to_end(st, i, keys)
+            return
+        if k is not None and k in R.BLOCK_HEADERS:
+            i = _block(st, i, keys)
+            continue
+        r = line_rule(st.lines[i], w, k, user, f)
+        if r == "link-line" and i == 0:
+            r = None  # "بالصور .. …" as the first line is the article's own headline
+        if r:
+            st.rule[i] = r
+        elif w > SENTENCE_WORDS and is_terminal(st.lines[i]):
+            seen_body = True
+        i += 1

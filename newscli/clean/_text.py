@@ -1,0 +1,77 @@
+"""Line text helpers of the clean step: the matching key, the matching fold, word counts and
+sentence ends. Every character set comes from `newscli.chars`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newscli import chars
+from newscli.normalize import FOLDS
+
+# Matching folds letters like the "search" fold, without str.translate (a dictionary lookup per
+# character): a few guarded str.replace calls and one regex for marks are much cheaper.
+_LETTER_PAIRS = tuple((chr(a), b) for a, b in FOLDS["letters"].items() if b)
+# the marks the diacritics fold removes (chars.DIACRITICS), nothing more
+_MARKS = re.compile(chars.char_class(chars.DIACRITICS) + "+")
+
+#: Digit class (ASCII, Arabic-Indic, Persian) for the rule regexes.
+DIGIT = chars.char_class(chars.DIGITS)
+
+# sentence ends, as the issue defines them (a closing quote or bracket after one also counts)
+TERMINAL = frozenset(".!؟?:»”…")
+CLOSERS = "\"'»”)]’"
+
+# What the matching key drops (non-word characters, digits, underscore, tatweel) and its
+# complement (a run of kept characters, i.e. a key word): two regexes from one class body.
+_KEY_DROP_BODY = r"\W\d_" + re.escape(chars.TATWEEL)
+KEY_DROP = re.compile("[" + _KEY_DROP_BODY + "]+")
+KEY_WORD = re.compile("[^" + _KEY_DROP_BODY + "]+")
+
+HAS_ALNUM = re.compile(r"[^\W_]")
+LETTER = re.compile(r"[^\W\d_]")
+
+
+def _letters(s: str) -> str:
+    for a, b in _LETTER_PAIRS:
+        if a in s:
+            s = s.replace(a, b)
+    return s
+
+
+def fold_line(line: str) -> str:
+    """Letters and marks folded as by the search fold (digits kept), lower-cased."""
+    return _letters(_MARKS.sub("", line)).lower()
+
+
+def key(line: str) -> str:
+    """Matching key: search fold, lower case, punctuation/symbols/digits dropped, spaces collapsed."""
+    return " ".join(_letters(KEY_DROP.sub(" ", _MARKS.sub("", line))).lower().split())
+
+
+def key_of_folded(folded: str) -> str:
+    """key() of a line already passed through fold_line()."""
+    return " ".join(KEY_DROP.sub(" ", folded).split())
+
+
+def words(line: str) -> int:
+    """Word count of a normalized line (single spaces)."""
+    return line.count(" ") + 1 if line else 0
+
+
+def is_terminal(line: str) -> bool:
+    """Does the line end a sentence (. ! ؟ ? : » ” … possibly followed by closing quotes)?"""
+    if not line:
+        return False
+    last = line[-1]
+    if last in TERMINAL:
+        return True
+    if last in CLOSERS:
+        stripped = line.rstrip(CLOSERS)
+        return bool(stripped) and stripped[-1] in TERMINAL
+    return False
+
+
+def ends_sentence(line: str) -> bool:
+    """A real sentence end: like is_terminal but a final colon (a lead-in) does not count."""
+    return is_terminal(line) and not line.rstrip(CLOSERS).endswith(":")

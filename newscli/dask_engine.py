@@ -1,0 +1,261 @@
+"""`--engine dask`: the per-record stages of a run on a Dask cluster, with the local engine's rules.
+
+What runs where:
+
+1. The client splits the inputs into partitions in the local engine's order: a whole file, or, for
+   an uncompressed JSONL file larger than `partition_bytes`, byte ranges cut at newlines. Workers
+   count each range's lines, so every record keeps the line number (and the id and `source`) the
+   local reader gives it.
+2. A worker reads its partition with newscli's own reader (never `dask.bag.read_text`, which
+   rewrites newlines) and runs the local engine's own per-record function
+   (`newscli.pipeline.apply_steps`: web extraction, clean, dates and dedupe's signing) chunk by
+   chunk, returning the serialized records with their signatures.
+3. The client receives partitions in order (at most a few in flight per worker) and hands the
+   chunks to the local engine's dedupe and writer, exactly as the local engine does with its
+   worker processes' chunks.
+
+So the output is byte-identical to `--engine local` for the same inputs and options by
+construction: the same functions run on the same records in the same order; Dask only decides
+where. Ordering never depends on Dask: results are put back by partition number, nothing is
+shuffled, and no `hash()` of a string is used (it differs across processes).
+
+What stays on the client: candidate pairs, verification and clustering (dedupe's final rule,
+bounded memory on disk) and writing. docs/scale.md gives the costs and what that means at
+100M articles.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import deque
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Iterator
+
+__all__ = ["DaskEngine", "Partition", "INSTALL_HINT", "plan_partitions", "require_dask", "read_partition",
+           "DEFAULT_PARTITION_BYTES"]
+
+INSTALL_HINT = "--engine dask needs the optional extra: pip install 'newscli[dask]'"
+DEFAULT_PARTITION_BYTES = 64 * 1024 * 1024
+_SCHEDULER_ENV = "NEWSCLI_SCHEDULER"
+
+
+def require_dask() -> None:
+    try:
+        import dask  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError:
+        raise ImportError(INSTALL_HINT) from None
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One unit of work: a whole input, or the byte range [start, end) of an uncompressed JSONL file
+    whose first line is line number `first_line` of the file."""
+
+    index: int
+    path: str
+    start: int = 0
+    end: int | None = None
+    first_line: int = 1
+
+    @property
+    def whole(self) -> bool:
+        return self.end is None
+
+
+def _splittable(path: str) -> bool:
+    """An uncompressed JSONL file (by name), the only kind a byte range can be read from."""
+    from newscli.io.compression import sniff_compression
+    from newscli.io.inputs import _is_jsonl_name
+
+    if _is_jsonl_name(path) is not True:
+        return False
+    try:
+        with open(path, "rb") as fh:
+            return sniff_compression(fh.read(8)) is None
+    except OSError:
+        return False  # the reader reports it, in order, as the local engine does
+
+
+def _aligned(fh, pos: int) -> int:
+    """The first position at or after pos that starts a line (pos itself when it is 0)."""
+    if pos == 0:
+        return 0
+    fh.seek(pos - 1)
+    if fh.read(1) == b"\n":
+        return pos
+    fh.readline()
+    return fh.tell()
+
+
+def _range_lines(path: str, lo: int, hi: int | None) -> tuple[int, int, int]:
+    """(aligned start, aligned end, newlines in between) for the approximate range [lo, hi)."""
+    with open(path, "rb") as fh:
+        start = _aligned(fh, lo)
+        size = os.fstat(fh.fileno()).st_size
+        end = size if hi is None or hi >= size else _aligned(fh, hi)
+        end = max(end, start)
+        fh.seek(start)
+        left, lines = end - start, 0
+        while left > 0:
+            block = fh.read(min(left, 1 << 22))
+            if not block:
+                break
+            lines += block.count(b"\n")
+            left -= len(block)
+        return start, end, lines
+
+
+def plan_partitions(paths: list[str], partition_bytes: int = DEFAULT_PARTITION_BYTES,
+                    count: Callable[[list[tuple[str, int, int | None]]], list[tuple[int, int, int]]] | None = None) -> list[Partition]:
+    """Partitions in input order. `count` maps [(path, lo, hi)] to [(start, end, lines)] (on the
+    cluster); by default it runs here."""
+    count = count or (lambda jobs: [_range_lines(*j) for j in jobs])
+    plan: list[tuple[str, list[tuple[int, int | None]] | None]] = []
+    jobs: list[tuple[str, int, int | None]] = []
+    for path in paths:
+        size = os.path.getsize(path) if path != "-" and os.path.isfile(path) else 0
+        if size > partition_bytes and _splittable(path):
+            cuts = list(range(0, size, partition_bytes))
+            ranges = [(lo, cuts[i + 1] if i + 1 < len(cuts) else None) for i, lo in enumerate(cuts)]
+            plan.append((path, ranges))
+            jobs.extend((path, lo, hi) for lo, hi in ranges)
+        else:
+            plan.append((path, None))
+    counted = iter(count(jobs)) if jobs else iter(())
+    parts: list[Partition] = []
+    for path, ranges in plan:
+        if ranges is None:
+            parts.append(Partition(len(parts), path))
+            continue
+        line = 1
+        for _ in ranges:
+            start, end, lines = next(counted)
+            if end > start:
+                parts.append(Partition(len(parts), path, start, end, line))
+            line += lines
+    return parts
+
+
+def read_partition(part: Partition, text_field: str = "text", html_field: str | None = None) -> Iterator[Any]:
+    """The records (and Rejects) of one partition, as the local reader yields them."""
+    from newscli.io.inputs import RawLine, parse_line, read_one
+
+    if part.whole:
+        kwargs: dict[str, Any] = {"text_field": text_field}
+        if html_field is not None:
+            kwargs["html_field"] = html_field
+        yield from read_one(part.path, **kwargs)
+        return
+    with open(part.path, "rb") as fh:
+        fh.seek(part.start)
+        left, lineno = part.end - part.start, part.first_line - 1  # type: ignore[operator]
+        while left > 0:
+            line = fh.readline(left)
+            if not line:
+                break
+            left -= len(line)
+            lineno += 1
+            if line.endswith(b"\n"):
+                line = line[:-1]
+                if line.endswith(b"\r"):
+                    line = line[:-1]
+            if lineno == 1 and line.startswith(b"\xef\xbb\xbf"):
+                line = line[3:]
+            if not line.strip():
+                continue
+            raw = RawLine(line, part.path, lineno, text_field)
+            if html_field is not None:
+                raw.html_field = html_field
+            yield parse_line(raw)
+
+
+def run_partition(part: Partition, steps: list, dedupe_options: Any, text_field: str,
+                  html_field: str | None, chunk_records: int, keep_empty: bool = False) -> list[tuple[list, Any, Any]]:
+    """On a worker: the local engine's per-record function over one partition, chunk by chunk."""
+    from newscli.pipeline import apply_steps, chunked
+
+    return [apply_steps(chunk, steps, dedupe_options, pack=dedupe_options is not None, keep_empty=keep_empty)
+            for chunk in chunked(read_partition(part, text_field, html_field), chunk_records)]
+
+
+class DaskEngine:
+    """A Dask client for one run: a LocalCluster of `jobs` single-threaded worker processes, or the
+    running cluster at `scheduler` (or $NEWSCLI_SCHEDULER)."""
+
+    def __init__(self, jobs: int = 1, scheduler: str | None = None, *, processes: bool = True,
+                 partition_bytes: int = DEFAULT_PARTITION_BYTES) -> None:
+        require_dask()
+        from dask.distributed import Client, LocalCluster
+
+        self.partition_bytes = partition_bytes
+        self.cluster = None
+        address = scheduler or os.environ.get(_SCHEDULER_ENV) or None
+        if address:
+            self.client = Client(address, set_as_default=False)
+        else:
+            import warnings
+
+            with warnings.catch_warnings():  # "port 8787 in use" and the like: not the user's concern
+                warnings.simplefilter("ignore")
+                # silence_logs: a task's failure reaches the user once, as newscli's one-line error,
+                # not also as the workers' log with a traceback
+                self.cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=processes,
+                                            dashboard_address=None, worker_dashboard_address=None,
+                                            silence_logs=logging.CRITICAL)
+            self.client = Client(self.cluster, set_as_default=False)
+
+    @classmethod
+    def of(cls, client: Any, partition_bytes: int = DEFAULT_PARTITION_BYTES) -> "DaskEngine":
+        """An engine over an existing client (the tests' in-process cluster)."""
+        self = cls.__new__(cls)
+        self.client, self.cluster, self.partition_bytes = client, None, partition_bytes
+        return self
+
+    def workers(self) -> int:
+        return max(1, len(self.client.scheduler_info().get("workers", {})))
+
+    def partitions(self, paths: list[str]) -> list[Partition]:
+        def count(jobs: list[tuple[str, int, int | None]]) -> list[tuple[int, int, int]]:
+            futures = self.client.map(_range_lines, *zip(*jobs), pure=False)
+            return self.client.gather(futures)
+
+        return plan_partitions(paths, self.partition_bytes, count)
+
+    def chunks(self, paths: list[str], steps: list, dedupe_options: Any, *, text_field: str = "text",
+               html_field: str | None = None, chunk_records: int | None = None,
+               keep_empty: bool = False) -> Iterator[tuple[list, Any, Any]]:
+        """(records and Rejects, signatures, counts) chunk by chunk, in input order."""
+        from newscli.pipeline import CHUNK_RECORDS
+
+        if dedupe_options is not None and getattr(dedupe_options, "on_cluster", None) is not None:
+            dedupe_options = replace(dedupe_options, on_cluster=None)  # a client-side callback stays here
+        parts = self.partitions(paths)
+        in_flight = 2 * self.workers()
+        pending: deque = deque()
+        todo = iter(parts)
+        try:
+            for part in todo:
+                pending.append(self.client.submit(run_partition, part, steps, dedupe_options, text_field, html_field,
+                                                  chunk_records or CHUNK_RECORDS, keep_empty, pure=False))
+                while len(pending) >= in_flight:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+        finally:
+            for fut in pending:
+                fut.cancel()
+
+    def close(self) -> None:
+        try:
+            self.client.close()
+        finally:
+            if self.cluster is not None:
+                self.cluster.close()
+
+    def __enter__(self) -> "DaskEngine":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()

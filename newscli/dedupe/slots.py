@@ -1,0 +1,138 @@
+"""Slots: the tokens a templated report fills differently (numbers, dates, weekdays, places).
+
+Royal cables to different countries, weather bulletins of different days and market reports of
+different sessions share most of their shingles; what tells them apart is *where* they differ: a slot
+token (a number, a month or weekday name, a place from `newscli.gazetteer`) in the same place of a
+shared template. An update or a shortened copy differs elsewhere: it adds or removes paragraphs
+(their slots have contexts the other text does not have) but keeps the shared slots equal.
+
+Per text we keep a *slot sketch*: for every maximal run of slot tokens, the pair
+(context, value) where the context is a hash of the word before and the word after the run and the
+value a hash of the run's tokens; the ``SLOT_K`` entries with the smallest context hashes are kept
+(a bottom-k sample, so two texts sample the same contexts). Two sketches are compared on the
+contexts present in both (below both samples' cut-offs): a context whose values agree is an
+*agreeing* slot; one whose values differ is a *differing* slot (counted from both sides, the
+smaller count is taken, so a context repeated with more values on one side is not a difference).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from newscli.dedupe.text import NormalizedBatch, mix64, normalize_batch, token_hashes
+
+__all__ = ["SLOT_K", "SLOT_EMPTY", "slot_sketches", "compare_slots", "slot_words"]
+
+SLOT_K = 24  # entries per text (uint64: context << 32 | value)
+SLOT_EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
+_U64 = np.uint64
+_LOW = _U64(0xFFFFFFFF)
+
+# Weekdays and month names (Gregorian as written in the Mashreq and the Maghreb, Syriac, Hijri) that
+# are not also common words. Written in ordinary spelling; they are folded like the texts.
+_DATE_WORDS = """
+الأحد الإثنين الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت
+يناير فبراير مارس أبريل إبريل مايو يونيو يونيه يوليو يوليه أغسطس سبتمبر أكتوبر نوفمبر ديسمبر
+جانفي فيفري أفريل ماي جوان جويلية أوت
+كانون شباط آذار نيسان أيار حزيران تموز أيلول تشرين
+محرم صفر ربيع جمادى رجب شعبان رمضان شوال القعدة الحجة
+"""
+# words of multi-word place names that are too common to mark a slot on their own
+_NOT_SLOTS = {"ال", "مدينه", "منطقه", "جمهوريه", "مملكه", "دوله", "المملكه", "الجمهوريه", "الدوله", "العربيه",
+              "المتحده", "الشماليه", "الجنوبيه", "الشرقيه", "الغربيه", "الوسطى", "بني", "ابو", "راس", "جزر", "سيدي"}
+_PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك")
+
+
+@lru_cache(maxsize=1)
+def slot_words() -> tuple[str, ...]:
+    """The folded slot words (dates and places, with clitic prefixes) used by `slot_sketches`."""
+    from newscli.gazetteer import places
+
+    base = set(normalize_batch([_DATE_WORDS]).text(0).split())
+    for name in places():
+        for w in normalize_batch([name]).text(0).split():
+            if len(w) >= 3 and w not in _NOT_SLOTS:
+                base.add(w)
+    out = set()
+    for w in base:
+        for p in _PREFIXES:
+            out.add(p + w)
+        if w.startswith("ال"):  # ل + ال -> لل
+            out.update(("ل" + w[1:], "ول" + w[1:], "فل" + w[1:]))
+    return tuple(sorted(out))
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> np.ndarray:
+    words = slot_words()
+    h, _, _ = token_hashes(normalize_batch([" ".join(words)]))
+    return np.unique(h)
+
+
+def slot_sketches(batch: NormalizedBatch) -> np.ndarray:
+    """Slot sketch of every text of the batch: n x SLOT_K uint64, sorted, padded with SLOT_EMPTY."""
+    n = len(batch.lengths)
+    out = np.full((n, SLOT_K), SLOT_EMPTY, dtype=_U64)
+    h, doc, is_num = token_hashes(batch)
+    if not len(h):
+        return out
+    slot = is_num | np.isin(h, _vocabulary())
+    if not slot.any():
+        return out
+    T = len(h)
+    same_prev = np.zeros(T, dtype=bool)
+    same_prev[1:] = doc[1:] == doc[:-1]
+    start = slot & ~(same_prev & np.concatenate([[False], slot[:-1]]))
+    end = slot & ~(np.concatenate([same_prev[1:], [False]]) & np.concatenate([slot[1:], [False]]))
+    rs, re_ = np.flatnonzero(start), np.flatnonzero(end)  # run k: tokens rs[k]..re_[k]
+    with np.errstate(over="ignore"):
+        run_id = np.cumsum(start) - 1
+        offset = np.arange(T) - rs[np.maximum(run_id, 0)]
+        part = mix64(h ^ (offset.astype(_U64) * _U64(0x9E3779B97F4A7C15)))
+        val = np.add.reduceat(np.where(slot, part, _U64(0)), rs)[: len(rs)] if len(rs) else np.zeros(0, _U64)
+        prev_ok = (rs > 0) & same_prev[rs]
+        nxt = re_ + 1
+        next_ok = nxt < T
+        next_ok[next_ok] = doc[nxt[next_ok]] == doc[re_[next_ok]]
+        hp = np.where(prev_ok, h[np.maximum(rs - 1, 0)], _U64(1))
+        hn = np.where(next_ok, h[np.minimum(nxt, T - 1)], _U64(2))
+        ctx = mix64(hp * _U64(0x100000001B3) + mix64(hn.copy()))
+    ctx32 = np.minimum(ctx >> _U64(32), _U64(0xFFFFFFFE))
+    entry = (ctx32 << _U64(32)) | (val & _LOW)
+    d = doc[rs]
+    order = np.lexsort((entry, d))
+    entry, d = entry[order], d[order]
+    keep = np.ones(len(entry), dtype=bool)
+    keep[1:] = (entry[1:] != entry[:-1]) | (d[1:] != d[:-1])
+    entry, d = entry[keep], d[keep]
+    first = np.searchsorted(d, d)  # index of each doc's first entry
+    rank = np.arange(len(d)) - first
+    ok = rank < SLOT_K
+    out[d[ok], rank[ok]] = entry[ok]
+    return out
+
+
+def compare_slots(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(agreeing, differing) slot counts of row-wise pairs of sketches (m x SLOT_K each)."""
+    a = np.atleast_2d(a)
+    b = np.atleast_2d(b)
+    ca, cb = a >> _U64(32), b >> _U64(32)
+    # only contexts below both samples' cut-offs are comparable (a full sample ends at its cut-off)
+    cut = np.minimum(_cutoff(a, ca), _cutoff(b, cb))[:, None]
+    va, vb = a != SLOT_EMPTY, b != SLOT_EMPTY
+    va &= ca <= cut
+    vb &= cb <= cut
+    same_ctx = (ca[:, :, None] == cb[:, None, :]) & va[:, :, None] & vb[:, None, :]
+    same_val = same_ctx & (a[:, :, None] == b[:, None, :])
+    a_shared, b_shared = same_ctx.any(axis=2), same_ctx.any(axis=1)
+    a_ok, b_ok = same_val.any(axis=2), same_val.any(axis=1)
+    agree = a_ok.sum(axis=1)
+    differ = np.minimum((a_shared & ~a_ok).sum(axis=1), (b_shared & ~b_ok).sum(axis=1))
+    return agree.astype(np.int64), differ.astype(np.int64)
+
+
+def _cutoff(s: np.ndarray, ctx: np.ndarray) -> np.ndarray:
+    full = s[:, -1] != SLOT_EMPTY
+    return np.where(full, ctx[:, -1], _U64(0xFFFFFFFF))

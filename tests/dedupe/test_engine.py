@@ -1,0 +1,218 @@
+"""newscli.dedupe.engine: dedupe_records end to end on Arabic news written for these tests."""
+
+from __future__ import annotations
+
+import gzip
+import os
+from pathlib import Path
+
+import orjson
+import pytest
+from _dedupe_texts import ARTICLE, MARKET_A, MARKET_B, OTHER, UPDATE, cable, rec, run, variants, weather
+
+from newscli.dedupe import DedupeOptions, dedupe_records, prepare, similarity
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+
+
+@pytest.mark.parametrize("kind", sorted(variants()))
+def test_variant_joins_original(kind):
+    out, st = run([rec(0, ARTICLE, "2015-07-21"), rec(1, OTHER), rec(2, variants()[kind], "2015-07-22")])
+    assert out[2]["dup"]["of"] == "r0" and out[2]["dup"]["cluster"] == 0
+    assert out[0]["dup"] == {"cluster": 0, "of": None, "sim": None, "exact": False, "size": 2, "why": None}
+    assert out[1]["dup"] == {"cluster": 1, "of": None, "sim": None, "exact": False, "size": 1, "why": None}
+    assert out[2]["dup"]["sim"] >= 0.5 and out[2]["dup"]["why"] is None
+    assert st.clusters == 1 and st.near_duplicates + st.exact_duplicates == 1
+
+
+def test_exact_duplicates_after_normalization():
+    out, st = run([rec(0, ARTICLE), rec(1, ARTICLE.replace("،", ",")), rec(2, ARTICLE)])
+    assert [r["dup"]["exact"] for r in out] == [False, True, True]
+    assert [r["dup"]["sim"] for r in out] == [None, 1.0, 1.0]
+    assert st.exact_duplicates == 2 and st.near_duplicates == 0
+
+
+def test_templated_market_reports_do_not_merge():
+    sig = prepare([MARKET_A, MARKET_B], DedupeOptions()).sig
+    assert similarity(sig[0], sig[1]) >= 0.5  # the shingles alone would merge them ...
+    out, st = run([rec(0, MARKET_A), rec(1, MARKET_B)])
+    assert [r["dup"]["size"] for r in out] == [1, 1]
+    assert st.rejected_by_slots == 1  # ... the differing slots keep them apart
+    # and a repeat of the same report with a byline still merges
+    out, _ = run([rec(0, MARKET_A), rec(1, "الرياض - واس\n" + MARKET_A)])
+    assert out[0]["dup"]["of"] == "r1"  # the longer copy is kept
+
+
+def test_templated_cables_and_bulletins_stay_apart():
+    cables = [cable(c) for c in ("كولومبيا", "سلطنة عمان", "مصر", "البرازيل")]
+    bulletins = [weather(d, f"{12 + k} يوليو 2015", str(45 - k), str(31 - k)) for k, d in enumerate(("الأحد", "الاثنين", "الثلاثاء"))]
+    out, st = run([rec(i, t) for i, t in enumerate(cables + bulletins)])
+    assert [r["dup"]["size"] for r in out] == [1] * 7
+    assert st.rejected_by_slots >= 4 and st.duplicates == 0
+
+
+def test_updated_republications_merge():
+    v = variants()
+    recs = [rec(0, ARTICLE, "2015-07-21"), rec(1, ARTICLE + UPDATE, "2015-07-22"), rec(2, v["ortho"] + UPDATE, "2015-07-22"),
+            rec(3, v["swap"], "2015-07-23")]
+    out, st = run(recs, explain=True)
+    assert [r["dup"]["of"] for r in out] == [None, "r0", "r0", "r0"]
+    for r in out[1:]:
+        assert r["dup"]["sim"] >= 0.5 and r["dup"]["why"]["rule"] == "similar" and r["dup"]["why"]["slots_differ"] == 0
+
+
+def test_chain_a_b_c_keeps_c_when_a_and_c_are_distinct():
+    ps = (ARTICLE + "\n" + OTHER).split("\n")
+    a, b, c = "\n".join(ps[0:4]), "\n".join(ps[1:5]), "\n".join(ps[2:6])
+    sig = prepare([a, b, c], DedupeOptions()).sig
+    o = DedupeOptions(threshold=0.45)
+    assert similarity(sig[0], sig[1]) >= 0.45 and similarity(sig[1], sig[2]) >= 0.45 > similarity(sig[0], sig[2])
+    out, _ = run([rec(0, a, "2015-07-21"), rec(1, b, "2015-07-22"), rec(2, c, "2015-07-23")], threshold=o.threshold)
+    assert [r["dup"]["of"] for r in out] == [None, "r0", None]  # C was only similar to B, a dropped copy
+    assert out[1]["dup"]["size"] == 2 and out[2]["dup"]["size"] == 1
+
+
+def test_explain_gives_the_evidence_of_every_dropped_record():
+    out, _ = run(corpus(), explain=True)
+    dropped = [r for r in out if r["dup"]["of"] is not None]
+    assert dropped and all(r["dup"]["why"] is not None for r in dropped)
+    assert all(r["dup"]["why"] is None for r in out if r["dup"]["of"] is None)
+    for r in dropped:
+        w = r["dup"]["why"]
+        assert list(w) == ["rule", "sim", "threshold", "slots_agree", "slots_differ", "dates_apart"]
+        assert w["sim"] == r["dup"]["sim"] >= w["threshold"]
+        assert (w["rule"] == "exact") == r["dup"]["exact"]
+
+
+def test_summary_counts_dropped_records_by_similarity_band():
+    _, st = run(corpus())
+    assert sum(st.by_band.values()) == st.duplicates and st.by_band["exact"] == st.exact_duplicates
+    assert "exact" in st.band_line()
+
+def test_unrelated_and_short_texts_stay_apart():
+    out, st = run([rec(0, ARTICLE), rec(1, OTHER), rec(2, "عاجل"), rec(3, "عاجل"), rec(4, ""), rec(5, "")])
+    sizes = [r["dup"]["size"] for r in out]
+    assert sizes == [1, 1, 2, 2, 1, 1]  # short texts match exactly only; empty texts never
+    assert st.empty_texts == 2 and st.short_texts == 2
+
+
+# --- kept copy, determinism, emit, clusters file -------------------------------------------
+
+
+def test_kept_copy_rule():
+    v = variants()
+    recs = [rec(0, v["truncated"], "2015-07-23"), rec(1, ARTICLE, None), rec(2, v["boiler"], "2015-07-22"), rec(3, v["ortho"], "2015-07-22")]
+    out, _ = run(recs)
+    # earliest date wins (null last); among 07-22 the longer text (boiler) wins
+    assert [r["dup"]["of"] for r in out] == ["r2", "r2", None, "r2"]
+    out, _ = run([rec(0, ARTICLE), rec(1, ARTICLE)])
+    assert out[0]["dup"]["of"] is None and out[1]["dup"]["of"] == "r0"  # tie: first in input
+
+
+def corpus():
+    v = variants()
+    recs = []
+    for i, t in enumerate([ARTICLE, OTHER, v["ortho"], MARKET_A, v["swap"], MARKET_B, OTHER + "\nالمصدر: وكالات", v["edits"], ARTICLE, v["truncated"]]):
+        recs.append(rec(i, t, f"2015-07-{21 + i % 3:02d}", extra={"k": i}))
+    return recs
+
+
+def test_byte_identical_for_any_chunking():
+    outs = set()
+    for chunk in (1, 2, 3, 7, 100):
+        out, _ = run(corpus(), chunk=chunk)
+        outs.add(b"".join(orjson.dumps(r) for r in out))
+    assert len(outs) == 1
+
+
+def test_emit_modes_partition_the_records():
+    allr, st = run(corpus())
+    kept, _ = run(corpus(), emit="kept")
+    removed, _ = run(corpus(), emit="removed")
+    assert [r["id"] for r in kept] == [r["id"] for r in allr if r["dup"]["of"] is None]
+    assert [r["id"] for r in removed] == [r["id"] for r in allr if r["dup"]["of"] is not None]
+    assert len(removed) == st.duplicates and st.emitted == len(allr) == 10
+    assert list(allr[0]) == ["id", "source", "text", "date", "dup", "extra"]
+
+
+def test_clusters_rows_through_the_callback():
+    lines = []
+    out, st = run(corpus(), on_cluster=lines.append)
+    assert len(lines) == st.clusters
+    for c in lines:
+        assert c["size"] == len(c["members"]) >= 2
+        assert sum(m["kept"] for m in c["members"]) == 1
+        for m in c["members"]:
+            r = out[m["pos"]]
+            assert r["id"] == m["id"] and r["dup"]["cluster"] == c["cluster"]
+            assert m["sim"] == r["dup"]["sim"]
+            assert m["kept"] or m["sim"] >= 0.5
+
+
+def test_deprecated_clusters_path_writes_the_same_rows(tmp_path):
+    path = tmp_path / "clusters.jsonl"
+    rows = []
+    run(corpus(), on_cluster=rows.append)
+    run(corpus(), clusters_path=str(path))
+    assert [orjson.loads(l) for l in path.read_bytes().splitlines()] == rows
+
+
+def test_temp_files_removed_on_success_close_and_error(tmp_path):
+    d = tmp_path / "spool"
+    d.mkdir()
+    o = DedupeOptions(tmpdir=str(d))
+    list(dedupe_records([(corpus(), None)], o))
+    assert os.listdir(d) == []
+    g = dedupe_records([(corpus(), None)], o)
+    next(g)
+    assert os.listdir(d) != []
+    g.close()
+    assert os.listdir(d) == []
+
+    def bad_chunks():
+        yield corpus()[:3], None
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        list(dedupe_records(bad_chunks(), o))
+    assert os.listdir(d) == []
+
+
+def test_precomputed_signed_must_match():
+    recs = corpus()[:3]
+    with pytest.raises(ValueError):
+        list(dedupe_records([(recs, prepare([r["text"] for r in recs[:2]], DedupeOptions()))], DedupeOptions()))
+    with pytest.raises(ValueError):
+        list(dedupe_records([(recs, prepare([r["text"] for r in recs], DedupeOptions(num_perm=64, bands=16)))], DedupeOptions()))
+
+
+def test_large_bucket_compares_with_its_first_members_only():
+    # 30 copies of one article, each with its own closing line: one bucket above max_bucket=8
+    names = [f"{a} {b}" for a in ("سامي", "خالد", "فهد", "ناصر", "مازن", "هشام") for b in ("العتيبي", "الشمري", "القحطاني", "الغامدي", "الزهراني")]
+    recs = [rec(i, ARTICLE + f"\nأعد التقرير المراسل {name}", f"2015-07-{10 + i % 2}") for i, name in enumerate(names)]
+    out, st = run(recs, chunk=7, max_bucket=8, max_leaders=2)
+    assert st.large_buckets >= 1 and st.largest_bucket >= 9
+    assert st.candidate_pairs < 30 * 29 // 2
+    assert {r["dup"]["cluster"] for r in out} == {0}
+
+
+# --- real data (skipped without ../shared) -------------------------------------------------
+
+EGYPT = SHARED / "corpora" / "egypt_news_credibility_2013_week" / "egypt_news_2013-03-20_to_26.jsonl.gz"
+
+
+@pytest.mark.skipif(not EGYPT.exists(), reason="../shared corpora absent")
+def test_egypt_recrawled_identical_bodies_cluster_together():
+    recs = []
+    with gzip.open(EGYPT) as f:
+        for i, line in enumerate(f):
+            r = orjson.loads(line)
+            recs.append({"id": r["id"], "text": r["text"], "date": r["date"], "dup": None})
+            if i >= 3000:
+                break
+    out, _ = run(recs, chunk=500)
+    by_body: dict[str, set] = {}
+    for r in out:
+        if r["text"].strip():
+            by_body.setdefault(r["text"], set()).add(r["dup"]["cluster"])
+    assert all(len(c) == 1 for c in by_body.values())

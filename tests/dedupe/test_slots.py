@@ -1,0 +1,45 @@
+"""newscli.dedupe.slots: where two texts differ (slot tokens inside a shared template)."""
+
+from __future__ import annotations
+
+import numpy as np
+from _dedupe_texts import ARTICLE, MARKET_A, MARKET_B, UPDATE, cable, weather
+
+from newscli.dedupe import compare_slots, normalize_batch, slot_sketches
+from newscli.dedupe.slots import SLOT_EMPTY, slot_words
+
+
+def pair(a: str, b: str) -> tuple[int, int]:
+    s = slot_sketches(normalize_batch([a, b]))
+    agree, differ = compare_slots(s[:1], s[1:])
+    return int(agree[0]), int(differ[0])
+
+
+def test_slot_words_come_from_the_gazetteer_and_date_names():
+    words = set(slot_words())
+    for w in ("كولومبيا", "لكولومبيا", "الرياض", "بالرياض", "للرياض", "القاهره", "الجمعه", "مايو", "رمضان", "جوان"):
+        assert w in words, w
+    assert "الحكومه" not in words and "المتحده" not in words
+
+
+def test_templated_reports_differ_in_their_slots():
+    assert pair(cable("كولومبيا"), cable("سلطنة عمان"))[1] >= 1
+    assert pair(weather("الأحد", "12 يوليو 2015", "45", "31"), weather("الاثنين", "13 يوليو 2015", "44", "30"))[1] >= 1
+    assert pair(MARKET_A, MARKET_B)[1] >= 2
+
+
+def test_copies_updates_and_shortened_copies_do_not_differ():
+    agree, differ = pair(ARTICLE, ARTICLE)
+    assert differ == 0 and agree >= 2
+    assert pair(ARTICLE, ARTICLE + UPDATE + " وبلغت التكلفة 30 مليون ريال في 2016.") == (agree, 0)
+    assert pair(ARTICLE, ARTICLE[: len(ARTICLE) // 2])[1] == 0
+
+
+def test_sketch_is_a_bottom_k_sample_independent_of_the_batch():
+    texts = [ARTICLE, cable("مصر"), "", "لا أرقام هنا ولا أماكن في هذا السطر"]
+    whole = slot_sketches(normalize_batch(texts))
+    for i, t in enumerate(texts):
+        assert (slot_sketches(normalize_batch([t]))[0] == whole[i]).all()
+    assert (whole[2] == SLOT_EMPTY).all() and (whole[3] == SLOT_EMPTY).all()
+    row = whole[0][whole[0] != SLOT_EMPTY]
+    assert (np.diff(row.astype(np.float64)) > 0).all()

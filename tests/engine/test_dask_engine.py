@@ -1,0 +1,230 @@
+"""`--engine dask`: byte-identical to the local engine (records, order, dup, clusters, stats, rejects)."""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+pytest.importorskip("dask")
+pytest.importorskip("distributed")
+
+from _support import REPO, SAMPLES, run_cli, shared_path  # noqa: E402
+from newscli.dask_engine import DaskEngine, plan_partitions, read_partition  # noqa: E402
+from newscli.export import ExportOptions, export, steps_for  # noqa: E402
+from newscli.io import Reject, expand_inputs, read_inputs  # noqa: E402
+from newscli.pipeline import Summary, run  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def client():
+    from dask.distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, processes=False, threads_per_worker=1, dashboard_address=None) as cluster:
+        with Client(cluster, set_as_default=False) as c:
+            yield c
+
+
+def _ser(rec) -> bytes:
+    return rec if isinstance(rec, (bytes, bytearray)) else orjson.dumps(rec)
+
+
+def _local(paths: list[str], options: ExportOptions) -> tuple[list[bytes], list[dict], dict]:
+    out, rej, clusters = [], [], []
+    options = _with_clusters(options, clusters)
+    s = export(read_inputs(paths), options, on_record=lambda r: out.append(_ser(r)), on_reject=lambda r: rej.append(r.as_json()))
+    return out, rej, _summary(s, clusters)
+
+
+def _dask(client, paths: list[str], options: ExportOptions, partition_bytes: int) -> tuple[list[bytes], list[dict], dict]:
+    out, rej, clusters = [], [], []
+    options = _with_clusters(options, clusters)
+    engine = DaskEngine.of(client, partition_bytes=partition_bytes)
+    s = run(None, steps=steps_for(options), on_record=lambda r: out.append(_ser(r)),
+            on_reject=lambda r: rej.append(r.as_json()), dedupe_options=options.dedupe,
+            chunk_source=engine.chunks(paths, steps_for(options), options.dedupe))
+    return out, rej, _summary(s, clusters)
+
+
+def _with_clusters(options: ExportOptions, sink: list) -> ExportOptions:
+    import dataclasses
+
+    if options.dedupe is None or not hasattr(options.dedupe, "on_cluster"):
+        return options
+    return dataclasses.replace(options, dedupe=dataclasses.replace(options.dedupe, on_cluster=sink.append))
+
+
+def _summary(s: Summary, clusters: list) -> dict:
+    d = s.as_dict()
+    d.pop("outputs", None)
+    d["clusters_rows"] = clusters
+    return d
+
+
+def _assert_same(client, paths: list[str], parts: tuple[int, ...] = (1, 3, 7), options: ExportOptions | None = None):
+    options = options or ExportOptions(dedupe=ExportOptions().dedupe)
+    want = _local(paths, options)
+    assert want[0], "the fixture produced no record"
+    size = sum(os.path.getsize(p) for p in paths if os.path.exists(p))
+    for n in parts:
+        got = _dask(client, paths, options, partition_bytes=max(1, size // n + 1))
+        assert got[0] == want[0], f"records differ with {n} partitions"
+        assert got[1] == want[1], f"rejects differ with {n} partitions"
+        assert got[2] == want[2], f"summary or clusters differ with {n} partitions"
+    return want
+
+
+def _article(title: str, body: list[str], date: str | None = None, rid: str | None = None) -> dict:
+    rec = {"title": title, "text": "\n".join(body)}
+    if date:
+        rec["date"] = date
+    if rid:
+        rec["id"] = rid
+    return rec
+
+
+CABLE = ("بعث خادم الحرمين الشريفين الملك سلمان بن عبدالعزيز آل سعود برقية تهنئة لرئيس {c} بمناسبة ذكرى "
+         "استقلال بلاده، أعرب فيها عن أصدق التهاني وأطيب التمنيات بالصحة والسعادة ولشعب {c} الشقيق المزيد من التقدم والازدهار.")
+REPORT = ["أعلنت وزارة الصحة تسجيل حالات جديدة في عدد من المحافظات خلال الأسبوع الماضي، ودعت المواطنين إلى الالتزام بالتعليمات.",
+          "وقال المتحدث باسم الوزارة إن الفرق الميدانية تتابع الحالات، وإن المستشفيات مستعدة لاستقبال المزيد من المرضى.",
+          "وأضاف أن حملة التوعية ستستمر حتى نهاية الشهر في المدارس والأسواق والمساجد."]
+
+
+def _tricky(tmp_path: Path) -> Path:
+    """Exact copies, date and length ties, a chain A~B~C, templated cables, a bad line."""
+    rows = []
+    for i, country in enumerate(["كولومبيا", "مصر", "عمان", "الأرجنتين"]):
+        rows.append(_article(f"برقية تهنئة {i}", [CABLE.format(c=country)], "2015-07-20"))
+    rows.append(_article("تقرير", REPORT, "2015-07-21", "a"))
+    rows.append(_article("تقرير", REPORT, "2015-07-21", "b"))  # exact copy, same date and length: tie
+    rows.append(_article("تقرير محدث", REPORT + ["وفي تحديث لاحق، أعلنت الوزارة ارتفاع عدد الحالات إلى مئة وعشرين حالة."], "2015-07-22"))
+    rows.append(_article("تقرير مختصر", REPORT[:2], "2015-07-20"))  # shortened copy, earlier
+    chain_a = REPORT[0] + " " + REPORT[1]
+    chain_b = REPORT[1] + " " + REPORT[2]
+    chain_c = REPORT[2] + " وأشار إلى أن الحملة تشمل القرى النائية والمناطق الحدودية أيضاً."
+    for t in (chain_a, chain_b, chain_c):
+        rows.append(_article("سلسلة", [t], "2015-07-23"))
+    lines = [json.dumps(r, ensure_ascii=False) for r in rows]
+    lines.insert(5, "{not json")
+    path = tmp_path / "tricky.jsonl"
+    path.write_text("\n".join(lines * 3) + "\n", encoding="utf-8")
+    return path
+
+
+def test_partitions_cover_every_line_in_order(tmp_path):
+    path = _tricky(tmp_path)
+    size = path.stat().st_size
+    lines = path.read_bytes().count(b"\n")
+    for n in (1, 2, 3, 7, 50):
+        parts = plan_partitions([str(path)], partition_bytes=max(1, size // n + 1))
+        assert parts[0].start == 0 and parts[0].first_line == 1
+        for a, b in zip(parts, parts[1:]):
+            assert a.end == b.start  # contiguous, aligned, nothing skipped or read twice
+        got = [x for p in parts for x in read_partition(p)]
+        want = list(read_inputs([str(path)]))
+        assert [x.as_json() if isinstance(x, Reject) else x for x in got] == \
+               [x.as_json() if isinstance(x, Reject) else x for x in want]
+        assert sum(1 for x in want if not isinstance(x, Reject)) + 3 == lines
+
+
+def test_samples_byte_identical(client):
+    _assert_same(client, expand_inputs([str(SAMPLES)]))
+
+
+def test_tricky_fixture_byte_identical(client, tmp_path):
+    path = _tricky(tmp_path)
+    out, rej, summary = _assert_same(client, [str(path)])
+    assert len(rej) == 3 and summary["rejected"] == 3
+    assert summary["duplicates"] > 0  # the fixture exercises dedupe (exact copies at least)
+
+
+def test_several_files_and_a_missing_one(client, tmp_path):
+    a = _tricky(tmp_path)
+    b = tmp_path / "b.jsonl.gz"
+    with gzip.open(b, "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps(_article("خبر", REPORT[1:]), ensure_ascii=False) + "\n")
+    _assert_same(client, [str(a), str(tmp_path / "missing.jsonl"), str(b), str(SAMPLES / sorted(os.listdir(SAMPLES))[0])])
+
+
+def test_without_dedupe_and_with_explain(client, tmp_path):
+    from newscli.clean import CleanOptions
+
+    path = _tricky(tmp_path)
+    _assert_same(client, [str(path)], parts=(3,), options=ExportOptions(clean=CleanOptions(explain=True), dedupe=None))
+
+
+@pytest.mark.parametrize("corpus", ["ant_multisource_2018/ant_multisource_2018.jsonl.gz",
+                                    "saudinewsnet/saudinewsnet.jsonl.gz",
+                                    "ant_jawharafm_tunisia/ant_jawharafm_v1_1.jsonl.gz",
+                                    "egypt_news_credibility_2013_week/egypt_news_2013-03-20_to_26.jsonl.gz"])
+def test_corpus_samples_byte_identical(client, tmp_path, corpus):
+    src = shared_path("corpora", corpus)
+    path = tmp_path / "sample.jsonl"
+    with gzip.open(src, "rb") as fh, open(path, "wb") as out:
+        out.writelines(itertools.islice(fh, 2000))
+    _assert_same(client, [str(path)], parts=(1, 3, 7))
+
+
+def test_cli_processes_byte_identical_with_clusters_and_stats(tmp_path):
+    """One run with real worker processes (pickling bugs show only there), through the CLI."""
+    path = _tricky(tmp_path)
+    args = [str(SAMPLES), str(path), "--rejects", "{d}/rej.jsonl", "--clusters", "{d}/clusters.jsonl",
+            "--stats", "{d}/stats.json", "-o", "{d}/out.jsonl"]
+    results = {}
+    for engine in ("local", "dask"):
+        d = tmp_path / engine
+        d.mkdir()
+        extra = ["--engine", "dask", "-j", "2"] if engine == "dask" else []
+        res = run_cli("export", *[a.format(d=d) for a in args], *extra, timeout=300)
+        assert res.returncode == 1, res.stderr.decode()  # the fixture's bad lines
+        stats = json.loads((d / "stats.json").read_text())
+        stats.pop("outputs")
+        results[engine] = [(d / n).read_bytes() for n in ("out.jsonl", "rej.jsonl", "clusters.jsonl")] + [stats]
+    assert results["local"] == results["dask"]
+
+
+def test_dask_engine_usage_errors(tmp_path):
+    res = run_cli("export", "--engine", "dask", input=b'{"text": "\xd9\x86\xd8\xb5"}\n')
+    assert res.returncode == 2 and b"not standard input" in res.stderr
+    res = run_cli("export", str(SAMPLES), "--engine", "spark")
+    assert res.returncode == 2 and b"local or dask" in res.stderr
+    res = run_cli("export", str(SAMPLES), "--scheduler", "tcp://127.0.0.1:1")
+    assert res.returncode == 2 and b"--engine dask" in res.stderr
+
+
+def test_without_the_extra_dask_is_a_usage_error(tmp_path):
+    shim = tmp_path / "shim"
+    shim.mkdir()
+    (shim / "dask.py").write_text("raise ImportError('No module named dask')\n")
+    env = dict(os.environ, PYTHONPATH=f"{shim}{os.pathsep}{REPO}")
+    res = subprocess.run([sys.executable, "-m", "newscli", "export", str(SAMPLES), "--engine", "dask"],
+                         capture_output=True, env=env, timeout=60)
+    assert res.returncode == 2
+    assert b"pip install 'newscli[dask]'" in res.stderr and res.stdout == b""
+
+
+def test_a_task_that_keeps_failing_fails_the_run_and_leaves_nothing(tmp_path):
+    shim = tmp_path / "shim"
+    shim.mkdir()
+    (shim / "sitecustomize.py").write_text(
+        "import newscli.dask_engine as e\n_real = e.run_partition\n"
+        "def _boom(part, *a, **k):\n"
+        "    if part.path.endswith('poison.jsonl'):\n"
+        "        raise RuntimeError('disk went away')\n"
+        "    return _real(part, *a, **k)\n"
+        "e.run_partition = _boom\n", encoding="utf-8")
+    (tmp_path / "poison.jsonl").write_text(json.dumps(_article("خبر", REPORT), ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    env = dict(os.environ, PYTHONPATH=f"{shim}{os.pathsep}{REPO}")
+    res = subprocess.run([sys.executable, "-m", "newscli", "export", str(SAMPLES), str(tmp_path / "poison.jsonl"),
+                          "--engine", "dask", "-j", "1", "-o", str(out)], capture_output=True, env=env, timeout=300)
+    assert res.returncode == 1
+    assert b"disk went away" in res.stderr and b"Traceback" not in res.stderr
+    assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".out.jsonl")]
