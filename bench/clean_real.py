@@ -25,7 +25,7 @@ Figures (body is the positive class for "body", boilerplate for "removal"):
   to-field = labeled lines that clean took as a title/section/dateline they are not (a body
   paragraph or a byline turned into the title): not deleted, but out of the body or mislabeled.
   title/section/dateline exact = records whose field equals the expected one (both null counts as a
-  match); expected = the labeled line after newscli.normalize.normalize (if importable), compared
+  match; a field labeled -1 = unsure is not scored); expected = the labeled line after newscli.normalize.normalize (if importable), compared
   with whitespace collapsed; a predicted value that equals the labeled line minus a leading run of
   Latin words (slider "Next Previous") also counts.
 
@@ -60,6 +60,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "bench" / "clean_labels.tsv"
 FIELDS = ROOT / "bench" / "clean_labels_fields.tsv"
+BATCHES = ROOT / "bench" / "clean_labels_batches.tsv"
 SHARED = ROOT / ".." / "shared" / "corpora"
 CORPUS_FILES = {
     "saudinewsnet": "saudinewsnet/saudinewsnet.jsonl.gz",
@@ -112,6 +113,13 @@ def load_labels() -> tuple[dict, dict, dict]:
     return dict(labels), dict(notes), dict(fields)
 
 
+def load_batches() -> dict:
+    """batch of each record (bench/clean_labels_batches.tsv; "1" when the file or the row is absent)."""
+    if not BATCHES.exists():
+        return {}
+    return {(corpus, rid): batch for corpus, rid, batch in read_tsv(BATCHES)}
+
+
 def load_texts(keys) -> dict:
     """text of each labeled record, streamed from the corpora (ids are unique in each corpus)."""
     want: dict = collections.defaultdict(set)
@@ -135,10 +143,12 @@ def load_texts(keys) -> dict:
 
 def newscli_system(import_root: Path | None):
     """Predictor over the public clean API of the newscli found at import_root (default: this checkout)."""
-    root = str(import_root or ROOT)
-    sys.path.insert(0, root)
-    for name in [m for m in sys.modules if m == "newscli" or m.startswith("newscli.")]:
-        del sys.modules[name]
+    if import_root is not None:  # another checkout (--against): import its package, not ours
+        sys.path.insert(0, str(import_root))
+        for name in [m for m in sys.modules if m == "newscli" or m.startswith("newscli.")]:
+            del sys.modules[name]
+    elif str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
     import newscli.clean as nc  # noqa: PLC0415
 
     global NEWSCLI_FILE
@@ -228,9 +238,10 @@ def field_match(pred, exp_line: str | None, norm) -> bool:
     return e.endswith(p) and re.fullmatch(r"[A-Za-z ]+", e[: len(e) - len(p)] or "x") is not None
 
 
-def score(system, labels, fields, texts, norm) -> dict:
+def score(system, labels, fields, texts, norm, batches=None) -> dict:
     c = collections.Counter()
     per_corpus: dict = collections.defaultdict(collections.Counter)
+    per_batch: dict = collections.defaultdict(collections.Counter)
     errors = {"body_removed": [], "residue_kept": [], "field": [], "to_field": []}
     for key, lab in sorted(labels.items()):
         corpus, rid = key
@@ -238,6 +249,7 @@ def score(system, labels, fields, texts, norm) -> dict:
         lines = text.split("\n")
         removed, got = system(text)
         pc = per_corpus[corpus]
+        pb = per_batch[(batches or {}).get(key, "1")]
         for n, label in lab.items():
             if label == "unsure":
                 continue
@@ -246,6 +258,9 @@ def score(system, labels, fields, texts, norm) -> dict:
                  ("boilerplate", False): "bp_kept", ("boilerplate", True): "bp_removed"}[(label, gone)]
             c[k] += 1
             pc[k] += 1
+            pb[k] += 1
+            if gone:
+                c[f"rule:{removed[n]}:{label}"] += 1
             if k == "body_removed":
                 errors["body_removed"].append((corpus, rid, n, removed[n]))
             elif k == "bp_kept":
@@ -253,22 +268,25 @@ def score(system, labels, fields, texts, norm) -> dict:
         # labeled lines the system took as a structure field they are not (e.g. a body paragraph
         # or a byline as the title): not deleted, but moved out of the body or mislabeled
         expected_at = {v: f for f, v in fields.get(key, {}).items() if v}
+        unsure_fields = {f for f, v in fields.get(key, {}).items() if v < 0}
         for n, rule in (got.get("_lines") or {}).items():
-            if n in lab and lab[n] != "unsure" and expected_at.get(n) != rule:
-                c["to_field_" + lab[n]] += 1
-                pc["to_field_" + lab[n]] += 1
+            if n in lab and lab[n] != "unsure" and expected_at.get(n) != rule and rule not in unsure_fields:
+                for cnt in (c, pc, pb):
+                    cnt["to_field_" + lab[n]] += 1
                 errors["to_field"].append((corpus, rid, n, rule, lab[n]))
         for f in FIELD_NAMES:
             vline = fields.get(key, {}).get(f, 0)
+            if vline < 0:  # unsure: not scored
+                continue
             exp = lines[vline - 1] if vline else None
             ok = field_match(got.get(f), exp, norm)
-            c[f + "_ok"] += ok
-            c[f + "_n"] += 1
-            pc[f + "_ok"] += ok
-            pc[f + "_n"] += 1
+            for cnt in (c, pc, pb):
+                cnt[f + "_ok"] += ok
+                cnt[f + "_n"] += 1
             if not ok:
                 errors["field"].append((corpus, rid, f, vline, got.get(f)))
-    return {"all": dict(c), "per_corpus": {k: dict(v) for k, v in per_corpus.items()}, "errors": errors}
+    return {"all": dict(c), "per_corpus": {k: dict(v) for k, v in per_corpus.items()},
+            "per_batch": {k: dict(v) for k, v in per_batch.items()}, "errors": errors}
 
 
 def figures(c: dict) -> dict:
@@ -296,7 +314,7 @@ HEADER = (f"{'system':22s} {'body P':>8s} {'body R':>8s} {'rm P':>8s} {'rm R':>8
 
 # ---------------------------------------------------------------- --against REV
 
-def run_against(rev: str) -> dict:
+def run_against(rev: str, labels_dir: str | None = None) -> dict:
     """Score a git revision's clean: check it out in a temporary worktree, import its newscli there."""
     tmp = Path(tempfile.mkdtemp(prefix="clean_real_"))
     wt = tmp / "wt"
@@ -307,7 +325,8 @@ def run_against(rev: str) -> dict:
         raise SystemExit(f"clean_real: cannot check out {rev!r}: {exc.stderr.strip()}") from None
     try:
         env = dict(os.environ, PYTHONPATH=str(wt))
-        proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--json", "--newscli-root", str(wt)],
+        extra = ["--labels-dir", labels_dir] if labels_dir else []
+        proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--json", "--newscli-root", str(wt), *extra],
                               capture_output=True, text=True, env=env)
         if proc.returncode != 0:
             raise SystemExit(f"clean_real: scoring {rev} failed:\n{proc.stderr[-2000:]}")
@@ -324,30 +343,38 @@ def main() -> None:
     ap.add_argument("--against", action="append", default=[], metavar="REV",
                     help="also score this git revision's clean (repeatable)")
     ap.add_argument("--errors", type=int, default=0, metavar="N",
-                    help="list up to N body deletions and N kept boilerplate lines of newscli (id:line rule)")
+                    help="list up to N errors of each newscli (checkout and --against): id:line [rule]")
     ap.add_argument("--show-text", action="store_true", help="with --errors, print the line text too")
+    ap.add_argument("--labels-dir", default=None, metavar="DIR",
+                    help="read clean_labels*.tsv from DIR instead of bench/ (e.g. a draft label set)")
     ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--newscli-root", default=None, help=argparse.SUPPRESS)
     a = ap.parse_args()
+    if a.labels_dir:
+        global LABELS, FIELDS, BATCHES
+        d = Path(a.labels_dir).resolve()
+        LABELS, FIELDS, BATCHES = d / LABELS.name, d / FIELDS.name, d / BATCHES.name
 
     if not (SHARED / CORPUS_FILES["saudinewsnet"]).exists():
         print(f"clean_real: skipped, corpora not found under {SHARED}")
         return
     labels, notes, fields = load_labels()
+    batches = load_batches()
     texts = load_texts(labels.keys())
     predict, norm = newscli_system(Path(a.newscli_root) if a.newscli_root else None)
-    res = score(predict, labels, fields, texts, norm)
+    res = score(predict, labels, fields, texts, norm, batches)
     if a.json:
-        json.dump({"all": res["all"], "per_corpus": res["per_corpus"], "file": NEWSCLI_FILE}, sys.stdout)
+        json.dump({**res, "file": NEWSCLI_FILE}, sys.stdout)
         return
 
     systems = {"newscli (checkout)": res}
     print(f"newscli (checkout): {NEWSCLI_FILE}")
     for rev in a.against:
-        systems[f"newscli @{rev}"[:22]] = run_against(rev)
-        print(f"newscli @{rev}: {systems[f'newscli @{rev}'[:22]]['file']}")
-    systems["keep-all"] = score(keep_all, labels, fields, texts, norm)
-    systems[f"c4 (>= {C4_MIN_WORDS} words, end .!?؟)"[:22]] = score(c4, labels, fields, texts, norm)
+        name = f"newscli @{rev}"[:22]
+        systems[name] = run_against(rev, str(Path(a.labels_dir).resolve()) if a.labels_dir else None)
+        print(f"{name}: {systems[name]['file']}")
+    systems["keep-all"] = score(keep_all, labels, fields, texts, norm, batches)
+    systems[f"c4 (>= {C4_MIN_WORDS} words, end .!?؟)"[:22]] = score(c4, labels, fields, texts, norm, batches)
 
     n_lab = collections.Counter(l for lab in labels.values() for l in lab.values())
     resid = sum(1 for lab in labels.values() if "boilerplate" in lab.values())
@@ -359,6 +386,12 @@ def main() -> None:
     print(HEADER)
     for name, r in systems.items():
         print(fmt_row(name, figures(r["all"])))
+    batch_n = collections.Counter(batches.get(k, "1") for k in labels)
+    if len(batch_n) > 1:
+        for b in sorted(batch_n):
+            print(f"\nbatch {b} only ({batch_n[b]} records; see bench/clean_labels_batches.tsv):")
+            for name, r in systems.items():
+                print(fmt_row(name, figures(r["per_batch"].get(b, {}))))
     print("\nper corpus (body P / body R / removal R):")
     for corpus in sorted(per):
         cells = []
@@ -367,24 +400,40 @@ def main() -> None:
             cells.append(f"{name.split(' ')[0]}{'@' + name.split('@')[1] if '@' in name else ''}"
                          f" {f['body_P']:.3f}/{f['body_R']:.3f}/{f['rm_R']:.3f}")
         print(f"  {corpus}: " + "; ".join(cells))
+    for name, r in systems.items():
+        if name.startswith("newscli"):
+            by_rule: dict = collections.defaultdict(lambda: [0, 0])
+            for k, v in r["all"].items():
+                if k.startswith("rule:"):
+                    _, rule, label = k.split(":", 2)
+                    by_rule[rule][label == "body"] += v
+            cells = [f"{rule} {bp}/{body}" for rule, (bp, body) in sorted(by_rule.items(), key=lambda x: -sum(x[1]))]
+            print(f"\n{name}: labeled lines removed per rule (boilerplate/body): " + ", ".join(cells))
     if a.errors:
-        def show(corpus, rid, n):
-            return ("  " + texts[(corpus, rid)].split("\n")[n - 1].strip()[:120]) if a.show_text else ""
-        err = res["errors"]
-        print(f"\nbody lines deleted by newscli ({len(err['body_removed'])}):")
-        for corpus, rid, n, rule in err["body_removed"][: a.errors]:
-            print(f"  {corpus} {rid}:{n} [{rule}]{show(corpus, rid, n)}")
-        print(f"\nboilerplate kept by newscli ({len(err['residue_kept'])}):")
-        for corpus, rid, n, _ in err["residue_kept"][: a.errors]:
-            print(f"  {corpus} {rid}:{n}{show(corpus, rid, n)}")
-        print(f"\nlabeled lines taken as a structure field they are not ({len(err['to_field'])}):")
-        for corpus, rid, n, rule, lab in err["to_field"][: a.errors]:
-            print(f"  {corpus} {rid}:{n} [{rule}] labeled {lab}{show(corpus, rid, n)}")
-        print(f"\nfield mismatches ({len(err['field'])}):")
-        for corpus, rid, f, vline, got in err["field"][: a.errors]:
-            print(f"  {corpus} {rid} {f}: expected line {vline or 'none'}, got "
-                  f"{(got[:60] + '…') if isinstance(got, str) and len(got) > 60 else got!r}")
+        for name, r in systems.items():
+            if name.startswith("newscli"):
+                print_errors(name, r["errors"], texts, a.errors, a.show_text)
     print("\nrerun: python bench/clean_real.py" + "".join(f" --against {r}" for r in a.against))
+
+
+def print_errors(name: str, err: dict, texts: dict, limit: int, show_text: bool) -> None:
+    def show(corpus, rid, n):
+        return ("  " + texts[(corpus, rid)].split("\n")[n - 1].strip()[:120]) if show_text else ""
+
+    print(f"\n==== {name}")
+    print(f"body lines deleted ({len(err['body_removed'])}):")
+    for corpus, rid, n, rule in err["body_removed"][:limit]:
+        print(f"  {corpus} {rid}:{n} [{rule}]{show(corpus, rid, n)}")
+    print(f"boilerplate kept ({len(err['residue_kept'])}):")
+    for corpus, rid, n, _ in err["residue_kept"][:limit]:
+        print(f"  {corpus} {rid}:{n}{show(corpus, rid, n)}")
+    print(f"labeled lines taken as a structure field they are not ({len(err['to_field'])}):")
+    for corpus, rid, n, rule, lab in err["to_field"][:limit]:
+        print(f"  {corpus} {rid}:{n} [{rule}] labeled {lab}{show(corpus, rid, n)}")
+    print(f"field mismatches ({len(err['field'])}):")
+    for corpus, rid, f, vline, got in err["field"][:limit]:
+        print(f"  {corpus} {rid} {f}: expected line {vline or 'none'}, got "
+              f"{(got[:60] + '…') if isinstance(got, str) and len(got) > 60 else got!r}")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterator
 
@@ -38,6 +40,17 @@ __all__ = ["DaskEngine", "Partition", "INSTALL_HINT", "plan_partitions", "requir
 INSTALL_HINT = "--engine dask needs the optional extra: pip install 'newscli[dask]'"
 DEFAULT_PARTITION_BYTES = 64 * 1024 * 1024
 _SCHEDULER_ENV = "NEWSCLI_SCHEDULER"
+NO_WORKER_SECONDS = 60.0
+_POLL_SECONDS = 2.0
+_CONNECT_SECONDS = 15
+_ADDRESS = re.compile(r"^(?:(?:tcp|tls|ucx)://)?[^\s/:]+:\d{1,5}$|^inproc://\S+$")
+
+
+def _quiet_logs() -> None:
+    """Dask's own logging (task failures with tracebacks, shutdown noise) stays out of newscli's
+    stderr: a failure reaches the user once, as newscli's one-line error."""
+    for name in ("distributed", "tornado", "asyncio", "bokeh"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def require_dask() -> None:
@@ -89,9 +102,29 @@ def _aligned(fh, pos: int) -> int:
     return fh.tell()
 
 
-def _range_lines(path: str, lo: int, hi: int | None) -> tuple[int, int, int]:
+@contextmanager
+def _in_dir(cwd: str | None) -> Iterator[None]:
+    """Run in the client's working directory, so relative input paths name the same files on a
+    worker as they do for the user (workers of a remote cluster start elsewhere). Workers run one
+    task at a time (`--nthreads 1`), so changing directory is safe there."""
+    here = os.getcwd()
+    if cwd is None or cwd == here:
+        yield
+        return
+    try:
+        os.chdir(cwd)
+    except OSError as exc:
+        raise RuntimeError(f"the client's working directory {cwd} is not on this worker ({exc.strerror}): "
+                           "put the inputs on storage every worker sees, at the same path") from None
+    try:
+        yield
+    finally:
+        os.chdir(here)
+
+
+def _range_lines(path: str, lo: int, hi: int | None, cwd: str | None = None) -> tuple[int, int, int]:
     """(aligned start, aligned end, newlines in between) for the approximate range [lo, hi)."""
-    with open(path, "rb") as fh:
+    with _in_dir(cwd), open(path, "rb") as fh:
         start = _aligned(fh, lo)
         size = os.fstat(fh.fileno()).st_size
         end = size if hi is None or hi >= size else _aligned(fh, hi)
@@ -172,12 +205,14 @@ def read_partition(part: Partition, text_field: str = "text", html_field: str | 
 
 
 def run_partition(part: Partition, steps: list, dedupe_options: Any, text_field: str,
-                  html_field: str | None, chunk_records: int, keep_empty: bool = False) -> list[tuple[list, Any, Any]]:
+                  html_field: str | None, chunk_records: int, keep_empty: bool = False,
+                  cwd: str | None = None) -> list[tuple[list, Any, Any]]:
     """On a worker: the local engine's per-record function over one partition, chunk by chunk."""
     from newscli.pipeline import apply_steps, chunked
 
-    return [apply_steps(chunk, steps, dedupe_options, pack=dedupe_options is not None, keep_empty=keep_empty)
-            for chunk in chunked(read_partition(part, text_field, html_field), chunk_records)]
+    with _in_dir(cwd):
+        return [apply_steps(chunk, steps, dedupe_options, pack=dedupe_options is not None, keep_empty=keep_empty)
+                for chunk in chunked(read_partition(part, text_field, html_field), chunk_records)]
 
 
 class DaskEngine:
@@ -191,9 +226,16 @@ class DaskEngine:
 
         self.partition_bytes = partition_bytes
         self.cluster = None
+        _quiet_logs()
         address = scheduler or os.environ.get(_SCHEDULER_ENV) or None
         if address:
-            self.client = Client(address, set_as_default=False)
+            if not _ADDRESS.match(address):
+                raise ValueError(f"not a Dask scheduler address: {address!r} (expected tcp://HOST:PORT)")
+            try:
+                self.client = Client(address, set_as_default=False, timeout=_CONNECT_SECONDS)
+            except Exception as exc:  # OSError, TimeoutError, or distributed's own kinds
+                raise ConnectionError(f"cannot reach the Dask scheduler {address}: {type(exc).__name__}: "
+                                      f"{str(exc).splitlines()[0][:160] if str(exc) else ''}") from None
         else:
             import warnings
 
@@ -218,7 +260,8 @@ class DaskEngine:
 
     def partitions(self, paths: list[str]) -> list[Partition]:
         def count(jobs: list[tuple[str, int, int | None]]) -> list[tuple[int, int, int]]:
-            futures = self.client.map(_range_lines, *zip(*jobs), pure=False)
+            cwd = os.getcwd()
+            futures = self.client.map(_range_lines, *zip(*jobs), [cwd] * len(jobs), pure=False)
             return self.client.gather(futures)
 
         return plan_partitions(paths, self.partition_bytes, count)
@@ -231,6 +274,7 @@ class DaskEngine:
 
         if dedupe_options is not None and getattr(dedupe_options, "on_cluster", None) is not None:
             dedupe_options = replace(dedupe_options, on_cluster=None)  # a client-side callback stays here
+        cwd = os.getcwd()
         parts = self.partitions(paths)
         in_flight = 2 * self.workers()
         pending: deque = deque()
@@ -238,21 +282,53 @@ class DaskEngine:
         try:
             for part in todo:
                 pending.append(self.client.submit(run_partition, part, steps, dedupe_options, text_field, html_field,
-                                                  chunk_records or CHUNK_RECORDS, keep_empty, pure=False))
+                                                  chunk_records or CHUNK_RECORDS, keep_empty, cwd, pure=False))
                 while len(pending) >= in_flight:
-                    yield from pending.popleft().result()
+                    yield from self._result(pending.popleft())
             while pending:
-                yield from pending.popleft().result()
+                yield from self._result(pending.popleft())
         finally:
             for fut in pending:
-                fut.cancel()
+                try:
+                    fut.cancel()
+                except Exception:  # the client may be closing already (Ctrl-C, --strict)
+                    pass
+
+    def _result(self, future: Any) -> Any:
+        """A task's result; fails the run when no worker has been there for NO_WORKER_SECONDS (Dask
+        itself would wait for one forever)."""
+        import asyncio
+
+        waited = 0.0
+        while True:
+            try:
+                return future.result(timeout=_POLL_SECONDS)
+            except (TimeoutError, asyncio.TimeoutError):
+                if self.client.scheduler_info().get("workers"):
+                    waited = 0.0
+                    continue
+                waited += _POLL_SECONDS
+                if waited >= NO_WORKER_SECONDS:
+                    raise RuntimeError(f"no Dask worker for {NO_WORKER_SECONDS:.0f} s (they died or never "
+                                       "connected to the scheduler)") from None
 
     def close(self) -> None:
-        try:
-            self.client.close()
-        finally:
+        import contextlib
+        import io
+        import warnings
+
+        # shutting down after Ctrl-C or an error: Dask may still complain; the user has had newscli's message
+        with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+            warnings.simplefilter("ignore")
+            try:
+                self.client.close(timeout=10)
+            except Exception:
+                pass
             if self.cluster is not None:
-                self.cluster.close()
+                try:
+                    self.cluster.close(timeout=10)
+                except Exception:
+                    pass
 
     def __enter__(self) -> "DaskEngine":
         return self

@@ -66,21 +66,34 @@ def from_object(obj: dict, *, source: str, position: int, text_field: str = "tex
     """Turn one input JSON object into a record. Raises ValueError for an unusable record.
 
     With html_field, an object whose html_field holds a page (a non-empty string) becomes a record
-    carrying that page for the web extraction step; its text field may then be absent or empty.
+    carrying that page for the web extraction step; its text field may then be absent or empty (a
+    text it has is kept as `input_text` by the extraction step). An object without the field is
+    read as an article; a field that is not a string, or an empty page without a text, is refused
+    naming the field.
     """
-    if html_field is not None and isinstance(obj.get(html_field), str) and obj[html_field].strip():
+    if html_field is not None and html_field in obj and obj[html_field] is not None:
+        page = obj[html_field]
+        given = obj.get(text_field)
+        has_text = isinstance(given, str) and bool(given.strip())
+        if not isinstance(page, str):
+            raise ValueError(f"{html_field!r} is {type(page).__name__}, not a string (--html-field)")
+        if not page.strip():
+            if not has_text:
+                raise ValueError(f"empty HTML page in {html_field!r} and no {text_field!r} text")
+            return from_object({k: v for k, v in obj.items() if k != html_field}, source=source,
+                               position=position, text_field=text_field)
         from newscli.io.web import HTML_KEY
 
         rest = {k: v for k, v in obj.items() if k != html_field}
-        given = rest.get(text_field)
-        has_text = isinstance(given, str) and bool(given.strip())
         if not has_text:
             rest[text_field] = "-"  # the extraction step fills the text; validate everything else now
         rec = from_object(rest, source=source, position=position, text_field=text_field)
         if not has_text:
             rec["text"] = ""
-        rec[HTML_KEY] = obj[html_field]
+        rec[HTML_KEY] = page
         return rec
+    if html_field is not None and not isinstance(obj.get(text_field), str):
+        raise ValueError(f"no {html_field!r} page and no {text_field!r} text")
     if text_field not in obj:
         raise ValueError(f"no {text_field!r} field")
     text = obj[text_field]

@@ -59,8 +59,9 @@ PageTimeout = Annotated[float, typer.Option("--page-timeout", min=0.0, metavar="
 # engine
 Engine = Annotated[str, typer.Option("--engine", metavar="[local|dask]", help="dask: run on a Dask cluster (a local one with "
                                      "-j worker processes, or --scheduler); the output is byte-identical. Needs newscli\\[dask].")]
-Scheduler = Annotated[Optional[str], typer.Option("--scheduler", envvar="NEWSCLI_SCHEDULER", metavar="ADDR", help="With --engine dask: "
-                                                  "the address of a running Dask scheduler (tcp://host:8786).", show_default=False)]
+Scheduler = Annotated[Optional[str], typer.Option("--scheduler", metavar="ADDR", help="With --engine dask: the address "
+                                                  "of a running Dask scheduler (tcp://host:8786); $NEWSCLI_SCHEDULER "
+                                                  "when not given.", show_default=False)]
 
 # clean
 Fold = Annotated[Optional[list[str]], typer.Option("--fold", metavar="[search|diacritics|letters|digits]",

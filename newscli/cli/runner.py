@@ -231,7 +231,13 @@ def run_command(
     info = InputInfo()
     items = line_records(paths) if line_records is not None else read_inputs(
         paths, text_field=text_field, html_field=html_field, info=info, lazy=jobs_count(jobs) > 1)
-    cluster = _dask_engine(engine, scheduler, paths, jobs, options is None or line_records is not None)
+    try:
+        with handled_signals():
+            cluster = _dask_engine(engine, scheduler, paths, jobs, options is None or line_records is not None)
+    except KeyboardInterrupt:  # while a Dask cluster was starting: nothing was written yet
+        err("interrupted; no output written")
+        _silence_stderr()  # Dask's exit hooks complain about the half-started cluster
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     outs = OutputSet(planned, fields=select.names if select else None)
     try:
         with handled_signals():
@@ -267,8 +273,16 @@ def _dask_engine(engine: str, scheduler: str | None, paths: list[str], jobs: int
         raise usage(str(exc)) from None
     try:
         return DaskEngine(jobs=jobs_count(jobs), scheduler=scheduler)
-    except (OSError, TimeoutError) as exc:
-        raise usage(f"cannot reach the Dask scheduler {scheduler or ''}: {exc}") from None
+    except (ValueError, ConnectionError) as exc:
+        raise usage(str(exc)) from None
+
+
+def _silence_stderr() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stderr.fileno())
+    except OSError:
+        pass
 
 
 def _require_web_extra(paths: list[str], html_field: str | None) -> None:

@@ -15,7 +15,7 @@ import orjson
 
 from newscli.io.compression import COMPRESSED_SUFFIXES, _decompress_errors, open_decompressed
 from newscli.io.errors import Reject, UsageError, _oserror
-from newscli.io.web import HTML_SUFFIXES, is_html_name, is_warc_name, looks_like_html, looks_like_warc, read_html, read_warc
+from newscli.io.web import HTML_SUFFIXES, is_html_name, is_single_gzip_warc, is_warc_name, looks_like_html, looks_like_warc, read_html, read_warc
 from newscli.records import derive_id, from_object, new_record
 
 STDIN = "-"
@@ -202,9 +202,11 @@ def _web_kind(path: str, stream: IO[bytes], by_name: bool | None) -> str | None:
 
 
 def _read_warc(path: str, name: str, stream: IO[bytes]) -> Iterator[dict | Reject]:
-    """A named .warc.gz is read from its raw bytes, so record offsets are those of the compressed
-    file (what Common Crawl's indexes give); anything else from the decompressed stream."""
-    if path != STDIN and path.lower().endswith(".gz"):
+    """A named .warc.gz compressed record by record (as WARC writers do) is read from its raw
+    bytes, so record offsets are those of the compressed file (what Common Crawl's indexes give);
+    anything else, a WARC gzipped as one stream included, from the decompressed stream (offsets
+    then count uncompressed bytes)."""
+    if path != STDIN and path.lower().endswith(".gz") and not is_single_gzip_warc(path):
         with open(path, "rb") as raw:
             yield from read_warc(raw, name)
     else:

@@ -31,6 +31,31 @@ MAX_PAGE_BYTES = 32 * 1024 * 1024
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
+def is_single_gzip_warc(path: str) -> bool:
+    """Whether a .warc.gz holds more than one record in its first gzip member (`gzip crawl.warc`),
+    not one member per record. Decompresses the first member only, up to a second record's start."""
+    import zlib
+
+    d = zlib.decompressobj(31)
+    seen = b""
+    try:
+        with open(path, "rb") as fh:
+            while not d.eof:
+                block = fh.read(1 << 16)
+                if not block:
+                    return False
+                seen = (seen[-16:] + d.decompress(block, 1 << 20)) if seen else d.decompress(block, 1 << 20)
+                if b"\nWARC/1." in seen[8:] or b"\nWARC/0." in seen[8:]:
+                    return True
+                while d.unconsumed_tail and not d.eof:
+                    seen = seen[-16:] + d.decompress(d.unconsumed_tail, 1 << 20)
+                    if b"\nWARC/1." in seen or b"\nWARC/0." in seen:
+                        return True
+    except (OSError, zlib.error):
+        return False
+    return False
+
+
 def _base_suffixes(name: str) -> list[str]:
     from pathlib import Path
 
@@ -92,59 +117,112 @@ def _http_content_type(record) -> str:
 
 def _warc_payload(record) -> tuple[str, bytes]:
     """("page", body) for an HTML response; otherwise (why not, b""): a skip reason
-    (warc_request, warc_not_html, ...) or a defect (truncated, unreadable, too large)."""
-    if record.rec_type != "response":
-        return f"warc_{record.rec_type}", b""
-    if _http_content_type(record) not in _HTML_TYPES:
-        return "warc_not_html", b""
-    if (record.length or 0) > MAX_PAGE_BYTES:  # never read into memory
-        return "too large", b""
+    (warc_request, warc_not_html, ...) or a defect (truncated, unreadable, too large). Every record
+    is read to its end, so a cut one is found whatever its type."""
+    if not record.rec_type or record.length is None:  # a header cut short or damaged
+        return "corrupt", b""
+    page = record.rec_type == "response" and _http_content_type(record) in _HTML_TYPES
+    if page and (record.length or 0) > MAX_PAGE_BYTES:  # never read into memory
+        while record.raw_stream.read(1 << 20):
+            pass
+        return ("truncated" if getattr(record.raw_stream, "limit", 0) > 0 else "too large"), b""
     try:
-        body = record.content_stream().read()  # read() whole: warcio's read(n) may return less
+        if page:
+            body = record.content_stream().read()  # read() whole: warcio's read(n) may return less
+        else:
+            body = b""
+            while record.raw_stream.read(1 << 20):
+                pass
     except Exception:  # a broken chunked or gzip payload
         return "unreadable", b""
     if getattr(record.raw_stream, "limit", 0) > 0:
         return "truncated", b""
-    return "page", body
+    if page:
+        return "page", body
+    if record.rec_type != "response":
+        return f"warc_{record.rec_type}", b""
+    return "warc_not_html", b""
+
+
+def _size(stream: IO[bytes]) -> int | None:
+    """The byte size of the regular file stream reads directly (None for a pipe, or when a
+    decompressor sits between: its offsets are not the file's)."""
+    import io
+    import os
+    import stat
+
+    if type(stream) not in (io.BufferedReader, io.FileIO):
+        return None
+    try:
+        st = os.fstat(stream.fileno())
+    except (AttributeError, OSError, ValueError):
+        return None
+    return st.st_size if stat.S_ISREG(st.st_mode) else None
+
+
+def _rest_is_blank(stream: IO[bytes], end: int, size: int) -> bool:
+    """Whether the bytes after the last record are only the blank lines that close it."""
+    if size - end > 64:
+        return False
+    try:
+        stream.seek(end)
+        return not stream.read(64).strip()
+    except (OSError, ValueError):
+        return False
 
 
 def read_warc(stream: IO[bytes], name: str) -> Iterator[dict | Reject]:
     """Every HTML response of a WARC archive as a record; see the module docstring."""
     try:
         from warcio.archiveiterator import ArchiveIterator
-        from warcio.exceptions import ArchiveLoadFailed
     except ImportError:
         raise ImportError(INSTALL_HINT) from None
+    size = _size(stream)
     iterator = ArchiveIterator(stream)
-    offset = 0
-    try:
-        for record in iterator:
+    end = offset = 0  # where the last whole record ended, and where it began
+    records = iter(iterator)
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            break
+        except Exception as exc:  # warcio raises many kinds on a cut or corrupt header (AttributeError too)
+            yield Reject(f"{name}@{end}", 0, f"corrupt or truncated WARC record after offset {end}: "
+                                              f"{type(exc).__name__}: {str(exc)[:160]}")
+            return
+        try:
             # the body is read before get_record_offset(): that call reads to the record's end
             verdict, body = _warc_payload(record)
             offset = iterator.get_record_offset()
-            where = f"{name}@{offset}"
-            if verdict in ("truncated", "unreadable", "too large"):
-                detail = {"truncated": f"is truncated ({getattr(record.raw_stream, 'limit', 0)} of {record.length} bytes missing)",
-                          "unreadable": "has an unreadable payload",
-                          "too large": f"holds a page larger than {MAX_PAGE_BYTES // 2**20} MiB"}[verdict]
-                yield Reject(where, 0, f"WARC record at offset {offset} {detail}")
-                continue
-            if verdict != "page":  # skipped by design: counted by kind, not an error
-                yield Reject(where, 0, f"WARC {record.rec_type} record, not an HTML page", reason=verdict)
-                continue
-            rec = new_record(id=derive_id(name, offset), source=where, text="")
-            for key, header in (("url", "WARC-Target-URI"), ("warc_record_id", "WARC-Record-ID"), ("warc_date", "WARC-Date")):
-                value = record.rec_headers.get_header(header)
-                if value:
-                    rec[key] = value
-            rec[HTML_KEY] = body
-            yield rec
-    except ArchiveLoadFailed as exc:
-        yield Reject(f"{name}@{offset}", 0, f"corrupt WARC record after offset {offset}: {str(exc)[:200]}")
-        return
-    except (EOFError, OSError, ValueError) as exc:
-        yield Reject(f"{name}@{offset}", 0, f"corrupt or truncated WARC data after offset {offset}: {exc}")
-        return
-    rest = stream.read(1)
-    if rest:
-        yield Reject(f"{name}@{offset}", 0, f"data after the last readable WARC record (offset {offset}) could not be read")
+            end = offset + iterator.get_record_length()
+        except Exception as exc:
+            yield Reject(f"{name}@{end}", 0, f"corrupt or truncated WARC record after offset {end}: "
+                                              f"{type(exc).__name__}: {str(exc)[:160]}")
+            return
+        where = f"{name}@{offset}"
+        if verdict in ("truncated", "unreadable", "too large", "corrupt"):
+            detail = {"truncated": f"is truncated ({getattr(record.raw_stream, 'limit', 0)} of {record.length} bytes missing)",
+                      "corrupt": "has a broken header (no WARC-Type or Content-Length): truncated or corrupt",
+                      "unreadable": "has an unreadable payload",
+                      "too large": f"holds a page larger than {MAX_PAGE_BYTES // 2**20} MiB"}[verdict]
+            yield Reject(where, 0, f"WARC record at offset {offset} {detail}")
+            continue
+        if verdict != "page":  # skipped by design: counted by kind, not an error
+            yield Reject(where, 0, f"WARC {record.rec_type} record, not an HTML page", reason=verdict)
+            continue
+        rec = new_record(id=derive_id(name, offset), source=where, text="")
+        for key, header in (("url", "WARC-Target-URI"), ("warc_record_id", "WARC-Record-ID"), ("warc_date", "WARC-Date")):
+            value = record.rec_headers.get_header(header)
+            if value:
+                rec[key] = value
+        rec[HTML_KEY] = body
+        yield rec
+    # warcio stops without a word when the file ends inside a record's headers: compare with the size
+    if size is not None and end > size:  # gzip: the last member's trailer (its CRC) is cut off
+        yield Reject(f"{name}@{offset}", 0, f"the file ends inside the WARC record at offset {offset} "
+                                             f"({end - size} bytes missing): truncated")
+    elif size is not None and end < size and not _rest_is_blank(stream, end, size):
+        yield Reject(f"{name}@{end}", 0, f"{size - end} bytes after offset {end} are not a complete WARC record "
+                                          "(the file is truncated or corrupt there)")
+    elif size is None and stream.read(1):
+        yield Reject(f"{name}@{end}", 0, f"data after offset {end} could not be read as WARC records")

@@ -148,7 +148,8 @@ def extract_record(record: dict, options: WebOptions | None = None) -> dict:
     """The pipeline step: a record carrying a page (HTML_KEY) becomes an article record.
 
     Fields the input already has (a JSONL record's own title or date) are kept; `text` is the
-    main text, one paragraph per line. A record without a page passes through unchanged.
+    main text, one paragraph per line, and a text the input had is kept as `input_text` (then
+    `input_input_text`, ... if that name is taken). A record without a page passes through unchanged.
     """
     opts = options or WebOptions()
     html = record.get(HTML_KEY)
@@ -160,6 +161,11 @@ def extract_record(record: dict, options: WebOptions | None = None) -> dict:
         raise NotArabic(f"main text is not mostly Arabic ({arabic_share(page['text']):.0%} Arabic letters)")
     out = dict(record)
     del out[HTML_KEY]
+    if isinstance(record.get("text"), str) and record["text"].strip():  # a JSONL record's own text: kept
+        name = "input_text"
+        while name in out:
+            name = "input_" + name
+        out[name] = record["text"]
     if opts.keep_html:
         out["html"] = html if isinstance(html, str) else html.decode("utf-8", "replace")
     out["text"] = page["text"]

@@ -147,3 +147,70 @@ def test_jobs_do_not_change_the_bytes(tmp_path):
     assert a.read_bytes() == b.read_bytes()
     arabic = sum(EXPECTED[names[i % len(names)]]["arabic"] for i in range(450))  # the English page is skipped
     assert len(a.read_bytes().splitlines()) == arabic
+
+
+def _warc_file(tmp_path: Path, name: str, gzip: bool) -> Path:
+    data = make_warc([(f"https://a.test/{i}", "text/html", _page(n))
+                      for i, n in enumerate(["riyadh-rain-cms.html", "rabat-school-wp.html", "tunis-olive-amp.html"])],
+                     gzip=gzip)
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_an_intact_warc_has_no_reject_also_on_stdin(tmp_path, gz):
+    path = _warc_file(tmp_path, "ok.warc.gz" if gz else "ok.warc", gz)
+    res = run_cli("export", str(path), "--no-dedupe")
+    assert res.returncode == 0, res.stderr.decode()
+    assert len(res.stdout.splitlines()) == 3
+    res = run_cli("export", "--no-dedupe", input=path.read_bytes())
+    assert res.returncode == 0, res.stderr.decode()
+    assert len(res.stdout.splitlines()) == 3
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_every_cut_of_a_warc_is_reported_and_keeps_the_whole_records(tmp_path, gz):
+    """Wherever a download stops, the records before the cut are written and the cut one is a
+    reject naming its offset: never a crash, never a silent loss (QA: cuts inside headers)."""
+    whole = _warc_file(tmp_path, "w.warc.gz" if gz else "w.warc", gz).read_bytes()
+    step = max(1, len(whole) // 9)
+    for cut in range(37, len(whole) - 8, step):
+        path = tmp_path / ("c.warc.gz" if gz else "c.warc")
+        path.write_bytes(whole[:cut])
+        rej = tmp_path / "r.jsonl"
+        res = run_cli("export", str(path), "--no-dedupe", "--rejects", str(rej))
+        err = res.stderr.decode()
+        assert "Traceback" not in err and "run failed" not in err, (cut, err)
+        errors = [r for r in _records(rej) if r["reason"] == "error"]
+        assert res.returncode == 1 and len(errors) == 1, (cut, err)
+        assert "offset" in errors[0]["error"] or "truncated" in errors[0]["error"], (cut, errors)
+        assert len(res.stdout.splitlines()) < 3, cut  # the cut record is never written
+
+
+def test_a_warc_gzipped_as_one_stream_is_read(tmp_path):
+    import gzip
+
+    plain = _warc_file(tmp_path, "p.warc", False).read_bytes()
+    path = tmp_path / "whole.warc.gz"
+    path.write_bytes(gzip.compress(plain))
+    res = run_cli("export", str(path), "--no-dedupe")
+    assert res.returncode == 0, res.stderr.decode()
+    assert len(res.stdout.splitlines()) == 3
+
+
+def test_html_field_keeps_the_records_own_text_and_names_the_field_in_errors(tmp_path):
+    src = tmp_path / "p.jsonl"
+    rows = [{"id": "both", "html": _page("cairo-metro-wp.html").decode(), "text": "نص كان في السجل أصلاً."},
+            {"id": "num", "html": 123},
+            {"id": "emptypage", "html": ""},
+            {"id": "nothing"}]
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    res = run_cli("export", str(src), "--html-field", "html", "--no-dedupe")
+    recs = [json.loads(x) for x in res.stdout.decode().splitlines()]
+    assert [r["id"] for r in recs] == ["both"]
+    assert recs[0]["input_text"] == "نص كان في السجل أصلاً." and "افتتح وزير النقل" in recs[0]["text"]
+    err = res.stderr.decode()
+    assert "'html' is int, not a string" in err
+    assert "empty HTML page in 'html'" in err and "no 'html' page and no 'text' text" in err
+    assert res.returncode == 1
