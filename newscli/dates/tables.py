@@ -272,7 +272,7 @@ def _patterns(MONTH, WEEKDAY, ORD, FIRST, MARK, YW) -> dict[str, str]:
         f"(?:{day_form}|{month_year}|(?:{numeric}){numeric_mark})"
     )
     # a month name, or a whole numeric date (a range's first day "11- 22/ 10/ 1436" is in the window)
-    hits = (f"{MONTH}|(?<![{D}])(?:[{D}]{{1,2}}(?:{SP0}/{SP0}[{D}]{{1,2}}{SP0}/{SP0}|[-.][{D}]{{1,2}}[-.])[{D}]{{4}}"
+    hits = (f"{MONTH}{MEND}|(?<![{D}])(?:[{D}]{{1,2}}(?:{SP0}/{SP0}[{D}]{{1,2}}{SP0}/{SP0}|[-.][{D}]{{1,2}}[-.])[{D}]{{4}}"
             f"|[{D}]{{4}}[-/.][{D}]{{1,2}}[-/.][{D}])")
     starts = f"(?<![{W}{D}])(?=[{W}])|(?<![{D}])(?=[{D}])"
     items = f"(?P<c>{CONN})(?:(?P<d>{DAY})|(?P<o>{ORD}){END})"
