@@ -14,7 +14,7 @@ from typing import Any
 
 CORE_FIELDS: tuple[str, ...] = (
     "id", "source", "section", "title", "dateline", "outlet", "place",
-    "text", "date", "dates", "removed", "dup",
+    "text", "date", "date_from", "dates", "removed", "dup",
 )
 
 # Core fields that newscli itself computes: an input field with one of these names (on input that
@@ -32,7 +32,8 @@ FIELD_DOCS: dict[str, str] = {
     "place": "The place named in the dateline, or null.",
     "text": "The body: one paragraph per line, `\\n`-separated.",
     "date": "Publication date `YYYY-MM-DD`, or null: the input's `date` parsed to ISO, else one found by `dates` in the dateline or head.",
-    "dates": "Dates found in `text`: objects {iso, match, start, end, system}; empty until `dates` runs.",
+    "date_from": "Where `date` came from: \"input\" (the input's own date), \"dateline\", \"head\" (a head line of the text) or \"agency\" (an agency line), or null when `date` is null.",
+    "dates": "Dates found in `text`: objects {iso, match, start, end, system, year_from, range, error} (all keys always present, null where not applicable); empty until `dates` runs.",
     "removed": "Lines `clean` removed, in input order; empty until `clean` runs.",
     "dup": "Dedupe's verdict {cluster, of, sim, exact, size}, or null until `dedupe` runs.",
 }
@@ -47,7 +48,7 @@ def new_record(*, id: str, source: str, text: str, **fields: Any) -> dict:
     """A record with every core field at its default, then `fields`."""
     rec: dict[str, Any] = {
         "id": id, "source": source, "section": None, "title": None, "dateline": None,
-        "outlet": None, "place": None, "text": text, "date": None, "dates": [], "removed": [],
+        "outlet": None, "place": None, "text": text, "date": None, "date_from": None, "dates": [], "removed": [],
         "dup": None,
     }
     rec.update(fields)
@@ -56,7 +57,7 @@ def new_record(*, id: str, source: str, text: str, **fields: Any) -> dict:
 
 def is_newscli_record(obj: dict) -> bool:
     """True for a record newscli wrote (so a pipe `clean | dates | dedupe` keeps its fields)."""
-    return all(k in obj for k in CORE_FIELDS) and isinstance(obj.get("source"), str) \
+    return all(k in obj for k in CORE_FIELDS if k != "date_from") and isinstance(obj.get("source"), str) \
         and isinstance(obj.get("dates"), list) and isinstance(obj.get("removed"), list)
 
 
@@ -101,7 +102,7 @@ def from_object(obj: dict, *, source: str, position: int, text_field: str = "tex
     if "\x00" in text:
         raise ValueError(f"NUL character in {text_field!r}")
     if is_newscli_record(obj) and text_field == "text":
-        rec = {k: obj[k] for k in CORE_FIELDS}
+        rec = {k: obj.get(k) for k in CORE_FIELDS}  # date_from: absent in records of earlier versions
         rec.update((k, v) for k, v in obj.items() if k not in rec)
         if rec["id"] is None:
             rec["id"] = derive_id(rec["source"], position)
@@ -119,6 +120,7 @@ def from_object(obj: dict, *, source: str, position: int, text_field: str = "tex
     if "date" in obj and obj["date"] is not None:
         iso = parse_date(obj["date"])
         rec["date"] = iso
+        rec["date_from"] = "input" if iso else None
         if iso != obj["date"]:
             extra["input_date"] = obj["date"]
     for key in _COMPUTED:
@@ -215,6 +217,7 @@ def json_schema() -> dict:
         "outlet": nullable, "place": nullable,
         "text": {"type": "string"},
         "date": {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+        "date_from": {"enum": ["input", "dateline", "head", "agency", None]},
         "dates": {"type": "array", "items": entry},
         "removed": {"type": "array", "items": {"type": "string"}},
         "dup": {

@@ -11,33 +11,54 @@ The library never prints, logs or exits.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass
 
-from .scanner import group_annotation, scan
+from .resolve import group_annotation, scan
 
 __all__ = ["find_dates", "to_iso", "replace_dates", "DatesOptions", "date_record"]
 
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DASH_BETWEEN = re.compile(r"[ \u00a0]{0,3}[-–—][ \u00a0]{0,3}")
 
 
-def find_dates(text: str, *, year_hint: int | None = None) -> list[dict]:
+def find_dates(text: str, *, year_hint: int | None = None, pub_date: str | None = None) -> list[dict]:
     """Every date expression in ``text``, in order of appearance.
 
-    Each entry is ``{"iso", "match", "start", "end", "system"}`` where ``text[start:end] ==
-    match``; ``iso`` is ``YYYY-MM-DD`` (a day) or ``YYYY-MM`` (a month and year alone).
-    Optional keys:
-      - ``"year_from": "publication"``: the expression had no year and ``year_hint`` gave it;
-        without a hint such an expression gives no entry (a year is never invented);
-      - ``"range": "from" | "to"``: the two ends of a range ("8-10 الطير 2009" gives two
-        entries, the first matching just "8");
-      - ``"error"``: the expression is a date that cannot be converted (a Hijri year outside
-        the Umm al-Qura table 1343-1500 AH, or a day the table does not have); ``iso`` is then
-        None. Never a wrong date.
+    Each entry has exactly the keys ``iso, match, start, end, system, year_from, range, error``
+    (in that order; null where not applicable), with ``text[start:end] == match``:
+      - ``iso``: ``YYYY-MM-DD`` (a day) or ``YYYY-MM`` (a month and year alone); null only with
+        ``error`` (a date that cannot be converted: a Hijri year outside the Umm al-Qura table
+        1343-1500 AH, or a day the table does not have). Never a wrong date.
+      - ``system``: libyan, levantine, egyptian, maghrebi, moroccan, mauritanian, hijri or
+        numeric. A Hijri date with the Gregorian date of the same day beside it ("15 شوال
+        1436هـ الموافق 31 يوليو 2015م") is one entry over both: system hijri, iso the written
+        Gregorian date.
+      - ``year_from``: null when the year is written in the expression; ``"range"`` when it
+        comes from the other end of a range or list ("15 و16 جانفي 2017": the 15th);
+        ``"publication"`` when it comes from ``pub_date`` (the nearest such date to it, or the
+        one before/after it when "الماضي"/"المقبل" follows) or ``year_hint`` (that year).
+        Without either, a yearless day gives no entry (a year is never invented); a Hijri day
+        without a year needs ``pub_date``.
+      - ``range``: ``"from"``/``"to"`` for the two ends of a range ("8-10 الطير 2009",
+        "من 15 إلى غاية 19 مارس 2017"); null otherwise (also in a list "28 و29 و30 أفريل").
     An annotation " [ISO]" right after a date (from ``replace_dates(keep=True)``) is not
     reported again.
     """
-    return [f.entry for f in scan(text, year_hint)]
+    return [f.entry for f in scan(text, year_hint, _pub(pub_date))]
+
+
+def _pub(pub_date: str | None):
+    if not pub_date:
+        return None
+    m = _ISO_DAY.match(pub_date)
+    if not m:
+        raise ValueError(f"pub_date {pub_date!r} is not YYYY-MM-DD")
+    try:
+        return _dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        raise ValueError(f"pub_date {pub_date!r} is not a valid date") from None
 
 
 def to_iso(s: str) -> str | None:
@@ -53,7 +74,7 @@ def to_iso(s: str) -> str | None:
     return e["iso"]
 
 
-def replace_dates(text: str, *, keep: bool = False, year_hint: int | None = None) -> str:
+def replace_dates(text: str, *, keep: bool = False, year_hint: int | None = None, pub_date: str | None = None) -> str:
     """Replace every convertible date expression by its ISO date.
 
     - A range joined by a dash ("8-10 الطير 2009") becomes one ISO interval
@@ -67,7 +88,7 @@ def replace_dates(text: str, *, keep: bool = False, year_hint: int | None = None
     Idempotent in both modes: ISO output is found again as numeric dates and replaced by
     itself, and existing annotations are recognised.
     """
-    found = scan(text, year_hint)
+    found = scan(text, year_hint, _pub(pub_date))
     if not found:
         return text
     parts: list[str] = []
@@ -90,7 +111,7 @@ def replace_dates(text: str, *, keep: bool = False, year_hint: int | None = None
         first = group[0].entry
         if (
             len(group) == 2
-            and first.get("range") == "from"
+            and first["range"] == "from"
             and first["iso"]
             and last.entry["iso"]
             and _DASH_BETWEEN.fullmatch(text, first["end"], last.entry["start"])
@@ -116,10 +137,8 @@ class DatesOptions:
 
     replace: also rewrite ``record["text"]`` with ``replace_dates`` (False: text untouched).
     keep: with ``replace``, annotate each date with `` [ISO]`` instead of replacing it.
-    publication: when ``record["date"]`` is null, fill it with the first full date
-        (YYYY-MM-DD, year written) of ``record["dateline"]``, else of the head of the text
-        (the first two non-empty lines when they are short date/dateline lines, or a date
-        within the first 50 characters of the first line).
+    publication: when ``record["date"]`` is null, fill it from the dateline, a head line or
+        an agency line (see ``newscli.dates.publication``) and say where in ``date_from``.
     """
 
     replace: bool = False
@@ -127,56 +146,20 @@ class DatesOptions:
     publication: bool = True
 
 
-_ISO_YEAR = re.compile(r"(\d{4})-\d{2}")
-
-
-def _full_date(text: str | None, limit: int | None = None) -> str | None:
-    if not text:
-        return None
-    for f in scan(text):
-        e = f.entry
-        if limit is not None and e["start"] > limit:
-            return None
-        iso = e["iso"]
-        if iso and len(iso) == 10 and "year_from" not in e:
-            return iso
-    return None
-
-
-def _publication_date(record: dict) -> str | None:
-    dl = record.get("dateline")
-    found = _full_date(dl) if isinstance(dl, str) else None
-    if found:
-        return found
-    text = record.get("text") or ""
-    lines = [ln for ln in text[:2000].split("\n") if ln.strip()][:2]
-    for k, line in enumerate(lines):
-        if len(line) <= 120:
-            found = _full_date(line)
-            if found:
-                return found
-        elif k == 0:
-            found = _full_date(line, limit=50)
-            if found:
-                return found
-            break
-        else:
-            break
-    return None
-
-
 def date_record(record: dict, options: DatesOptions = DatesOptions()) -> dict:
-    """The dates step: returns a new record with ``dates`` filled (and ``date``, ``text``).
+    """The dates step: returns a new record with ``dates`` filled (and ``date``, ``date_from``, ``text``).
 
-    - ``dates``: ``find_dates(record["text"], year_hint=...)`` computed on the text as
-      returned, so offsets always index the returned ``record["text"]``. With
+    - ``dates``: ``find_dates(record["text"], pub_date=record["date"])`` computed on the text
+      as returned, so offsets always index the returned ``record["text"]``. With
       ``options.replace`` that is the rewritten text, whose dates are ISO (system
       "numeric"); this makes the step idempotent (running it twice gives the same record).
-    - ``date``: kept when set; when null and ``options.publication``, the publication date
-      found in the dateline or head (see ``DatesOptions``), else left null.
-    - year hint for yearless dates: the year of ``date`` (given or found).
+    - ``date``: kept when set (``date_from`` "input" unless already set); when null and
+      ``options.publication``, the publication date found in the dateline, a head line or an
+      agency line, with ``date_from`` "dateline", "head" or "agency"; else both stay null.
     Raises ValueError when ``text`` is not a string.
     """
+    from .publication import publication_date
+
     text = record.get("text")
     if text is None:
         text = ""
@@ -184,17 +167,25 @@ def date_record(record: dict, options: DatesOptions = DatesOptions()) -> dict:
         raise ValueError("record text is not a string")
     out = dict(record)
     date = out.get("date")
+    if date is not None:
+        if out.get("date_from") is None:
+            out["date_from"] = "input"
+    else:
+        out["date_from"] = None
     if date is None and options.publication:
-        date = _publication_date(out)
-        if date is not None:
+        found = publication_date(out)
+        if found is not None:
+            date, out["date_from"] = found
             out["date"] = date
-    hint = None
-    if isinstance(date, str):
-        m = _ISO_YEAR.match(date)
-        if m:
-            hint = int(m.group(1))
+    pub = None
+    if isinstance(date, str) and _ISO_DAY.match(date):
+        try:
+            pub = _pub(date[:10])
+        except ValueError:
+            pub = None
+        pub = pub and pub.isoformat()
     if options.replace:
-        text = replace_dates(text, keep=options.keep, year_hint=hint)
+        text = replace_dates(text, keep=options.keep, pub_date=pub)
         out["text"] = text
-    out["dates"] = find_dates(text, year_hint=hint)
+    out["dates"] = find_dates(text, pub_date=pub)
     return out

@@ -16,36 +16,51 @@ costs a few character comparisons and no input makes it backtrack more than a co
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
+import marshal
+import os
 import re
+import sys
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
-DIGITS = "0-9\u0660-\u0669\u06f0-\u06f9"
-# word characters: Latin and Arabic letters, harakat, tatweel (not Arabic digits or punctuation)
-WORD = "A-Za-z\u0621-\u063a\u0640-\u065f\u066e\u066f\u0670-\u06d3\u06d5-\u06ef\u06fa-\u06ff"
-_SP_CHARS = " \u00a0\u202f\u200e\u200f\t"
-SP = f"[{_SP_CHARS}]{{1,3}}"
-SP0 = f"[{_SP_CHARS}]{{0,3}}"
+from newscli import chars
 
-_FOLD = {ord(a): b for a, b in {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"}.items()}
-_FOLD.update({0x0660 + i: str(i) for i in range(10)})
-_FOLD.update({0x06F0 + i: str(i) for i in range(10)})
-_FOLD.update({cp: None for cp in [0x0640, 0x0670, *range(0x064B, 0x0653)]})
-_FOLD.update({ord(c): " " for c in _SP_CHARS})
+# One table: each folded character and every written form that folds to it. The lookup fold
+# (``_FOLD``) and the regex classes (``_CLASS``) are both derived from it, so they cannot disagree.
+_VARIANTS: dict[str, str] = {
+    chars.ALEF: "".join(c for c in chars.ALEFAT if c not in (chars.ALEF_MAKSURA, "\u0670")),  # ا أ إ آ ٱ
+    chars.YEH: chars.YEH + chars.ALEF_MAKSURA,
+    chars.HEH: chars.HEH + chars.TEH_MARBUTA,
+    **{d: chars.DIGITS_ASCII[i] + chars.DIGITS_EAST[i] + chars.DIGITS_PERSIAN[i]
+       for i, d in enumerate(chars.DIGITS_ASCII)},
+}
+# Dropped by the fold: every diacritic (pyarabic's DIACRITICS, incl. superscript alef) and tatweel.
+_DROPPED = chars.DIACRITICS + chars.TATWEEL
+# Blanks inside a date: newscli's blanks plus the invisible controls (bidi marks, zero-width).
+_SP_CHARS = chars.BLANKS + chars.CONTROLS
+
+DIGITS = chars.char_class(chars.DIGITS)[1:-1]  # body of a class, to be combined: f"[{DIGITS}]"
+# word characters: Latin and Arabic letters, diacritics, tatweel (not digits or punctuation)
+WORD = chars.char_class("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", chars.ARABIC_LETTERS, chars.ALEFAT,
+                        chars.HAMZAT, chars.DIACRITICS, chars.TATWEEL)[1:-1]
+_SPC = chars.char_class(_SP_CHARS)
+SP = f"{_SPC}{{1,3}}"
+SP0 = f"{_SPC}{{0,3}}"
+
+_FOLD: dict[int, str | None] = {ord(v): k for k, vs in _VARIANTS.items() for v in vs if v != k}
+_FOLD.update({ord(c): None for c in _DROPPED})
+_FOLD.update({ord(c): " " for c in _SP_CHARS if c != " "})
 _MULTISPACE = re.compile(" {2,}")
 
-# character classes emitted for a folded letter
-_CLASS = {
-    "ا": "[اأإآٱ]",
-    "ي": "[يى]",
-    "ه": "[هة]",
-    " ": SP,
-    ".": r"\.",
-}
-for _i in range(10):
-    _CLASS[str(_i)] = f"[{_i}{chr(0x0660 + _i)}{chr(0x06F0 + _i)}]"
+# character classes emitted for a folded character of a spelling
+_CLASS: dict[str, str] = {k: chars.char_class(vs) for k, vs in _VARIANTS.items()}
+_CLASS.update({" ": SP, ".": r"\."})
 
 
 def fold(s: str) -> str:
@@ -60,15 +75,10 @@ def to_int(digits: str) -> int:
     return int(digits.translate(_FOLD))
 
 
-def _trie_regex(words: list[str], reverse: bool = False) -> str:
-    """Alternation of folded words as a trie regex; longer spellings win (greedy).
-
-    ``reverse=True`` gives the regex of the reversed spellings, for matching on reversed text
-    (tatweel is then allowed before each letter, which is after it in reading order)."""
+def _trie_regex(words: list[str]) -> str:
+    """Alternation of folded words as a trie regex; longer spellings win (greedy)."""
     trie: dict = {}
     for w in words:
-        if reverse:
-            w = w[::-1]
         node = trie
         for ch in w:
             node = node.setdefault(ch, {})
@@ -76,20 +86,13 @@ def _trie_regex(words: list[str], reverse: bool = False) -> str:
 
     def emit(node: dict) -> str:
         terminal = "" in node
-        branches, letters = [], []
+        branches = []
         for ch in sorted(k for k in node if k):
             cls = _CLASS.get(ch, re.escape(ch))
             if ch in " .0123456789":
                 branches.append(cls + emit(node[ch]))
-            elif reverse:
-                letters.append(cls + emit(node[ch]))
             else:
                 branches.append(cls + "\u0640{0,3}" + emit(node[ch]))  # tatweel, as in "هـ"
-        if letters:
-            # reversed: the tatweel after a letter comes before it; one shared repetition per
-            # trie level keeps every alternative starting with its letter (fast to reject)
-            alt = letters[0] if len(letters) == 1 else "(?:" + "|".join(letters) + ")"
-            branches.append("\u0640{0,3}" + alt)
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -117,8 +120,12 @@ class Tables:
     markers: dict[str, str]  # folded marker -> "gregorian" | "hijri" | "wr"
     name_heads: frozenset[str]
     adjective_heads_ok: frozenset[str]
+    past_words: frozenset[str]  # "الماضي": a yearless date before the publication date
+    next_words: frozenset[str]  # "المقبل": a yearless date after it
     scanner: re.Pattern[str]
-    anchors: "Anchors"
+    hits: re.Pattern[str]  # a month name or the start of a numeric date (see scanner.candidates)
+    starts: re.Pattern[str]  # where a match can start: a word start or a digit-run start
+    items: re.Pattern[str]  # one further day of a list or range ("و16", " إلى غاية 19", " والسابع والعشرين")
 
 
 def _load_json() -> dict:
@@ -145,59 +152,90 @@ def tables() -> Tables:
     heads = frozenset(fold(x) for x in data["name_heads"])
     adj_ok = frozenset(fold(x) for x in data["adjective_heads_ok"])
     year_words = [fold(x) for x in data["year_words"]]
-    scanner, anchors = _build_scanner(list(months), list(weekdays), list(ordinals), list(first), list(markers), year_words)
-    return Tables(months, weekdays, ordinals, first, markers, heads, adj_ok, scanner, anchors)
+    pats = _patterns(*[_trie_regex(x) for x in (months, weekdays, ordinals, first, markers, year_words)])
+    return Tables(months, weekdays, ordinals, first, markers, heads, adj_ok,
+                  frozenset(fold(x) for x in data["past_words"]), frozenset(fold(x) for x in data["next_words"]),
+                  **{k: compile_cached(v) for k, v in pats.items()})
 
 
-@dataclass(frozen=True)
-class Anchors:
-    """Cheap regexes that locate where the scanner can start (see ``scanner._candidates``).
-
-    Every scanner match contains a month name or a numeric date, and a match that can be
-    accepted has a digit (a day, a year or a numeric date) or is a digit-free ordinal form
-    ("الأول من يناير", "غرة رمضان"). Its "core" is found by one of these regexes, each
-    starting with a required character or literal, so the engine skips ordinary prose at C
-    speed:
-      - ``digits``: every digit run (one pass of a charset-prefixed regex); its group "d" is
-        set when a month follows ("8 يناير", "8-10 الطير", "8 من شهر ...") or a numeric
-        separator ("8/1/2020"): core = the run;
-      - ``year_before`` (on the reversed text, at a digit run): a month, a pair or a bracket
-        before the run ("يناير 2020", "آي النار/يناير 2020", "(يناير) 2020", "يناير من عام
-        2020"): cores = the month(s);
-      - ``of_month`` / ``first``: "من [شهر] MONTH" (core = the ordinal before "من") and
-        "غرة [من] [شهر] MONTH" (core = "غرة").
-    The scanner can only start at a core, at a clitic or "ال" right before a day core, at
-    "[وبلف]شهر" right before a month core, or at a weekday ("[يوم] الأحد،") right before
-    any of these; the ``*_before`` regexes (on the reversed text) find those positions, and
-    the scanner is tried there alone: the same matches as a search over the whole text.
-    """
-
-    digits: re.Pattern[str]
-    year_before: re.Pattern[str]
-    of_month: re.Pattern[str]
-    first: re.Pattern[str]
-    weekday_before: re.Pattern[str]
-    month_word_before: re.Pattern[str]
-    ordinal_before: re.Pattern[str]
+def _cache_dir() -> Path | None:
+    """Where compiled scanners are kept: $NEWSCLI_CACHE_DIR, else $XDG_CACHE_HOME/newscli, else
+    ~/.cache/newscli; NEWSCLI_CACHE_DIR=off (or empty) turns the cache off."""
+    env = os.environ.get("NEWSCLI_CACHE_DIR")
+    if env is not None:
+        return None if env in ("", "off", "0") else Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "newscli"
 
 
-def _build_scanner(months, weekdays, ordinals, first, markers, year_words) -> tuple[re.Pattern[str], Anchors]:
-    rev = [_trie_regex(months, True), _trie_regex(year_words, True), _trie_regex(weekdays, True),
-           _trie_regex(ordinals, True)]
-    pats = _patterns(*[_trie_regex(x) for x in (months, weekdays, ordinals, first, markers, year_words)], *rev)
-    anchors = Anchors(**{k: re.compile(v) for k, v in pats.items() if k != "scanner"})
-    return re.compile(pats["scanner"]), anchors
+def compile_cached(pattern: str) -> re.Pattern[str]:
+    """``re.compile(pattern)``, with the compiled program kept on disk between processes.
+
+    Parsing and compiling the scanner (a 24 kB pattern) is most of the start-up time of a
+    one-line ``newscli dates``; the compiled program (the list of opcodes ``re`` hands to its C
+    engine, which validates it) is saved once, keyed by the pattern's SHA-256, the Python
+    version and the engine's MAGIC number, and loaded by later processes. Any problem with
+    the cache (missing, unreadable, stale, another Python, no ``re._compiler``) falls back to
+    ``re.compile``; the cache is written atomically and failures to write it are ignored."""
+    try:
+        import _sre
+        from re import _compiler, _parser
+    except ImportError:  # pragma: no cover - another Python implementation
+        return re.compile(pattern)
+    folder = _cache_dir()
+    key = hashlib.sha256(f"{sys.version}|{_sre.MAGIC}|{pattern}".encode()).hexdigest()[:32]
+    path = folder / f"re-{key}.bin" if folder else None
+    if path is not None:
+        try:
+            stored_key, flags, code, groups, groupindex, indexgroup = marshal.loads(path.read_bytes())
+            if stored_key == key:
+                return _sre.compile(pattern, flags, code, groups, groupindex, indexgroup)
+        except Exception:  # noqa: BLE001 - any damage to the cache: compile afresh
+            pass
+    parsed = _parser.parse(pattern, 0)
+    code = _compiler._code(parsed, 0)
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup = [None] * parsed.state.groups
+    for k, i in groupindex.items():
+        indexgroup[i] = k
+    args = (int(parsed.state.flags), [int(c) for c in code], parsed.state.groups - 1, groupindex, tuple(indexgroup))
+    compiled = _sre.compile(pattern, *args)
+    if path is not None:
+        tmp = None
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".re-", suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(marshal.dumps((key, *args)))
+            os.replace(tmp, path)
+        except (OSError, ValueError):
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+    return compiled
 
 
-def _patterns(MONTH, WEEKDAY, ORD, FIRST, MARK, YW, MONTH_R, YW_R, WEEKDAY_R, ORD_R) -> dict[str, str]:
-    """The scanner and the anchor regexes (``*_R``: tries of reversed spellings)."""
+def _patterns(MONTH, WEEKDAY, ORD, FIRST, MARK, YW) -> dict[str, str]:
+    """The scanner, the hit finder and the list-item regex.
+
+    Every repetition is bounded and every name alternation is a trie, so an attempt at one
+    position costs a bounded amount of work: the scanner is linear in the text."""
     W, D = WORD, DIGITS
     END = f"(?![{W}{D}])"
+    # after a month name: no letter; a digit only when it starts a year glued to the name ("فيفري2017")
+    MEND = f"(?![{W}]|[{D}](?![{D}]{{3}}(?![{D}])))"
     DAY = f"[{D}]{{1,2}}(?![{D}])"
     MIN = "م[ن]"
+    WD = f"(?:يوم{SP})?(?:{WEEKDAY}){END}{SP0}[،,]?{SP0}"
+    # a connector before a further day: a dash, "و" (glued or spaced, "و حتى"), "إلى [غاية]";
+    # a weekday may stand before the day ("يومي السبت 6 والأحد 7")
+    CONN = (f"(?:{SP0}(?:[-–—]|\u0640{{1,3}}){SP0}|{SP0}و{SP0}(?:حت[يى]{SP})?|{SP}(?:[اإ]ل[يى]|حت[يى]){SP0}(?:غاي[ةه]{SP})?)"
+            f"(?:{WD})?")
 
     def pair(s: str) -> str:
-        return f"{SP0}(?:[/\\\\|\\-–]|(?P<q{s}>[(\\[])){SP0}(?P<p{s}>{MONTH}){END}(?(q{s}){SP0}[)\\]])"
+        # "يناير/أي النار", "كانون الثاني (يناير)", and the bare-space double form "يوليو تموز"
+        return (f"{SP0}(?:[/\\\\|\\-–]|(?P<q{s}>[(\\[])|(?P<b{s}>(?<={_SPC}))){SP0}"
+                f"(?P<p{s}>{MONTH}){MEND}(?(q{s}){SP0}[)\\]])")
 
     def year(s: str) -> str:
         return (
@@ -205,63 +243,37 @@ def _patterns(MONTH, WEEKDAY, ORD, FIRST, MARK, YW, MONTH_R, YW_R, WEEKDAY_R, OR
             f"(?P<y{s}>[{D}]{{1,4}})(?![{D}]|-[{D}]{{2}}(?![{D}]))(?P<k{s}>{SP0}(?:{MARK})(?![{W}]))?"
         )
 
-    weekday = f"(?P<wd>(?:يوم{SP})?{WEEKDAY}{END}{SP0}[،,]?{SP0})?"
+    weekday = f"(?P<wd>{WD})?"
     day_head = (
         f"(?:(?P<cl>[وبلف])(?=[{D}])|(?P<al>ال[\u0640]?)(?=[{D}]))?"
-        f"(?:(?P<d1>{DAY})|(?P<o1>{ORD}){END}{SP}{MIN}{SP}|(?P<g1>{FIRST}){END}{SP0})"
-        f"(?:(?P<rs>{SP0}[-–—]{SP0}|{SP}(?:[اإ]ل[يى]|حت[يى]|و){SP0})(?P<d2>{DAY}))?"
+        f"(?:(?P<d1>{DAY})|(?P<o1>{ORD}){END}(?P<orest>(?:{CONN}(?:{ORD}){END}){{1,3}})?{SP}{MIN}{SP}"
+        f"|(?P<g1>{FIRST}){END}{SP0})"
+        f"(?P<rest>(?:{CONN}{DAY}){{1,6}})?"
         f"{SP0}(?:{MIN}{SP})?(?P<sh1>شهر{SP})?"
     )
-    day_form = f"{day_head}(?P<m1>{MONTH}){END}(?:{pair('1')})?(?:{year('1')})?"
-    month_year = f"(?P<sh2>[وبلف]?شهر{SP})?(?P<m2>{MONTH}){END}(?:{pair('2')})?{year('2')}"
+    day_form = f"{day_head}(?P<m1>{MONTH}){MEND}(?:{pair('1')})?(?:{year('1')})?"
+    month_year = f"(?P<sh2>[وبلف]?شهر{SP})?(?P<m2>{MONTH}){MEND}(?:{pair('2')})?{year('2')}"
+    S = f"{SP0}/{SP0}|[-.]"  # spaces only around a slash: "1 / 12 / 1436هـ"
     numeric = (
         f"(?<![{D}][-.])(?P<iy>[{D}]{{4}})-(?P<im>[{D}]{{2}})-(?P<id>[{D}]{{2}})(?![{D}]|[-.][{D}])"
-        f"|(?<![{D}][-./])(?:(?P<nd>[{D}]{{1,2}})(?P<ns>[-/.])(?P<nm>[{D}]{{1,2}})(?P=ns)(?P<ny>[{D}]{{4}})"
+        f"|(?<![{D}][-./])(?:(?:(?P<n0>[{D}]{{1,2}}(?:/[{D}]{{1,2}})?)"
+        f"(?P<nrs>{SP0}[-–]{SP0}|{SP}(?:[اإ]ل[يى]|حت[يى]){SP}))?"
+        f"(?P<nd>[{D}]{{1,2}})(?P<ns>{S})(?P<nm>[{D}]{{1,2}})(?P<ns2>{S})(?P<ny>[{D}]{{4}})"
         f"|(?P<ry>[{D}]{{4}})(?P<rs2>[-/.])(?P<rm>[{D}]{{1,2}})(?P=rs2)(?P<rd>[{D}]{{1,2}}))"
         f"(?![{D}]|[-/.][{D}])"
     )
-    # cheap guard: a digit can only start a date when a month/connector word, a range or a
-    # numeric date follows; this keeps long runs of digits and separators linear and fast
-    guard = (
-        f"(?=[{W}]|[{D}]{{1,2}}(?:{SP0}[{W}(]|{SP0}[-–—]{SP0}[{D}]{{1,2}}{SP0}[{W}]"
-        f"|[-/.][{D}]{{1,2}}[-/.][{D}]{{4}}(?![{D}]))|[{D}]{{4}}[-/.][{D}])"
-    )
+    # cheap guard: a digit can only start a date when a word, a separator or a bracket follows
+    guard = f"(?=[{W}]|[{D}]{{1,4}}(?:{SP0}[{W}(]|{SP0}[-–—/.]))"
     numeric_mark = f"(?P<nk>{SP0}(?:{MARK})(?![{W}]))?"
+    # a date starts after a non-word character, or right after letters when it starts with a
+    # digit (glued: "الموافق24/3/2013", "لـ1أكتوبر")
     pattern = (
-        f"(?<![{W}{D}]){guard}{weekday}"
+        f"(?:(?<![{W}{D}])|(?<![{D}])(?=[{D}])){guard}{weekday}"
         f"(?:{day_form}|{month_year}|(?:{numeric}){numeric_mark})"
     )
-    # anchors (see Anchors): each is a superset of the scanner's structure around its core;
-    # possessive spaces (SPP) and optional parts keep a failed attempt at a digit run short
-    SPP = f"[{_SP_CHARS}]{{0,3}}+"
-    fwd = (
-        f"{SPP}(?:(?:[-–—]{SPP}|(?<=[{_SP_CHARS}])(?:[اإ]ل[يى]|حت[يى]|و){SPP})[{D}]{{1,2}}{SPP})?+"
-        f"(?:من{SP})?+(?:شهر{SP})?+(?:{MONTH}){END}"
-    )
-    # reversed text before a year: [year word] [من] [،] [bracket] MONTH [pair sign MONTH]
-    rev = (
-        f"(?P<t>{SPP}(?:{YW_R}{SPP})?+(?:نم{SPP})?+(?:[،,]{SPP})?+(?:[)\\]]{SPP})?+"
-        f"(?P<m>{MONTH_R})(?:{SPP}[/\\\\|\\-–(\\[]{SPP}(?:{MONTH_R}))?)"
-    )
-    return {
-        "scanner": pattern,
-        # a digit run: group "n" when it can start a numeric date (its scanner lookbehinds
-        # and shape), "d" when a month follows it (a day), "y" when it can be a year (two to
-        # four digits after a space, a letter or a bracket); runs with none are not returned
-        "digits": (
-            f"[{D}](?<![{D}][{D}])(?P<n>(?<![{D}][-.][{D}])(?=[{D}]{{3}}-[{D}]{{2}}-[{D}]{{2}})"
-            f"|(?<![{D}][-./][{D}])(?=[{D}]?[-/.][{D}]{{1,2}}[-/.][{D}]{{4}}|[{D}]{{3}}[-/.][{D}]{{1,2}}[-/.][{D}]))?"
-            f"(?P<y>(?<![-/.{D}][{D}])(?=[{D}]{{1,3}}(?![{D}])))?[{D}]*+"
-            f"(?(n)(?P<d>(?={fwd}))?|(?(y)(?P<d2>(?={fwd}))?|(?P<d3>(?={fwd}))))"
-        ),
-        # at a digit run's start on the reversed text: can it be a year after a month?
-        "year_before": rev,
-        "of_month": f"من{SP}(?:شهر{SP})?(?:{MONTH}){END}",
-        "first": f"{FIRST}{END}{SP0}{SP0}(?:{MIN}{SP})?(?:شهر{SP})?(?:{MONTH}){END}",
-        # reversed text before a position: the weekday group of the scanner ...
-        "weekday_before": f"{SP0}[،,]?{SP0}(?:{WEEKDAY_R})(?P<y>{SP}موي)?",
-        # ... "[وبلف]شهر " before a month (month_year) ...
-        "month_word_before": f"{SP}رهش(?P<c>[وبلف])?",
-        # ... and an ordinal before "من"
-        "ordinal_before": f"{SP}(?:{ORD_R})",
-    }
+    # a month name, or a whole numeric date (a range's first day "11- 22/ 10/ 1436" is in the window)
+    hits = (f"{MONTH}{MEND}|(?<![{D}])(?:[{D}]{{1,2}}(?:{SP0}/{SP0}[{D}]{{1,2}}{SP0}/{SP0}|[-.][{D}]{{1,2}}[-.])[{D}]{{4}}"
+            f"|[{D}]{{4}}[-/.][{D}]{{1,2}}[-/.][{D}])")
+    starts = f"(?<![{W}{D}])(?=[{W}])|(?<![{D}])(?=[{D}])"
+    items = f"(?P<c>{CONN})(?:(?P<d>{DAY})|(?P<o>{ORD}){END})"
+    return {"scanner": pattern, "hits": hits, "items": items, "starts": starts}

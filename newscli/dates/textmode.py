@@ -6,19 +6,27 @@ too: it is a picklable top-level function), and writes `record["_out"]`. Nothing
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 import orjson
 
 from newscli.io import Reject, peek_stdin_is_jsonl, read_text_lines
 
+from . import find_dates, replace_dates
+from .tables import DIGITS
+
+
+_HAS_DIGIT = re.compile(f"[{DIGITS}]").search
+
 
 def dates_line(rec: dict, *, extract: bool, keep: bool, year: int | None) -> dict:
     """Convert (or, with extract, list) the dates of one text line; the result is in rec["_out"]."""
-    from newscli.dates import find_dates, replace_dates
-
     if extract:
-        rec["_out"] = orjson.dumps({"line": rec["line"], "dates": find_dates(rec["text"], year_hint=year)}).decode()
+        text = rec["text"]
+        # no digit and no year: no date can be found (find_dates says the same, at more cost)
+        found = find_dates(text, year_hint=year) if year is not None or _HAS_DIGIT(text) else []
+        rec["_out"] = orjson.dumps({"line": rec["line"], "dates": found}).decode()
     else:
         rec["_out"] = replace_dates(rec["text"], keep=keep, year_hint=year)
     return rec

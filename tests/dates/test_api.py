@@ -21,7 +21,9 @@ def test_seed_three_modes():
     assert replace_dates(SEED) == "في 2020-01-08"
     assert replace_dates(SEED, keep=True) == "في 8 آي النار/يناير 2020م [2020-01-08]"
     [e] = find_dates(SEED)
-    assert e == {"iso": "2020-01-08", "match": "8 آي النار/يناير 2020م", "start": 3, "end": 25, "system": "libyan"}
+    assert e == {"iso": "2020-01-08", "match": "8 آي النار/يناير 2020م", "start": 3, "end": 25, "system": "libyan",
+                 "year_from": None, "range": None, "error": None}
+    assert list(e) == ["iso", "match", "start", "end", "system", "year_from", "range", "error"]
 
 
 def test_to_iso():
@@ -63,9 +65,9 @@ def test_error_entry_left_in_text():
 def test_date_record_fills_date_from_dateline_and_hint():
     rec = _record("قال المسؤول في 17 آي النار إن الاجتماع تأجل.", dateline="طرابلس 8 آي النار 2020")
     out = date_record(rec, DatesOptions())
-    assert out["date"] == "2020-01-08"
+    assert out["date"] == "2020-01-08" and out["date_from"] == "dateline"
     assert out["dates"] == [{"iso": "2020-01-17", "match": "17 آي النار", "start": 15, "end": 26,
-                             "system": "libyan", "year_from": "publication"}]
+                             "system": "libyan", "year_from": "publication", "range": None, "error": None}]
     assert rec["dates"] == []  # input not mutated
 
 
@@ -100,7 +102,7 @@ def test_long_inputs_are_correct():
     # speed is measured in bench/dates_bench.py; here only the output of 1 MB lines is checked
     n = 1_000_000
     for s in ("1" * n, "٨" * n, "/" * n, "1/" * (n // 2), "12-" * (n // 3), "يناير " * (n // 6),
-              "الماء " * (n // 6), "كانون " * (n // 6), " " * n, "8 / 1 / 2020 " * (n // 13),
+              "الماء " * (n // 6), "كانون " * (n // 6), " " * n, "8 / 1 / 20201 " * (n // 14),
               "الأول من " * (n // 9), "8 يناير " * (n // 8)):
         assert find_dates(s) == []
     s = "8 يناير 2020 " * (n // 13)
@@ -108,6 +110,8 @@ def test_long_inputs_are_correct():
     assert len(found) == n // 13 and {e["iso"] for e in found} == {"2020-01-08"}
     s = "2020-01-08/" * (n // 11)
     assert len(find_dates(s)) == n // 11
+    s = "8 / 1 / 2020 " * (n // 13)  # spaces around the slashes (issue 14)
+    assert len(find_dates(s)) == n // 13
 
 
 _alphabet = st.sampled_from(list("0123456789٠١٢٣/-.، ") + ["يناير", " آي النار", " الماء", "رجب", " 2020", " 1441هـ",
@@ -123,3 +127,49 @@ def test_offsets_and_idempotence_on_noise(text):
     assert replace_dates(once) == once
     kept = replace_dates(text, keep=True)
     assert replace_dates(kept, keep=True) == kept
+
+
+def test_compiled_scanner_cache_round_trip_and_damage(tmp_path, monkeypatch):
+    from newscli.dates.tables import compile_cached
+
+    monkeypatch.setenv("NEWSCLI_CACHE_DIR", str(tmp_path))
+    pattern = r"(?P<d>\d{1,2}) (?P<m>يناير|فبراير)"
+    first = compile_cached(pattern)
+    [cached] = list(tmp_path.glob("re-*.bin"))
+    second = compile_cached(pattern)  # loaded from the file
+    for p in (first, second):
+        m = p.search("في 8 يناير")
+        assert m.group("d", "m") == ("8", "يناير") and p.groupindex == {"d": 1, "m": 2}
+    cached.write_bytes(b"\x00garbage")  # a damaged cache is compiled afresh, and rewritten
+    assert compile_cached(pattern).search("12 فبراير").group("m") == "فبراير"
+    assert cached.read_bytes() != b"\x00garbage"
+    monkeypatch.setenv("NEWSCLI_CACHE_DIR", "off")
+    assert compile_cached(pattern + "x").pattern == pattern + "x"
+    assert len(list(tmp_path.glob("re-*.bin"))) == 1
+
+
+def test_every_entry_has_the_contract_keys_in_order():
+    text = "من 28 ديسمبر 2018 إلى 3 يناير، ويومي 15 و16 جانفي، و20 ربيع الأول 1300هـ، وفي 8 يناير"
+    found = find_dates(text, pub_date="2019-01-10")
+    assert len(found) == 6
+    for e in found:
+        assert list(e) == ["iso", "match", "start", "end", "system", "year_from", "range", "error"]
+    assert [(e["iso"], e["year_from"], e["range"]) for e in found] == [
+        ("2018-12-28", None, "from"), ("2019-01-03", "range", "to"),
+        ("2019-01-15", "publication", None), ("2019-01-16", "publication", None),
+        (None, None, None), ("2019-01-08", "publication", None)]
+    assert found[4]["error"]
+
+
+def test_publication_date_only_from_dateline_head_or_agency_line():
+    # an event date in the first body sentence is not the publication date (issue 14)
+    rec = _record("تستأنف البطولة يوم 8 يناير 2020 بعد توقف طويل بسبب الأحداث.\nوقال المدرب إن الفريق جاهز.")
+    out = date_record(rec, DatesOptions())
+    assert out["date"] is None and out["date_from"] is None
+    out = date_record(_record("نشر في: الأحد 8 يناير 2020\nتستأنف البطولة يوم 9 يناير."), DatesOptions())
+    assert (out["date"], out["date_from"]) == ("2020-01-08", "head")
+    rec = _record("الرياض 15 شوال 1436 هـ الموافق 31 يوليو 2015 م واس أعلنت الوزارة اليوم عن خطة جديدة للتعليم.")
+    out = date_record(rec, DatesOptions())
+    assert (out["date"], out["date_from"]) == ("2015-07-31", "agency")
+    out = date_record(_record("في 9 يناير أعلنت الحكومة", date="2019-05-01"), DatesOptions())
+    assert out["date_from"] == "input"

@@ -1,3 +1,10 @@
+"""Build a case file from its source: `python gen.py main.tsv ../dates.jsonl`.
+
+One case per line: TEXT | EXPECT | NOTE [| key=JSON ...] (e.g. year_hint=2020, pub_date="2017-01-02").
+EXPECT: "-" (no date) or comma-separated items ISO[#from|#to][~range|~publication][@system];
+"H1436-10-15" is a Hijri date checked with hijridate; "None" an entry with an error;
+"FAIL:" before EXPECT marks a known gap (strict xfail).
+"""
 import json, sys
 from hijridate import Hijri
 src, dst = sys.argv[1], sys.argv[2]
@@ -25,6 +32,10 @@ for ln in open(src, encoding="utf-8"):
             if "@" in item:
                 item, sysname = item.split("@")
                 d["system"] = sysname
+            if "~" in item:  # year_from: ~range, ~publication
+                item, d["year_from"] = item.split("~")
+            if "#" in item:  # range role: #from, #to
+                item, d["range"] = item.split("#")
             if item.startswith("H"):  # Hijri y-m-d to verify with hijridate
                 y, m, dd = map(int, item[1:].split("-"))
                 d["iso"] = Hijri(y, m, dd).to_gregorian().isoformat()
