@@ -9,7 +9,6 @@ on a record turns that record into a Reject (nothing is lost, the run goes on).
 from __future__ import annotations
 
 import multiprocessing as mp
-import re
 import traceback
 from collections import Counter, deque
 from dataclasses import dataclass, field
@@ -67,15 +66,10 @@ class Summary:
         return "; ".join(parts)
 
 
-_LINE = re.compile(r":(\d+)$")
-
-
-def _reject_for(record: dict, exc: BaseException) -> Reject:
-    source = str(record.get("source", "?"))
-    m = _LINE.search(source)
-    line = int(m.group(1)) if m else 1
-    if m:
-        source = source[: m.start()]
+def _reject_for(record: dict, exc: BaseException, where: tuple[str, int] | None) -> Reject:
+    """A Reject for a record a step failed on. `where` is (input name, line) when the record came
+    from a JSONL line (RawLine); otherwise the record's `source` with no line number."""
+    source, line = where if where is not None else (str(record.get("source", "?")), 0)
     if isinstance(exc, ValueError):
         error, detail = str(exc), None
     else:
@@ -105,16 +99,19 @@ def apply_steps(items: list, steps: list[Step], dedupe_options: Any = None,
     newscli.dedupe.Packed, so the clustering process does not serialize them again."""
     out: list = []
     for item in items:
+        where = None
         if isinstance(item, RawLine):
+            where = (item.name, item.lineno)  # the line number travels as a field, not inside `source`
             item = parse_line(item)
         if isinstance(item, Reject):
             out.append(item)
             continue
+        first = item
         try:
             for step in steps:
                 item = step(item)
         except Exception as exc:  # every failure is a reject, never a lost record
-            out.append(_reject_for(item, exc))
+            out.append(_reject_for(first, exc, where))
             continue
         out.append(item)
     counts = ChunkCounts()

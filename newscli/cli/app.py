@@ -11,7 +11,7 @@ import orjson
 import typer
 
 from newscli import __version__
-from newscli.cli.options import (Bands, Boilerplate, Clusters, Emit, Explain, Fields, FilesFrom, Fold, Format, Inputs,
+from newscli.cli.options import (Bands, Boilerplate, Clusters, Emit, Explain, Fields, FilesFrom, Fold, Format, InputFormat, Inputs,
                                  Jobs, NumPerm, OutputOpt, Rejects, Replace, ShardSize, Shingle, StatsOpt, Strict,
                                  TextField, Threshold, clean_options, dates_options, dedupe_options)
 from newscli.cli.runner import (EXIT_DATA, EXIT_INTERRUPTED, EXIT_OK, State, broken_pipe, err, io_options,
@@ -67,6 +67,7 @@ def export(
     output: OutputOpt = None,
     files_from: FilesFrom = None,
     text_field: TextField = "text",
+    fmt: InputFormat = "auto",
     fields: Fields = None,
     no_clean: Annotated[bool, typer.Option("--no-clean", help="Skip the clean step.")] = False,
     no_dates: Annotated[bool, typer.Option("--no-dates", help="Skip the dates step.")] = False,
@@ -100,7 +101,7 @@ def export(
     )
     steps, dd = steps_for(options), options.dedupe
     run_command(state=_state(ctx), **io_options(locals()), steps=steps,
-                dedupe_options=dd, clusters=clusters, fields=fields, fmt="jsonl")
+                dedupe_options=dd, clusters=clusters, fields=fields, fmt=fmt)
 
 
 @app.command()
@@ -179,7 +180,7 @@ def dates(
         if keep or year is not None:
             raise usage("--keep and --year are for text mode (plain text in, or --format text / --extract)")
         steps = steps_for(ExportOptions(clean=None, dates=dates_options(replace), dedupe=None))
-        run_command(state=_state(ctx), **io_options(locals()), steps=steps, fields=fields, fmt="jsonl")
+        run_command(state=_state(ctx), **io_options(locals()), steps=steps, fields=fields, fmt=fmt)
         return
     step = partial(dates_line, extract=extract, keep=keep, year=year)
     run_command(state=_state(ctx), **io_options(locals()), steps=[step],
@@ -193,6 +194,7 @@ def dedupe(
     output: OutputOpt = None,
     files_from: FilesFrom = None,
     text_field: TextField = "text",
+    fmt: InputFormat = "auto",
     threshold: Threshold = None,
     shingle: Shingle = None,
     num_perm: NumPerm = None,
@@ -212,7 +214,7 @@ def dedupe(
     """
     dd = dedupe_options(threshold, shingle, num_perm, bands, emit, clusters)
     run_command(state=_state(ctx), **io_options(locals()), steps=[],
-                dedupe_options=dd, clusters=clusters, fields=fields, fmt="jsonl")
+                dedupe_options=dd, clusters=clusters, fields=fields, fmt=fmt)
 
 
 @app.command()

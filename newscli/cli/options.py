@@ -27,8 +27,12 @@ ShardSize = Annotated[Optional[int], typer.Option("--shard-size", min=1, help="S
                                                   "of this many records (out-00000.jsonl.gz, ...).", show_default=False)]
 Fields = Annotated[Optional[str], typer.Option("--fields", help="Only these output fields, comma-separated, in this order.",
                                                show_default=False)]
-Format = Annotated[str, typer.Option("--format", help="auto | jsonl | text. auto: text when standard input is plain "
-                                     "text, JSONL otherwise.")]
+Format = Annotated[str, typer.Option("--format", help="auto | jsonl | text. text: read every input as plain text and "
+                                     "write plain text; jsonl: write JSONL records; auto: text out when standard input "
+                                     "is plain text, JSONL otherwise.")]
+InputFormat = Annotated[str, typer.Option("--format", help="auto | jsonl | text: how to read every input. auto: "
+                                          ".jsonl/.ndjson/.json are JSONL, .txt/.text one article; standard input and "
+                                          "other names by their first non-blank line ({ or a JSON array: JSONL).")]
 
 # clean
 Fold = Annotated[Optional[list[str]], typer.Option("--fold", help="A named lossy fold applied after cleaning: search, "

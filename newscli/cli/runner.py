@@ -177,7 +177,7 @@ def run_command(
     select = _select(fields)
     info = InputInfo()
     items = line_records(paths) if line_records is not None else read_inputs(
-        paths, text_field=text_field, info=info, lazy=jobs_count(jobs) > 1)
+        paths, text_field=text_field, info=info, lazy=True, fmt=_input_format(fmt, text_writer))
     previous = signal.signal(signal.SIGTERM, _sigterm)
     try:
         summary = _run(state, items, info, output=output, rejects=rejects, shard_size=shard_size, steps=steps,
@@ -189,6 +189,12 @@ def run_command(
     if not state.quiet:
         err(summary.line())
     raise typer.Exit(exit_code(summary))
+
+
+def _input_format(fmt: str, text_writer: Callable[[dict], str] | None) -> str:
+    """How to read the inputs: --format forces it, except `clean --format jsonl`, which has always
+    meant JSONL out (of plain text in, too), so clean's input stays sniffed then."""
+    return "auto" if text_writer is not None and fmt == "jsonl" else fmt
 
 
 def _run(state: State, items: Any, info: InputInfo, *, output: str | None, rejects: str | None,
