@@ -14,7 +14,8 @@ Every rule about which characters change lives in this module.
     dash there and is kept;
   - invisible controls removed: LRM, RLM, ALM, ZWSP, ZWNJ, ZWJ, word joiner, the bidi
     embeddings/overrides (U+202A-U+202E) and isolates (U+2066-U+2069), BOM (U+FEFF), soft hyphen;
-  - Unicode NFC;
+  - Unicode NFC (a run of 32 or more combining marks is first put in canonical order with a
+    sort, so NFC stays linear; the result is exactly NFC's);
   - runs of spaces, tabs, no-break spaces (U+00A0, U+202F, U+2007) collapsed to one ASCII space,
     and spaces trimmed at line ends;
   - newlines (the line count never changes), diacritics, letter forms, digits and punctuation
@@ -22,9 +23,11 @@ Every rule about which characters change lives in this module.
   ``normalize`` is idempotent: ``normalize(normalize(t)) == normalize(t)``.
 
 Named lossy folds, applied only when asked for (``FOLDS``), each a pure character mapping:
-  - ``diacritics``: harakat and tanween (U+064B-U+065F), superscript alef (U+0670) and the
-    Quranic annotation marks (U+06D6-U+06DC, U+06DF-U+06E4, U+06E7-U+06E8, U+06EA-U+06ED) removed.
-  - ``letters``: أ إ آ ٱ -> ا; ؤ -> و; ئ -> ي; ى -> ي; ة -> ه.
+  - ``diacritics``: pyarabic's DIACRITICS removed (``chars.DIACRITICS``): the honorific marks
+    (U+0610-U+061A), harakat and tanween (U+064B-U+065F), superscript alef (U+0670) and the
+    Quranic annotation marks (U+06D6-U+06DC, U+06DF-U+06E4, U+06E7-U+06E8, U+06EA-U+06ED).
+  - ``letters``: أ إ آ ٱ -> ا; ؤ -> و; ئ -> ي; ى -> ي; ة -> ه; and the combining madda/hamza
+    marks U+0653-U+0655 removed (else NFC would recompose ا+ٔ into أ on the next run).
   - ``digits``: Arabic-Indic (٠-٩) and Persian (۰-۹) digits to ASCII 0-9.
   - ``search``: ``diacritics`` + ``letters`` + ``digits``.
 """
@@ -196,11 +199,11 @@ _DIACRITICS: dict[int, str | None] = {ord(c): None for c in chars.DIACRITICS}
 # The letter fold drops hamza and madda from letters; their combining forms (madda above U+0653,
 # hamza above U+0654, hamza below U+0655) go too: left after a folded letter (إ+ٔ -> ا+ٔ), NFC would
 # compose them again on the next run (ا+ٔ -> أ), and clean would not be idempotent.
-_LETTER_MARKS = "\u0653\u0654\u0655"
 _LETTERS: dict[int, str | None] = {
     **{ord(c): chars.ALEF for c in chars.ALEFAT if c not in (chars.ALEF, chars.ALEF_MAKSURA) and not unicodedata.combining(c)},
-    ord("ؤ"): chars.WAW, ord("ئ"): chars.YEH, ord(chars.ALEF_MAKSURA): chars.YEH, ord(chars.TEH_MARBUTA): chars.HEH,
-    **{ord(c): None for c in _LETTER_MARKS},
+    ord(chars.WAW_HAMZA): chars.WAW, ord(chars.YEH_HAMZA): chars.YEH, ord(chars.ALEF_MAKSURA): chars.YEH,
+    ord(chars.TEH_MARBUTA): chars.HEH,
+    **{ord(c): None for c in chars.LETTER_MARKS},
 }
 _DIGITS: dict[int, str | None] = {ord(c): str(i % 10) for i, c in enumerate(chars.DIGITS_EAST + chars.DIGITS_PERSIAN)}
 
