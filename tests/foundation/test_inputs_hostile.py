@@ -278,3 +278,21 @@ def test_a_step_failure_names_the_input_and_line_from_fields_not_from_source(tmp
     items.append(RawLine(_jsonl(1, 5).rstrip(b"\n"), str(tmp_path / "in.jsonl"), 7, "text"))
     out, _, _ = apply_steps(items, [boom])
     assert [(r.source, r.line) for r in out] == [(str(art), 0), (str(tmp_path / "in.jsonl"), 7)]
+
+
+def test_a_long_tatweel_run_is_linear_and_keeps_its_dash_rule():
+    from newscli.normalize import normalize
+
+    assert normalize("كتب ـــ فلان") == "كتب ـــ فلان" and normalize("إرســال") == "إرسال"
+    t0 = time.process_time()
+    out = normalize("ب" + "ـ" * 300_000 + "ب " + "ـ" * 300_000)  # each tatweel rescanned its run: hours
+    assert time.process_time() - t0 < 20  # a hang guard, not a speed test
+    assert out == "بب " + "ـ" * 300_000
+
+
+def test_dense_controls_and_presentation_forms_in_a_long_text():
+    from newscli.normalize import normalize
+
+    unit = "ﻻ\u200fﺑ\u202bـ\u2069 "
+    assert normalize(unit * 10) == "لاب " * 9 + "لاب"
+    assert normalize(unit * 5000) == "لاب " * 4999 + "لاب"  # the str.translate path: the same result
