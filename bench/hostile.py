@@ -13,7 +13,9 @@ Inputs (each built here from our own strings, N MB of UTF-8):
   tatweel    "بـــ" and bare tatweel runs;  presform: Arabic presentation forms B
   word       one word of N MB (no space);  lines: one article of 100k short lines
   records    100k short JSONL records;  lowvar: records from a 40-word vocabulary
-  zst / gz   repetitive JSONL compressed ~1000:1 (N MB is the decompressed size x 50)
+  zst / gz   repetitive JSONL (N MB decompressed), compressed ~1000:1
+  --big      one 60 MB word through every command, and 55 MB of repetitive JSONL as a few-KB .zst
+             and as .gz (the issue's 4.6 KB .zst), read step
 
 Each input is one JSONL record (except `records`, `lowvar`, `zst`, `gz`). Steps run in this process
 (normalize, clean, dates, dedupe prepare+cluster, the JSONL reader); subcommands run as
@@ -109,7 +111,7 @@ def build(name: str, size: int, tmp: Path) -> Path:
         path.write_bytes(b"".join(out))
     elif name in ("zst", "gz"):
         line = record_line(_fill(PROSE, 400))
-        data = line * (size * 50 // len(line))
+        data = line * max(1, size // len(line))
         if name == "gz":
             path = tmp / f"{name}-{size}.jsonl.gz"
             path.write_bytes(gzip.compress(data, 9))
@@ -234,6 +236,7 @@ def main() -> None:
     ap.add_argument("--what", choices=["steps", "commands", "both"], default="both")
     ap.add_argument("--limit", type=float, default=30.0, help="seconds before a run is stopped")
     ap.add_argument("--big", action="store_true", help="also one 60 MB word through every command")
+    ap.add_argument("--steps", default=",".join(STEPS), help="comma-separated steps to run")
     ap.add_argument("--child-step", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child_step:
@@ -256,7 +259,7 @@ def main() -> None:
                 path = build(name, size, tmpd)
                 row = [f"{name:9} {size_mb:4g}MB"]
                 if args.what in ("steps", "both"):
-                    for step in STEPS:
+                    for step in args.steps.split(","):
                         row.append(f"{step}={_fmt(*run_step(step, path, args.limit))}")
                 if args.what in ("commands", "both"):
                     for cmd in COMMANDS:
@@ -264,6 +267,10 @@ def main() -> None:
                 print(" | ".join(row), flush=True)
                 path.unlink()
         if args.big:
+            for name in ("zst", "gz"):
+                path = build(name, 55 * MB, tmpd)
+                print(f"{name} 55MB decompressed ({path.stat().st_size:,} bytes on disk) read: "
+                      f"{_fmt(*run_step('read', path, max(args.limit, 120)))}", flush=True)
             path = tmpd / "word60.jsonl"
             path.write_bytes(record_line("كلمة" * (60 * MB // 8)))
             for cmd in COMMANDS:
