@@ -203,8 +203,25 @@ _MARKS: _MarkRuns | None = None
 
 
 def _sort_run(match: re.Match[str]) -> str:
-    decomposed = "".join(unicodedata.normalize("NFD", c) for c in match.group())
-    return "".join(sorted(decomposed, key=unicodedata.combining))
+    """The run in canonical order: each character decomposed (NFD of a single character does not
+    reorder), then a stable sort by combining class, done as one str.translate per class present
+    (keeping only that class), so memory stays a few copies of the run, not an object per mark."""
+    run = match.group()
+    distinct = set(run)
+    decomp = {ord(c): d for c in distinct if (d := unicodedata.normalize("NFD", c)) != c}
+    if decomp:
+        run = run.translate(decomp)
+        distinct = set(run)
+    by_class: dict[int, set[str]] = {}
+    for c in distinct:
+        by_class.setdefault(unicodedata.combining(c), set()).add(c)
+    if len(by_class) == 1:
+        return run
+    parts = []
+    for ccc in sorted(by_class):
+        keep = by_class[ccc]
+        parts.append(run.translate({ord(c): None for c in distinct if c not in keep}))
+    return "".join(parts)
 
 
 def _nfc(text: str) -> str:
