@@ -223,6 +223,7 @@ def stats(
     inputs: Inputs = None,
     files_from: FilesFrom = None,
     text_field: TextField = "text",
+    fmt: InputFormat = "auto",
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON instead of a table.")] = False,
 ) -> None:
     """Report on a corpus: records, sizes, sources, date coverage by year and system, duplicate rate.
@@ -236,9 +237,11 @@ def stats(
         paths = expand_inputs(inputs or [], files_from)
     except UsageError as exc:
         raise usage(str(exc)) from None
+    if fmt not in ("auto", "jsonl", "text"):
+        raise usage(f"--format must be auto, jsonl or text, not {fmt!r}")
     report = CorpusStats()
     try:
-        for item in read_inputs(paths, text_field=text_field):
+        for item in read_inputs(paths, text_field=text_field, fmt=fmt):
             if isinstance(item, Reject):
                 report.rejected += 1
                 report_reject(item, state)

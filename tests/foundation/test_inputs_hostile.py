@@ -296,3 +296,11 @@ def test_dense_controls_and_presentation_forms_in_a_long_text():
     unit = "ﻻ\u200fﺑ\u202bـ\u2069 "
     assert normalize(unit * 10) == "لاب " * 9 + "لاب"
     assert normalize(unit * 5000) == "لاب " * 4999 + "لاب"  # the str.translate path: the same result
+
+
+def test_stats_takes_format_too():
+    data = "سطر أول\n".encode() + _jsonl(2)
+    res = runner.invoke(app, ["stats", "--json", "--format", "jsonl", "-"], input=data)
+    assert res.exit_code == 1 and orjson.loads(res.stdout_bytes)["records"] == 2
+    res = runner.invoke(app, ["stats", "--json", "-"], input=data)
+    assert orjson.loads(res.stdout_bytes)["records"] == 1  # sniffed: one plain-text article
