@@ -17,6 +17,7 @@ from pyarabic import araby
 
 __all__ = [
     "DIACRITICS", "TASHKEEL", "HARAKAT", "TANWIN", "TATWEEL", "SHADDA", "ALEFAT", "HAMZAT", "ALEF_MAKSURA",
+    "WAW_HAMZA", "YEH_HAMZA", "LETTER_MARKS",
     "TEH_MARBUTA", "YEH", "WAW", "HEH", "ALEF", "LIGATURES", "DIGITS_EAST", "DIGITS_PERSIAN", "DIGITS_ASCII",
     "DIGITS", "CONTROLS", "BLANKS", "PRESENTATION_RANGES", "ARABIC_LETTERS", "char_class", "ranges",
 ]
@@ -40,6 +41,11 @@ TATWEEL = araby.TATWEEL  # U+0640, the stretching stroke (also written as a dash
 ALEFAT = _set(araby.ALEFAT)  # ا آ أ إ ٱ ى and superscript alef
 HAMZAT = _set(araby.HAMZAT)  # ء ؤ ئ, hamza above/below marks, أ إ
 ALEF = araby.ALEF
+WAW_HAMZA = araby.WAW_HAMZA  # ؤ
+YEH_HAMZA = araby.YEH_HAMZA  # ئ
+# The combining madda and hamza marks (U+0653-U+0655): NFC composes them with a preceding alef,
+# waw or yeh (ا + ٔ -> أ), so the letters fold removes them along with the letters it folds.
+LETTER_MARKS = araby.MADDA_ABOVE + araby.HAMZA_ABOVE + araby.HAMZA_BELOW
 ALEF_MAKSURA = araby.ALEF_MAKSURA
 TEH_MARBUTA = araby.TEH_MARBUTA
 YEH = araby.YEH

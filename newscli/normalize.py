@@ -14,7 +14,8 @@ Every rule about which characters change lives in this module.
     dash there and is kept;
   - invisible controls removed: LRM, RLM, ALM, ZWSP, ZWNJ, ZWJ, word joiner, the bidi
     embeddings/overrides (U+202A-U+202E) and isolates (U+2066-U+2069), BOM (U+FEFF), soft hyphen;
-  - Unicode NFC;
+  - Unicode NFC (a run of 32 or more combining marks is first put in canonical order with a
+    sort, so NFC stays linear; the result is exactly NFC's);
   - runs of spaces, tabs, no-break spaces (U+00A0, U+202F, U+2007) collapsed to one ASCII space,
     and spaces trimmed at line ends;
   - newlines (the line count never changes), diacritics, letter forms, digits and punctuation
@@ -22,9 +23,11 @@ Every rule about which characters change lives in this module.
   ``normalize`` is idempotent: ``normalize(normalize(t)) == normalize(t)``.
 
 Named lossy folds, applied only when asked for (``FOLDS``), each a pure character mapping:
-  - ``diacritics``: harakat and tanween (U+064B-U+065F), superscript alef (U+0670) and the
-    Quranic annotation marks (U+06D6-U+06DC, U+06DF-U+06E4, U+06E7-U+06E8, U+06EA-U+06ED) removed.
-  - ``letters``: أ إ آ ٱ -> ا; ؤ -> و; ئ -> ي; ى -> ي; ة -> ه.
+  - ``diacritics``: pyarabic's DIACRITICS removed (``chars.DIACRITICS``): the honorific marks
+    (U+0610-U+061A), harakat and tanween (U+064B-U+065F), superscript alef (U+0670) and the
+    Quranic annotation marks (U+06D6-U+06DC, U+06DF-U+06E4, U+06E7-U+06E8, U+06EA-U+06ED).
+  - ``letters``: أ إ آ ٱ -> ا; ؤ -> و; ئ -> ي; ى -> ي; ة -> ه; and the combining madda/hamza
+    marks U+0653-U+0655 removed (else NFC would recompose ا+ٔ into أ on the next run).
   - ``digits``: Arabic-Indic (٠-٩) and Persian (۰-۹) digits to ASCII 0-9.
   - ``search``: ``diacritics`` + ``letters`` + ``digits``.
 """
@@ -34,19 +37,19 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from typing import Callable
 
-__all__ = ["normalize", "fold", "search_fold", "FOLDS"]
+from newscli import chars
 
-_CONTROLS = (
-    "\u200e\u200f\u061c\u200b\u200c\u200d\u2060\u202a\u202b\u202c\u202d\u202e"
-    "\u2066\u2067\u2068\u2069\ufeff\u00ad"
-)
-_TATWEEL = "\u0640"
+__all__ = ["normalize", "fold", "search_fold", "FOLDS", "MARK_RUN_SORTED"]
+
+_CONTROLS = chars.CONTROLS
+_TATWEEL = chars.TATWEEL
 
 
 def _presentation_table() -> dict[int, str]:
     table: dict[int, str] = {}
-    for lo, hi in ((0xFB50, 0xFDFF), (0xFE70, 0xFEFE)):
+    for lo, hi in chars.PRESENTATION_RANGES:
         for cp in range(lo, hi + 1):
             ch = chr(cp)
             if unicodedata.category(ch) == "Cn":
@@ -62,38 +65,60 @@ _LOSSLESS: dict[int, str | None] = _presentation_table()
 _LOSSLESS.update({ord(c): None for c in _CONTROLS + _TATWEEL})
 
 # One character-class scan finds everything the table touches (a class of ranges is several
-# times faster in `re` than an alternation with lookarounds); the callback keeps a tatweel run
-# that stands alone between spaces or line edges.
-_FIX_CLASS = "[\u0640\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufb50-\ufdff\ufe70-\ufeff]"
+# times faster in `re` than an alternation with lookarounds). A tatweel run is removed unless it
+# stands alone between spaces or line edges (a dash: "كتب ـ فلان"); the callback looks at a run
+# once, at its first character (looking again from every character was quadratic in its length).
+# Text dense with controls or presentation forms (a callback each, ~0.5 us) is redone with one
+# pass over tatweel runs and one str.translate once _DENSE matches are seen: the same result.
+_FIX_CLASS = chars.char_class(_TATWEEL, _CONTROLS, extra_ranges=chars.PRESENTATION_RANGES)
 _FIX_GATE = re.compile(_FIX_CLASS)  # a bare class scans ~4x faster than a class with "+"
+_REST_TABLE = {k: v for k, v in _LOSSLESS.items() if k != ord(_TATWEEL)}
+_TATWEEL_RUN = re.compile(_TATWEEL + "+")
+_DENSE = 1000  # matches
 
 
 def _fix_all(text: str) -> str:
     if _FIX_GATE.search(text) is None:
         return text
-    return _FIX_GATE.sub(_fix, text)
+    out, n = _FIX_GATE.subn(_fixer(), text, count=_DENSE)
+    if n < _DENSE:
+        return out
+    if _TATWEEL in text:
+        text = _TATWEEL_RUN.sub(_tatweel_run, text)
+    return text.translate(_REST_TABLE)
+
+
+def _keep_run(text: str, a: int, b: int) -> bool:
+    return (a == 0 or text[a - 1].isspace()) and (b == len(text) or text[b].isspace())
+
+
+def _tatweel_run(match: re.Match[str]) -> str:
+    return match.group() if _keep_run(match.string, match.start(), match.end()) else ""
+
+
+def _fixer() -> Callable[[re.Match[str]], str]:
+    run = [-1, False]  # end of the current tatweel run, and whether it is kept
+
+    def fix(match: re.Match[str]) -> str:
+        ch = match.group()
+        if ch != _TATWEEL:
+            return _REST_TABLE.get(ord(ch), ch)
+        a = match.start()
+        if a >= run[0]:  # the first tatweel of a run: find its end once
+            text, b = match.string, match.end()
+            n = len(text)
+            while b < n and text[b] == _TATWEEL:
+                b += 1
+            run[0], run[1] = b, _keep_run(text, a, b)
+        return ch if run[1] else ""
+
+    return fix
 
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_SPACES = re.compile(r"[ \t\u00a0\u202f\u2007]{2,}|[\t\u00a0\u202f\u2007]")
+_OTHER_BLANKS = chars.BLANKS.replace(" ", "")
+_SPACES = re.compile(chars.char_class(chars.BLANKS) + "{2,}|" + chars.char_class(_OTHER_BLANKS))
 _LINE_EDGE = re.compile(r"^ +| +$", re.M)
-
-
-def _fix(match: re.Match[str]) -> str:
-    ch = match.group()
-    if ch == _TATWEEL:
-        # keep a tatweel run standing alone between spaces or line edges: a dash ("كتب ـ فلان")
-        text = match.string
-        a, b = match.start(), match.end()
-        while a > 0 and text[a - 1] == _TATWEEL:
-            a -= 1
-        n = len(text)
-        while b < n and text[b] == _TATWEEL:
-            b += 1
-        if (a == 0 or text[a - 1].isspace()) and (b == n or text[b].isspace()):
-            return ch
-        return ""
-    return _LOSSLESS.get(ord(ch), ch)
 
 
 def _unescape(match: re.Match[str]) -> str:
@@ -103,14 +128,11 @@ def _unescape(match: re.Match[str]) -> str:
     return out
 
 
+_B1, _B2, _B3, _B4 = _OTHER_BLANKS  # tab, NBSP, narrow NBSP, figure space (chars.BLANKS)
+
+
 def _needs_space_fix(text: str) -> bool:
-    return (
-        "  " in text
-        or "\t" in text
-        or "\u00a0" in text
-        or "\u202f" in text
-        or "\u2007" in text
-    )
+    return "  " in text or _B1 in text or _B2 in text or _B3 in text or _B4 in text
 
 
 _RUNS = re.compile(" {2,}")
@@ -119,13 +141,14 @@ _RUNS = re.compile(" {2,}")
 def _fix_spaces(text: str) -> str:
     """Same as ``_SPACES.sub(" ", text)``: the other blanks become spaces (str.replace, a fast
     scan), then runs of spaces collapse; the regex alone tries a match at every space."""
-    for c in "\t\u00a0\u202f\u2007":
+    for c in _OTHER_BLANKS:
         if c in text:
             text = text.replace(c, " ")
     return _RUNS.sub(" ", text) if "  " in text else text
 
 
-_ANY = re.compile(_FIX_CLASS[:-1] + "&\t\u00a0\u202f\u2007]")  # anything but plain spaces to fix
+_ANY = re.compile(chars.char_class(_TATWEEL, _CONTROLS, "&", _OTHER_BLANKS, extra_ranges=chars.PRESENTATION_RANGES))
+# (anything but plain spaces to fix)
 
 
 def _inner(text: str) -> str:
@@ -143,8 +166,72 @@ def _inner(text: str) -> str:
     elif "  " in text:
         text = _SPACES.sub(" ", text)
     if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
+        text = _nfc(text)
     return text
+
+
+# --------------------------------------------------------------------------- NFC in linear time
+# CPython's NFC puts combining marks in canonical order with an insertion sort: quadratic in the
+# length of a run of marks (20,000 marks took 25 s). A long run is first put in canonical order
+# here, with a stable sort by combining class (n log n) over the per-character decompositions,
+# which is exactly the order NFC produces; NFC then finds it sorted and runs in linear time.
+# The result is identical to plain NFC (nothing is dropped, so nothing goes to `removed`);
+# MARK_RUN_SORTED is the run length from which this path is taken.
+MARK_RUN_SORTED = 32
+
+
+class _MarkRuns:
+    """Regexes over combining marks, built on first use (only texts that are not NFC need them).
+    Classes of BMP code points are matched from a bitmap, so the gate scans ~190 MB/s; marks
+    beyond the BMP are looked for only in texts that have such characters."""
+
+    def __init__(self) -> None:
+        bmp = "".join(chr(cp) for cp in range(0x300, 0x10000) if unicodedata.combining(chr(cp)))
+        astral = "".join(chr(cp) for cp in range(0x10000, 0x20000) if unicodedata.combining(chr(cp)))
+        both = f"(?:{chars.char_class(bmp)}|{chars.char_class(astral)})"
+        self.gate_bmp = re.compile(f"{chars.char_class(bmp)}{{{MARK_RUN_SORTED}}}")
+        self.astral = re.compile("[\U00010000-\U0010ffff]")
+        self.gate_all = re.compile(f"{both}{{{MARK_RUN_SORTED}}}")
+        self.run = re.compile(f"(?s).{both}{{{MARK_RUN_SORTED},}}")
+
+    def has_run(self, text: str) -> bool:
+        return self.gate_bmp.search(text) is not None or (
+            self.astral.search(text) is not None and self.gate_all.search(text) is not None)
+
+
+_MARKS: _MarkRuns | None = None
+
+
+def _sort_run(match: re.Match[str]) -> str:
+    """The run in canonical order: each character decomposed (NFD of a single character does not
+    reorder), then a stable sort by combining class, done as one str.translate per class present
+    (keeping only that class), so memory stays a few copies of the run, not an object per mark."""
+    run = match.group()
+    distinct = set(run)
+    decomp = {ord(c): d for c in distinct if (d := unicodedata.normalize("NFD", c)) != c}
+    if decomp:
+        run = run.translate(decomp)
+        distinct = set(run)
+    by_class: dict[int, set[str]] = {}
+    for c in distinct:
+        by_class.setdefault(unicodedata.combining(c), set()).add(c)
+    if len(by_class) == 1:
+        return run
+    parts = []
+    for ccc in sorted(by_class):
+        keep = by_class[ccc]
+        parts.append(run.translate({ord(c): None for c in distinct if c not in keep}))
+    return "".join(parts)
+
+
+def _nfc(text: str) -> str:
+    global _MARKS
+    if len(text) > MARK_RUN_SORTED:
+        if _MARKS is None:
+            _MARKS = _MarkRuns()
+        if _MARKS.has_run(text):
+            text = _MARKS.run.sub(_sort_run, text)
+    return unicodedata.normalize("NFC", text)
 
 
 def normalize(text: str) -> str:
@@ -165,22 +252,17 @@ def normalize_lines(text: str) -> list[str]:
     return lines
 
 
-_DIACRITICS: dict[int, str | None] = {
-    cp: None
-    for cp in list(range(0x064B, 0x0660))
-    + [0x0670]
-    + list(range(0x06D6, 0x06DD))
-    + list(range(0x06DF, 0x06E5))
-    + [0x06E7, 0x06E8]
-    + list(range(0x06EA, 0x06EE))
-}
+_DIACRITICS: dict[int, str | None] = {ord(c): None for c in chars.DIACRITICS}
+# The letter fold drops hamza and madda from letters; their combining forms (madda above U+0653,
+# hamza above U+0654, hamza below U+0655) go too: left after a folded letter (إ+ٔ -> ا+ٔ), NFC would
+# compose them again on the next run (ا+ٔ -> أ), and clean would not be idempotent.
 _LETTERS: dict[int, str | None] = {
-    ord(a): b for a, b in {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ؤ": "و", "ئ": "ي", "ى": "ي", "ة": "ه"}.items()
+    **{ord(c): chars.ALEF for c in chars.ALEFAT if c not in (chars.ALEF, chars.ALEF_MAKSURA) and not unicodedata.combining(c)},
+    ord(chars.WAW_HAMZA): chars.WAW, ord(chars.YEH_HAMZA): chars.YEH, ord(chars.ALEF_MAKSURA): chars.YEH,
+    ord(chars.TEH_MARBUTA): chars.HEH,
+    **{ord(c): None for c in chars.LETTER_MARKS},
 }
-_DIGITS: dict[int, str | None] = {
-    **{0x0660 + i: str(i) for i in range(10)},
-    **{0x06F0 + i: str(i) for i in range(10)},
-}
+_DIGITS: dict[int, str | None] = {ord(c): str(i % 10) for i, c in enumerate(chars.DIGITS_EAST + chars.DIGITS_PERSIAN)}
 
 FOLDS: dict[str, dict[int, str | None]] = {
     "diacritics": _DIACRITICS,

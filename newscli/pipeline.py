@@ -102,27 +102,22 @@ def is_empty_text(text: object) -> bool:
     return not isinstance(text, str) or _VISIBLE.search(text) is None
 
 
-_LINE = re.compile(r":(\d+)$")
+def _where(record: dict, where: tuple[str, int] | None) -> tuple[str, int]:
+    """(input name, line): from the reader's RawLine when the record came from a JSONL line (the
+    line number travels as a field, not inside `source`); otherwise the record's `source`, line 0."""
+    return where if where is not None else (str(record.get("source", "?")), 0)
 
 
-def _where(record: dict) -> tuple[str, int]:
-    source = str(record.get("source", "?"))
-    m = _LINE.search(source)
-    line = int(m.group(1)) if m else 1
-    if m:
-        source = source[: m.start()]
-    return source, line
-
-
-def _skipped(record: dict, reason: str) -> Reject:
+def _skipped(record: dict, reason: str, where: tuple[str, int] | None = None) -> Reject:
     """An empty (or emptied) record, skipped: a Reject with that reason, not an error."""
-    source, line = _where(record)
+    source, line = _where(record, where)
     error = "empty article" if reason == "empty" else "clean left no body text"
-    return Reject(source, line, error, orjson.dumps(record, default=str).decode(), reason=reason)
+    return Reject(source, line, error, orjson.dumps(record, default=_json_default).decode(), reason=reason)
 
 
-def _reject_for(record: dict, exc: BaseException) -> Reject:
-    source, line = _where(record)
+def _reject_for(record: dict, exc: BaseException, where: tuple[str, int] | None = None) -> Reject:
+    """A Reject for a record a step failed on (see _where)."""
+    source, line = _where(record, where)
     if isinstance(exc, ValueError):
         error, detail = str(exc), None
     else:
@@ -166,28 +161,31 @@ def apply_steps(items: list, steps: list[Step], dedupe_options: Any = None,
     kinds = _counted_kinds(steps)
     counts = ChunkCounts()
     for item in items:
+        where = None
         if isinstance(item, RawLine):
+            where = (item.name, item.lineno)  # the line number travels as a field, not inside `source`
             item = parse_line(item)
         if isinstance(item, Reject):
             out.append(item)
             continue
         if not keep_empty and HTML_KEY not in item and is_empty_text(item.get("text")):
-            out.append(_skipped(item, "empty"))
+            out.append(_skipped(item, "empty", where))
             continue
         removed_before = len(item.get("removed") or ())
+        first = item
         try:
             for step in steps:
                 item = step(item)
         except Exception as exc:  # every failure is a reject (or a skip by design), never a lost record
             reason = getattr(exc, "skip_reason", None)
             if reason is not None:  # e.g. a web page that is not Arabic: counted, not an error
-                source, line = _where(item)
+                source, line = _where(first, where)
                 out.append(Reject(source, line, str(exc), None, reason=reason))
             else:
-                out.append(_reject_for(item, exc))
+                out.append(_reject_for(first, exc, where))
             continue
         if steps and not keep_empty and is_empty_text(item.get("text")):
-            out.append(_skipped(item, "emptied"))
+            out.append(_skipped(item, "emptied", where))
             continue
         if "removed" in kinds:  # only the lines this run removed (a record cleaned before keeps its list)
             counts.removed_lines += max(0, len(item.get("removed") or ()) - removed_before)

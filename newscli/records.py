@@ -6,11 +6,11 @@ other fields unchanged. This module is the one place that decides what a record 
 
 from __future__ import annotations
 
-import email.utils
 import hashlib
 import re
-from datetime import date as _date
 from typing import Any
+
+from newscli import isodate
 
 CORE_FIELDS: tuple[str, ...] = (
     "id", "source", "section", "title", "dateline", "outlet", "place",
@@ -56,21 +56,82 @@ def new_record(*, id: str, source: str, text: str, **fields: Any) -> dict:
 
 
 def is_newscli_record(obj: dict) -> bool:
-    """True for a record newscli wrote (so a pipe `clean | dates | dedupe` keeps its fields)."""
-    return all(k in obj for k in CORE_FIELDS if k != "date_from") and isinstance(obj.get("source"), str) \
-        and isinstance(obj.get("dates"), list) and isinstance(obj.get("removed"), list)
+    """True for a record newscli wrote (so a pipe `clean | dates | dedupe` keeps its fields): every
+    core field present with the type newscli writes. A record shaped like one but with other types
+    (`id: 5`, `date: "yesterday"`, `dup: "nope"`) is read as foreign input, so its computed fields
+    are recomputed and its values kept under `input_<name>`."""
+    if not all(k in obj for k in CORE_FIELDS if k != "date_from"):  # absent before date_from existed
+        return False
+    if not (isinstance(obj["id"], str) and isinstance(obj["source"], str) and isinstance(obj["text"], str)):
+        return False
+    if any(obj[k] is not None and not isinstance(obj[k], str) for k in _STRUCTURE):
+        return False
+    date = obj["date"]
+    if date is not None and not (isinstance(date, str) and _ISO_DAY.match(date)):
+        return False
+    removed, dates, dup = obj["removed"], obj["dates"], obj["dup"]
+    if not isinstance(removed, list) or not all(isinstance(x, str) for x in removed):
+        return False
+    if not isinstance(dates, list) or not all(_is_date_entry(e) for e in dates):
+        return False
+    return dup is None or _is_dup(dup)
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_date_entry(e: Any) -> bool:
+    return isinstance(e, dict) and isinstance(e.get("match"), str) and _is_int(e.get("start")) \
+        and _is_int(e.get("end")) and isinstance(e.get("system"), str) and (e.get("iso") is None or isinstance(e.get("iso"), str))
+
+
+def _is_dup(d: Any) -> bool:
+    return isinstance(d, dict) and _is_int(d.get("cluster")) and _is_int(d.get("size")) \
+        and isinstance(d.get("exact"), bool) and (d.get("of") is None or isinstance(d.get("of"), str)) \
+        and (d.get("sim") is None or isinstance(d.get("sim"), (int, float)) and not isinstance(d.get("sim"), bool))
+
+
+def _id_of(rid: Any) -> str | None:
+    """The input's id as newscli's string id: strings and integers (big ones too) as written."""
+    if isinstance(rid, str):
+        return rid or None
+    if _is_int(rid):
+        return str(rid)
+    if type(rid).__name__ == "Fragment":  # an integer beyond 64 bits, kept as its JSON text
+        import orjson
+
+        text = orjson.dumps(rid).decode()
+        return text if text.lstrip("-").isdigit() else None
+    return None
+
+
+def _keep(rec: dict, key: str, value: Any) -> None:
+    """Put an input value under `key`; a value already there moves to "input_" + key, and so on
+    (input `source` -> `input_source`, the input's own `input_source` -> `input_input_source`)."""
+    while key in rec:
+        rec[key], value = value, rec[key]
+        key = "input_" + key
+    rec[key] = value
 
 
 def from_object(obj: dict, *, source: str, position: int, text_field: str = "text",
                 html_field: str | None = None) -> dict:
     """Turn one input JSON object into a record. Raises ValueError for an unusable record.
 
+    Input fields that newscli computes (`source`, `dates`, `removed`, `dup`), structure fields
+    that are not strings, a `date` that is not an ISO date, an `id` that is not a string or an
+    integer, and `text` when --text-field names another field are kept under "input_<name>";
+    when that name is taken too, the value there moves to "input_input_<name>", and so on.
+
     With html_field, an object whose html_field holds a page (a non-empty string) becomes a record
     carrying that page for the web extraction step; its text field may then be absent or empty (a
     text it has is kept as `input_text` by the extraction step). An object without the field is
     read as an article; a field that is not a string, or an empty page without a text, is refused
-    naming the field.
-    """
+    naming the field."""
     if html_field is not None and html_field in obj and obj[html_field] is not None:
         page = obj[html_field]
         given = obj.get(text_field)
@@ -101,76 +162,50 @@ def from_object(obj: dict, *, source: str, position: int, text_field: str = "tex
         raise ValueError(f"{text_field!r} is {type(text).__name__}, not a string")
     if "\x00" in text:
         raise ValueError(f"NUL character in {text_field!r}")
-    if is_newscli_record(obj) and text_field == "text":
+    if text_field == "text" and is_newscli_record(obj):
         rec = {k: obj.get(k) for k in CORE_FIELDS}  # date_from: absent in records of earlier versions
         rec.update((k, v) for k, v in obj.items() if k not in rec)
-        if rec["id"] is None:
-            rec["id"] = derive_id(rec["source"], position)
         return rec
-    rid = obj.get("id")
-    rid = str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) and str(rid) else derive_id(source, position)
-    rec = new_record(id=rid, source=source, text=text)
-    extra: dict[str, Any] = {}
+    rid = _id_of(obj.get("id"))
+    rec = new_record(id=rid if rid is not None else derive_id(source, position), source=source, text=text)
+    extra: list[tuple[str, Any]] = []
+    if "id" in obj and rid is None:
+        extra.append(("input_id", obj["id"]))
     for key in _STRUCTURE:
         if key in obj:
             if isinstance(obj[key], str) and obj[key].strip():
                 rec[key] = obj[key]
             elif obj[key] is not None and obj[key] != "":
-                extra["input_" + key] = obj[key]
+                extra.append(("input_" + key, obj[key]))
     if "date" in obj and obj["date"] is not None:
         iso = parse_date(obj["date"])
         rec["date"] = iso
         rec["date_from"] = "input" if iso else None
         if iso != obj["date"]:
-            extra["input_date"] = obj["date"]
+            extra.append(("input_date", obj["date"]))
     for key in _COMPUTED:
         if key in obj:
-            extra["input_" + key] = obj[key]
+            extra.append(("input_" + key, obj[key]))
     if text_field != "text" and "text" in obj:
-        extra["input_text"] = obj["text"]
+        extra.append(("input_text", obj["text"]))
     for key, value in obj.items():
         if key not in CORE_FIELDS and key != text_field:
             rec[key] = value
-    rec.update(extra)
+    for key, value in extra:
+        _keep(rec, key, value)
     return rec
-
-
-_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T\s])")
-_DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:$|\s)")
-_YMD = re.compile(r"^\s*(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?:$|\s)")
-_RFC2822 = re.compile(r"^\s*(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[A-Za-z]*\.?\s+(\d{4})(?:$|\s)")
-_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                                         "nov", "dec"), 1)}
-
-
-def _valid(y: int, m: int, d: int) -> str | None:
-    try:
-        return _date(y, m, d).isoformat()
-    except ValueError:
-        return None
 
 
 def parse_date(value: Any) -> str | None:
     """An input's publication date as ISO `YYYY-MM-DD`, or None when it cannot be read.
 
-    Understands ISO dates and datetimes, RFC 2822 ("Fri, 18 May 2018 06:17:27 GMT"), day-first
-    `DD/MM/YYYY`, year-first `YYYY/MM/DD`, and Arabic date strings (through newscli.dates).
-    The date is the calendar date as written (no time-zone shift).
+    Machine dates (ISO, RFC 2822, DD/MM/YYYY, YYYY/MM/DD) through newscli.isodate; a date written
+    in Arabic (`8 يناير 2020`) through newscli.dates, imported only then. The date is the calendar
+    date as written (no time-zone shift).
     """
-    if not isinstance(value, str) or not value.strip():
-        return None
-    if m := _ISO.match(value):
-        return _valid(int(m[1]), int(m[2]), int(m[3]))
-    if m := _DMY.match(value):
-        return _valid(int(m[3]), int(m[2]), int(m[1]))
-    if m := _YMD.match(value):
-        return _valid(int(m[1]), int(m[2]), int(m[3]))
-    if (m := _RFC2822.match(value)) and m[2].lower() in _MONTHS:
-        return _valid(int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
-    if any("a" <= c.lower() <= "z" for c in value[:4]) or "," in value:
-        parsed = email.utils.parsedate_tz(value)
-        if parsed and parsed[0]:
-            return _valid(parsed[0], parsed[1], parsed[2])
+    iso = isodate.parse(value)
+    if iso is not None or not isinstance(value, str) or not value.strip():
+        return iso
     try:
         from newscli.dates import to_iso
     except ImportError:  # pragma: no cover - dates is part of the package

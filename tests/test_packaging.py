@@ -3,7 +3,6 @@ pyproject allowed 1.26)."""
 
 import re
 import tomllib
-from pathlib import Path
 
 from _support import REPO
 

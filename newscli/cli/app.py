@@ -12,7 +12,7 @@ import typer
 import typer.core
 
 from newscli import __version__
-from newscli.cli.options import (Bands, Boilerplate, DedupeExplain, Engine, Scheduler, Clusters, Emit, Explain, Fields, FilesFrom, Fold, Format, HtmlField,
+from newscli.cli.options import (Bands, Boilerplate, DedupeExplain, Engine, Scheduler, Clusters, Emit, Explain, Fields, FilesFrom, Fold, Format, HtmlField, InputFormat,
                                  Inputs, Lang, PageTimeout, web_options,
                                  Jobs, KeepEmpty, NumPerm, OutputOpt, Quiet, Rejects, Replace, ShardSize, Shingle,
                                  StatsOpt, Strict, TextField, Threshold, Verbose, clean_options, dates_options,
@@ -92,6 +92,7 @@ def export(
     output: OutputOpt = None,
     files_from: FilesFrom = None,
     text_field: TextField = "text",
+    fmt: InputFormat = "auto",
     fields: Fields = None,
     no_clean: Annotated[bool, flag("--no-clean", help="Skip the clean step.")] = False,
     no_dates: Annotated[bool, flag("--no-dates", help="Skip the dates step.")] = False,
@@ -133,7 +134,7 @@ def export(
         dedupe=None if no_dedupe else dedupe_options(threshold, shingle, num_perm, bands, emit),
     )
     run_command(state=_state(ctx, quiet, verbose), **io_options(locals()), options=options, clusters=clusters,
-                fields=fields, fmt="jsonl", extra_inputs=[] if no_clean else boilerplate or [], html_field=html_field)
+                fields=fields, fmt=fmt, extra_inputs=[] if no_clean else boilerplate or [], html_field=html_field)
 
 
 @app.command(cls=_Command)
@@ -224,7 +225,7 @@ def dates(
         if keep or year is not None:
             raise usage("--keep and --year are for text mode (plain text in, or --format text / --extract)")
         options = ExportOptions(clean=None, dates=dates_options(replace), dedupe=None)
-        run_command(state=state, **io_options(locals()), options=options, fields=fields, fmt="jsonl")
+        run_command(state=state, **io_options(locals()), options=options, fields=fields, fmt=fmt)
         return
     step = partial(dates_line, extract=extract, keep=keep, year=year)
     run_command(state=state, **io_options(locals()), steps=[step],
@@ -238,6 +239,7 @@ def dedupe(
     output: OutputOpt = None,
     files_from: FilesFrom = None,
     text_field: TextField = "text",
+    fmt: InputFormat = "auto",
     threshold: Threshold = 0.7,
     shingle: Shingle = "char:5",
     num_perm: NumPerm = 128,
@@ -266,7 +268,7 @@ def dedupe(
     options = ExportOptions(clean=None, dates=None,
                             dedupe=dedupe_options(threshold, shingle, num_perm, bands, emit, explain))
     run_command(state=_state(ctx, quiet, verbose), **io_options(locals()), options=options, clusters=clusters,
-                fields=fields, fmt="jsonl")
+                fields=fields, fmt=fmt)
 
 
 @app.command(cls=_Command)
@@ -275,6 +277,7 @@ def stats(
     inputs: Inputs = None,
     files_from: FilesFrom = None,
     text_field: TextField = "text",
+    fmt: InputFormat = "auto",
     as_json: Annotated[bool, flag("--json", help="Print the report as JSON instead of a table.")] = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
@@ -285,7 +288,9 @@ def stats(
     """
     from newscli.cli.report import run_stats
 
-    run_stats(_state(ctx, quiet, verbose), inputs=inputs, files_from=files_from, text_field=text_field,
+    if fmt not in ("auto", "jsonl", "text"):
+        raise usage(f"--format must be auto, jsonl or text, not {fmt!r}")
+    run_stats(_state(ctx, quiet, verbose), inputs=inputs, files_from=files_from, text_field=text_field, fmt=fmt,
               as_json=as_json)
 
 

@@ -62,6 +62,9 @@ Engine = Annotated[str, typer.Option("--engine", metavar="[local|dask]", help="d
 Scheduler = Annotated[Optional[str], typer.Option("--scheduler", metavar="ADDR", help="With --engine dask: the address "
                                                   "of a running Dask scheduler (tcp://host:8786); $NEWSCLI_SCHEDULER "
                                                   "when not given.", show_default=False)]
+InputFormat = Annotated[str, typer.Option("--format", metavar="[auto|jsonl|text]", help="How to read every input. "
+                                          "auto: .jsonl/.ndjson/.json are JSONL, .txt/.text one article; standard input and "
+                                          "other names by their first non-blank line ({ or a JSON array: JSONL).")]
 
 # clean
 Fold = Annotated[Optional[list[str]], typer.Option("--fold", metavar="[search|diacritics|letters|digits]",

@@ -15,7 +15,7 @@ from newscli.cli.runner import (EXIT_DATA, EXIT_INTERRUPTED, EXIT_OK, Messages, 
 from newscli.io import Reject, UsageError, expand_inputs, read_inputs
 
 
-def run_stats(state: State, *, inputs: list[str] | None, files_from: str | None, text_field: str,
+def run_stats(state: State, *, inputs: list[str] | None, files_from: str | None, text_field: str, fmt: str = "auto",
               as_json: bool) -> None:
     """Read every record, then print the report. Always ends by raising typer.Exit."""
     from newscli.stats import CorpusStats
@@ -29,7 +29,7 @@ def run_stats(state: State, *, inputs: list[str] | None, files_from: str | None,
     messages = Messages(state, None)
     with handled_signals():
         try:
-            for item in read_inputs(paths, text_field=text_field):
+            for item in read_inputs(paths, text_field=text_field, fmt=fmt):
                 if isinstance(item, Reject):
                     report.rejected += 1
                     messages.reject(item)

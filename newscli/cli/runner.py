@@ -230,7 +230,8 @@ def run_command(
     _require_web_extra(paths, html_field)
     info = InputInfo()
     items = line_records(paths) if line_records is not None else read_inputs(
-        paths, text_field=text_field, html_field=html_field, info=info, lazy=jobs_count(jobs) > 1)
+        paths, text_field=text_field, html_field=html_field, info=info, lazy=True,
+        fmt=_input_format(fmt, text_writer))
     try:
         with handled_signals():
             cluster = _dask_engine(engine, scheduler, paths, jobs, options is None or line_records is not None)
@@ -253,6 +254,12 @@ def run_command(
     if not state.quiet:
         err(summary.line())
     raise typer.Exit(exit_code(summary))
+
+
+def _input_format(fmt: str, text_writer: Callable[[dict], str] | None) -> str:
+    """How to read the inputs: --format forces it, except `clean --format jsonl`, which has always
+    meant JSONL out (of plain text in, too), so clean's input stays sniffed then."""
+    return "auto" if text_writer is not None and fmt == "jsonl" else fmt
 
 
 def _dask_engine(engine: str, scheduler: str | None, paths: list[str], jobs: int, text_mode: bool) -> Any:

@@ -7,12 +7,10 @@ context rules documented in docs/dates.md and converts; ``scan`` resolves yearle
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from hijridate import Hijri
 
 from .tables import DIGITS, SP, SP0, WORD, Month, fold, tables, to_int
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from hijridate import Hijri
 
-from newscli.dates import find_dates, replace_dates, to_iso
+from newscli.dates import find_dates, replace_dates
 
 CASES_DIR = Path(__file__).parent / "cases"
 
