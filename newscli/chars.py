@@ -18,7 +18,7 @@ from pyarabic import araby
 __all__ = [
     "DIACRITICS", "TASHKEEL", "HARAKAT", "TANWIN", "TATWEEL", "SHADDA", "ALEFAT", "HAMZAT", "ALEF_MAKSURA",
     "WAW_HAMZA", "YEH_HAMZA", "LETTER_MARKS",
-    "TEH_MARBUTA", "YEH", "WAW", "HEH", "ALEF", "LIGATURES", "DIGITS_EAST", "DIGITS_PERSIAN", "DIGITS_ASCII",
+    "TEH_MARBUTA", "SMALL_ALEF", "YEH", "WAW", "HEH", "ALEF", "LIGATURES", "DIGITS_EAST", "DIGITS_PERSIAN", "DIGITS_ASCII",
     "DIGITS", "CONTROLS", "BLANKS", "PRESENTATION_RANGES", "ARABIC_LETTERS", "char_class", "ranges",
 ]
 
@@ -41,6 +41,7 @@ TATWEEL = araby.TATWEEL  # U+0640, the stretching stroke (also written as a dash
 ALEFAT = _set(araby.ALEFAT)  # ا آ أ إ ٱ ى and superscript alef
 HAMZAT = _set(araby.HAMZAT)  # ء ؤ ئ, hamza above/below marks, أ إ
 ALEF = araby.ALEF
+SMALL_ALEF = araby.SMALL_ALEF  # U+0670, the superscript (dagger) alef
 WAW_HAMZA = araby.WAW_HAMZA  # ؤ
 YEH_HAMZA = araby.YEH_HAMZA  # ئ
 # The combining madda and hamza marks (U+0653-U+0655): NFC composes them with a preceding alef,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from importlib import resources
 
+from newscli.chars import TATWEEL
 from newscli import gazetteer
 from newscli.normalize import normalize
 from newscli.clean._text import DIGIT, LETTER, fold_line, is_terminal, key, words
@@ -60,7 +61,7 @@ def _alternation(items: tuple[str, ...]) -> str:
     return "|".join(r"\s+".join(re.escape(w) for w in f.split()) for f in folded)
 
 
-_SEP = r"[:\-–—ـ|]"
+_SEP = r"[:\-–—" + TATWEEL + r"|]"  # tatweel: also written as a dash
 # prefixes that credit a source: the rest of the line must be short (an outlet, an agency)
 CREDIT_PREFIXES = tuple(fold_line(p) for p in ("المصدر", "المصادر", "مصدر الخبر", "مصدر الصورة"))
 # Reuters Arabic credit lines at the end: "(إعداد … للنشرة العربية - تحرير …)" and "من <reporters>"
@@ -110,8 +111,8 @@ LINK_RE = re.compile(r"^(?:https?://|www\.)\S+$|^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$",
 MENU_SPLIT = re.compile(r"\s*[|•·/\\]\s*|\s+[»›><‹«]\s+")
 _MENU_GATE = re.compile(r"[|•·/\\»›><‹«]")  # MENU_SPLIT needs one of these (a fast class scan)
 COPYRIGHT_KEY_RE = re.compile(r"^(?:جميع )?(?:ال)?حقوق (?:(?:النشر|الطبع|التاليف|الملكيه) )?محفوظه|^copyright")
-_NOT_SIDE = r"[^\-–—ـ:|/.،,!؟?«»\"" + DIGIT[1:-1] + r"]"
-DATELINE_RE = re.compile(r"^(" + _NOT_SIDE + r"{2,40}?)\s*[-–—ـ]+\s*(" + _NOT_SIDE + r"{2,40}?)\s*:?$")
+_NOT_SIDE = r"[^\-–—" + TATWEEL + r":|/.،,!؟?«»\"" + DIGIT[1:-1] + r"]"
+DATELINE_RE = re.compile(r"^(" + _NOT_SIDE + r"{2,40}?)\s*[-–—" + TATWEEL + r"]+\s*(" + _NOT_SIDE + r"{2,40}?)\s*:?$")
 NAV_PREFIX_RE = re.compile(r"^(?:Next\s+Previous|Previous\s+Next)\s+(?=\S)")
 TAG_TRAILER_RE = re.compile(r"(?<=[.!؟?…»”\"])\s*((?:سمات|الوسوم\s*:|وسوم\s*:)\s+[^.!؟?…:«»]{1,300}?)\s*$")
 
@@ -152,7 +153,7 @@ CLOCK_RE = re.compile(r"^" + DIGIT + r"{1,2}\s*:\s*" + DIGIT + r"{2}(?:\s*(?:ت\
 DISCLAIMER_RE = re.compile(r"(?:لا|ولا) (?:تعكس|يعكس|تعبر|يعبر) بالضروره|لا يمكنها التاكد من صحه|لا يمكن التحقق من صحه")
 _CAPTION_START = ("صوره من", "صوره ل", "الصوره", "جانب من", "لقطه من", "من اليمين", "من اليسار", "ارشيفيه")
 _CAPTION_ANY = ("الصوره توضيحيه", "صوره توضيحيه", "صوره ارشيفيه")
-_CAPTION_END_RE = re.compile(r"(?:[(\-–—ـ]\s*(?:صوره\s+)?(?:ارشيفيه|ارشيف|ارشيفي)\s*\)?|\(\s*(?:صوره|تصوير)[^)]*\))$")
+_CAPTION_END_RE = re.compile(r"(?:[(\-–—" + TATWEEL + r"]\s*(?:صوره\s+)?(?:ارشيفيه|ارشيف|ارشيفي)\s*\)?|\(\s*(?:صوره|تصوير)[^)]*\))$")
 # comment thread pieces
 COMMENT_COUNT_RE = re.compile(
     r"^\(?" + DIGIT + r"*\)?\s*(?:تعليق|تعليقان|تعليقين|تعليقات|comments?|responses?)\s*\(?" + DIGIT + r"*\)?$", re.I

@@ -17,6 +17,7 @@ import re
 from functools import lru_cache
 
 from newscli import gazetteer
+from newscli.chars import TATWEEL
 
 from .resolve import scan
 from .tables import fold
@@ -25,7 +26,7 @@ _WORDS = re.compile(r"[^\W\d_]+")
 # words a head line may hold besides the date, places and outlets
 _HEAD_WORDS = frozenset(fold(w) for w in (
     "نشر", "نشرت", "في", "بتاريخ", "تاريخ", "التاريخ", "النشر", "آخر", "اخر", "تحديث", "التحديث", "تم", "يوم",
-    "الموافق", "م", "هـ", "ه", "الساعة", "ص", "مساء", "صباحا", "صباحاً", "بتوقيت", "غرينتش", "مكة", "المكرمة", "ـ",
+    "الموافق", "م", "هـ", "ه", "الساعة", "ص", "مساء", "صباحا", "صباحاً", "بتوقيت", "غرينتش", "مكة", "المكرمة", TATWEEL,
     "الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "محلي", "دولي",
 ))
 

@@ -12,16 +12,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 
+from newscli.chars import TATWEEL
+
 from .tables import DIGITS, SP, SP0, WORD, Month, fold, tables, to_int
 
 _HAS_DIGIT = re.compile(f"[{DIGITS}]")
 _CONNECT = re.compile(f"{SP0}(?:[-–—]|[اإ]ل[يى]|حت[يى]|و){SP0}")
-_RANGE_WORDS = re.compile(f"{SP0}(?:[-–—]|\u0640{{1,3}}|[اإ]ل[يى]|(?:و{SP0})?حت[يى]){SP0}")
-_RANGE_SIGN = re.compile("[-–—\u0640]|[اإ]ل[يى]|حت[يى]")
+_RANGE_WORDS = re.compile(f"{SP0}(?:[-–—]|{TATWEEL}{{1,3}}|[اإ]ل[يى]|(?:و{SP0})?حت[يى]){SP0}")
+_RANGE_SIGN = re.compile(f"[-–—{TATWEEL}]|[اإ]ل[يى]|حت[يى]")
 _PREV_WORD = re.compile(f"([{WORD}]+)[^{WORD}{DIGITS}]{{0,3}}$")
 _NEXT_WORD = re.compile(f"{SP0}([{WORD}]+)")
 # between a Hijri date and the Gregorian date of the same day: "(", "،" "الموافق", "/", "-"
-_EQUIV = re.compile(f"{SP0}(?:ال(?:مقبل|قادم|ماضي|جاري|حالي|منصرم|فائت){SP0})?(?:[(]|[،,]?{SP0}(?:[وب]?ال?موافق[ةه]?|وفق|أي|اي)(?:{SP}ل|{SP0}لـ?)?{SP0}[(]?|[-–/]){SP0}")
+_EQUIV = re.compile(f"{SP0}(?:ال(?:مقبل|قادم|ماضي|جاري|حالي|منصرم|فائت){SP0})?(?:[(]|[،,]?{SP0}(?:[وب]?ال?موافق[ةه]?|وفق|أي|اي)(?:{SP}ل|{SP0}ل{TATWEEL}?)?{SP0}[(]?|[-–/]){SP0}")
 _ISO = r"\d{4}-\d{2}(?:-\d{2})?"
 _ANNOT = re.compile(rf"[ \u00a0]?\[({_ISO}(?:(?:/|, ){_ISO})*)\]")
 _NUMBER_HEADS = frozenset({"رقم", "الرقم", "برقم", "العدد", "عدد", "هاتف", "الهاتف", "جوال", "رقمه"})

@@ -34,7 +34,7 @@ from newscli import chars
 # One table: each folded character and every written form that folds to it. The lookup fold
 # (``_FOLD``) and the regex classes (``_CLASS``) are both derived from it, so they cannot disagree.
 _VARIANTS: dict[str, str] = {
-    chars.ALEF: "".join(c for c in chars.ALEFAT if c not in (chars.ALEF_MAKSURA, "\u0670")),  # ا أ إ آ ٱ
+    chars.ALEF: "".join(c for c in chars.ALEFAT if c not in (chars.ALEF_MAKSURA, chars.SMALL_ALEF)),  # ا أ إ آ ٱ
     chars.YEH: chars.YEH + chars.ALEF_MAKSURA,
     chars.HEH: chars.HEH + chars.TEH_MARBUTA,
     **{d: chars.DIGITS_ASCII[i] + chars.DIGITS_EAST[i] + chars.DIGITS_PERSIAN[i]
@@ -92,7 +92,7 @@ def _trie_regex(words: list[str]) -> str:
             if ch in " .0123456789":
                 branches.append(cls + emit(node[ch]))
             else:
-                branches.append(cls + "\u0640{0,3}" + emit(node[ch]))  # tatweel, as in "هـ"
+                branches.append(cls + chars.TATWEEL + "{0,3}" + emit(node[ch]))  # tatweel, as in "هـ"
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -229,7 +229,7 @@ def _patterns(MONTH, WEEKDAY, ORD, FIRST, MARK, YW) -> dict[str, str]:
     WD = f"(?:يوم{SP})?(?:{WEEKDAY}){END}{SP0}[،,]?{SP0}"
     # a connector before a further day: a dash, "و" (glued or spaced, "و حتى"), "إلى [غاية]";
     # a weekday may stand before the day ("يومي السبت 6 والأحد 7")
-    CONN = (f"(?:{SP0}(?:[-–—]|\u0640{{1,3}}){SP0}|{SP0}و{SP0}(?:حت[يى]{SP})?|{SP}(?:[اإ]ل[يى]|حت[يى]){SP0}(?:غاي[ةه]{SP})?)"
+    CONN = (f"(?:{SP0}(?:[-–—]|{chars.TATWEEL}{{1,3}}){SP0}|{SP0}و{SP0}(?:حت[يى]{SP})?|{SP}(?:[اإ]ل[يى]|حت[يى]){SP0}(?:غاي[ةه]{SP})?)"
             f"(?:{WD})?")
 
     def pair(s: str) -> str:
@@ -245,7 +245,7 @@ def _patterns(MONTH, WEEKDAY, ORD, FIRST, MARK, YW) -> dict[str, str]:
 
     weekday = f"(?P<wd>{WD})?"
     day_head = (
-        f"(?:(?P<cl>[وبلف])(?=[{D}])|(?P<al>ال[\u0640]?)(?=[{D}]))?"
+        f"(?:(?P<cl>[وبلف])(?=[{D}])|(?P<al>ال{chars.TATWEEL}?)(?=[{D}]))?"
         f"(?:(?P<d1>{DAY})|(?P<o1>{ORD}){END}(?P<orest>(?:{CONN}(?:{ORD}){END}){{1,3}})?{SP}{MIN}{SP}"
         f"|(?P<g1>{FIRST}){END}{SP0})"
         f"(?P<rest>(?:{CONN}{DAY}){{1,6}})?"
