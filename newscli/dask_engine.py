@@ -173,7 +173,8 @@ def plan_partitions(paths: list[str], partition_bytes: int = DEFAULT_PARTITION_B
 
 def read_partition(part: Partition, text_field: str = "text", html_field: str | None = None) -> Iterator[Any]:
     """The records (and Rejects) of one partition, as the local reader yields them."""
-    from newscli.io.inputs import RawLine, parse_line, read_one
+    from newscli.io.inputs import read_one
+    from newscli.io.jsonl import RawLine, parse_line
 
     if part.whole:
         kwargs: dict[str, Any] = {"text_field": text_field}

@@ -8,12 +8,13 @@ columns they need, with positional reads.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 
 import numpy as np
 import orjson
+
+from newscli.isodate import sort_key
 
 from newscli.dedupe.cluster import exact_groups
 from newscli.dedupe.minhash import EMPTY, band_keys
@@ -23,19 +24,14 @@ from newscli.dedupe.slots import SLOT_K
 
 __all__ = ["Spool", "Rows", "date_key", "trim", "exact_pairs", "read_ids", "READ_BLOCK"]
 
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?")
 _NO_DATE = np.iinfo(np.int64).max
 
 
 def date_key(value) -> int:
-    """YYYYMMDDhhmmss of an ISO date/datetime string; missing or unparsable -> sorts last."""
-    if not isinstance(value, str):
-        return _NO_DATE
-    m = _DATE.match(value.strip())
-    if not m:
-        return _NO_DATE
-    y, mo, d, hh, mi, ss = (int(g) if g else 0 for g in m.groups())
-    return ((((y * 100 + mo) * 100 + d) * 100 + hh) * 100 + mi) * 100 + ss
+    """YYYYMMDDhhmmss of an ISO date/datetime string (newscli.isodate.sort_key, the one parser of
+    input dates); missing or unparsable -> sorts last."""
+    key = sort_key(value)
+    return _NO_DATE if key is None else key
 
 
 _BAND_BLOCK = 16384  # records per band-major block of the band-key spool

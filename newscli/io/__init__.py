@@ -2,7 +2,9 @@
 
 - `errors`: `Reject` (a record that could not be read or processed) and `UsageError` (exit 2);
 - `compression`: sniffing by content, decompressing readers, compressing writers;
-- `inputs`: discovery and readers (article files, JSONL, standard input), streamed in input order;
+- `discovery`: the paths a run reads (directories, links, `--files-from`);
+- `inputs`: the readers (article files, JSONL, web pages, standard input), in input order; `jsonl`:
+  one JSONL line to a record (numbers kept exact); `web`: HTML and WARC readers;
 - `targets`: what each output path is, and every check of the outputs before any work;
 - `outputs`: one writer for every output path (atomic files, shards, special files written
   through, all outputs committed together);
@@ -11,9 +13,9 @@
 
 from newscli.io.compression import COMPRESSED_SUFFIXES, open_decompressed, sniff_compression
 from newscli.io.errors import Reject, UsageError
-from newscli.io.inputs import (DIRECTORY_SUFFIXES, JSONL_SUFFIXES, MAX_ARTICLE_BYTES, STDIN, STDIN_NAME, InputInfo,
-                               RawLine, expand_inputs, is_input_name, parse_line, peek_stdin_is_jsonl, read_inputs,
-                               read_one, read_text_lines)
+from newscli.io.discovery import DIRECTORY_SUFFIXES, JSONL_SUFFIXES, STDIN, STDIN_NAME, expand_inputs, is_input_name
+from newscli.io.inputs import MAX_ARTICLE_BYTES, InputInfo, peek_stdin_is_jsonl, read_inputs, read_one, read_text_lines
+from newscli.io.jsonl import RawLine, parse_line
 from newscli.io.outputs import AtomicFile, OutputSet, Sink, write_reject
 from newscli.io.targets import (STDOUT, Target, check_output_path, output_format, plan_outputs, same_file,
                                 shard_name)

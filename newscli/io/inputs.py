@@ -1,139 +1,25 @@
-"""Inputs: discovery (directories, --files-from, standard input) and readers (article text files,
-JSONL/NDJSON), turning any input into a stream of records and `Reject`s, in input order, without
-holding more than one record in memory."""
+"""Readers: any input (article text files, JSONL/NDJSON, web pages and archives, standard input,
+compressed or not) as a stream of records and `Reject`s, in input order, without holding more than
+one record in memory. Discovery of the paths is in `discovery`, one JSONL line to a record in
+`jsonl`."""
 
 from __future__ import annotations
 
 import contextlib
-import copyreg
 import itertools
-import json
-import math
-import os
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Iterable, Iterator
 
 import orjson
 
 from newscli.io.compression import COMPRESSED_SUFFIXES, _decompress_errors, open_decompressed
-from newscli.io.errors import Reject, UsageError, _oserror
-from newscli.io.web import HTML_SUFFIXES, is_html_name, is_single_gzip_warc, is_warc_name, looks_like_html, looks_like_warc, read_html, read_warc
-from newscli.records import derive_id, from_object, new_record
-
-STDIN = "-"
-STDIN_NAME = "<stdin>"
-JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
-
-# --------------------------------------------------------------------------- inputs
-
-class Unreadable(str):
-    """A path found while walking a directory that cannot be read (an unreadable subdirectory):
-    a str, so it travels with the other paths; reading it gives a Reject naming the error."""
-
-    error: str
-
-    def __new__(cls, path: str, error: str) -> "Unreadable":
-        obj = super().__new__(cls, path)
-        obj.error = error
-        return obj
-
-
-def expand_inputs(inputs: Iterable[str], files_from: str | None = None) -> list[str]:
-    """Paths to read, in order: directories recursively and sorted, `-` for stdin.
-
-    A directory walk follows symbolic links to directories (each directory is walked once, so a
-    link loop ends); an unreadable subdirectory becomes an `Unreadable` path and a dangling link
-    stays in the list, so reading them reports the error the way a missing named file is reported.
-    """
-    items = list(inputs)
-    if files_from is not None:
-        items.extend(read_files_from(files_from))
-    if not items:
-        items = [STDIN]
-    out: list[str] = []
-    for item in items:
-        if item != STDIN and os.path.isdir(item):
-            found: list[str] = []
-            _walk(item, found, set())
-            out.extend(sorted(found))
-        else:
-            out.append(item)
-    return out
-
-
-def read_files_from(files_from: str) -> list[str]:
-    """The paths listed in a --files-from file (or `-`), read as bytes: one path per line, blank lines
-    and lines starting with `#` skipped. A line starting with a backslash is taken literally after
-    it (`\\#notes.txt` names `#notes.txt`, `\\ x` names ` x`). Bytes that are not UTF-8 are kept
-    as they are (surrogate escapes, as os.fsdecode does), so any file name can be listed."""
-    try:
-        if files_from == STDIN:
-            data = sys.stdin.buffer.read()
-        else:
-            with open(files_from, "rb") as fh:
-                data = fh.read()
-    except OSError as exc:
-        raise UsageError(f"--files-from {display_name(files_from)}: cannot read: {_oserror(exc)}") from None
-    items = []
-    for line in data.split(b"\n"):
-        if line.endswith(b"\r"):
-            line = line[:-1]
-        if line.startswith(b"\\"):
-            items.append(os.fsdecode(line[1:]))
-        elif line.strip() and not line.lstrip().startswith(b"#"):
-            items.append(os.fsdecode(line))
-    return items
-
-
-def _walk(top: str, found: list[str], seen: set[tuple[int, int]]) -> None:
-    try:
-        st = os.stat(top)
-        if (st.st_dev, st.st_ino) in seen:  # reached again through a link: read once
-            return
-        seen.add((st.st_dev, st.st_ino))
-        with os.scandir(top) as it:
-            entries = list(it)
-    except OSError as exc:
-        found.append(Unreadable(top, _oserror(exc)))
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        try:
-            is_dir = entry.is_dir()  # follows links
-            is_file = not is_dir and entry.is_file()
-        except OSError:
-            is_dir = is_file = False
-        if is_dir:
-            _walk(entry.path, found, seen)
-        elif (is_file or (entry.is_symlink() and not os.path.exists(entry.path))) and is_input_name(entry.name):
-            found.append(entry.path)  # a dangling link is kept: reading it reports the error
-
-
-def display_name(path: str) -> str:
-    """A path as shown in records and messages: bytes that are not UTF-8 as \\xNN escapes."""
-    try:
-        path.encode("utf-8")
-        return path
-    except UnicodeEncodeError:
-        return os.fsencode(path).decode("utf-8", errors="backslashreplace")
-
-
-DIRECTORY_SUFFIXES = {".txt", ".text", ".warc"} | JSONL_SUFFIXES | set(HTML_SUFFIXES)
-
-
-def is_input_name(name: str) -> bool:
-    """Which files a directory contributes: .txt/.text/.jsonl/.ndjson/.json (compressed or not) and
-    files without an extension. README.md, images and the like are skipped; a file named on the
-    command line is always read."""
-    suffixes = [s.lower() for s in Path(name).suffixes]
-    while suffixes and suffixes[-1] in COMPRESSED_SUFFIXES:
-        suffixes.pop()
-    return not suffixes or suffixes[-1] in DIRECTORY_SUFFIXES or not suffixes[-1][1:].isalpha()
-
+from newscli.io.errors import Reject, _oserror
+from newscli.io.web import is_html_name, is_single_gzip_warc, is_warc_name, looks_like_html, looks_like_warc, read_html, read_warc
+from newscli.io.discovery import (JSONL_SUFFIXES, STDIN, STDIN_NAME, Unreadable, display_name)
+from newscli.io.jsonl import RawLine, _raw, parse_line
+from newscli.records import derive_id, new_record
 
 def _is_jsonl_name(path: str) -> bool | None:
     p = Path(path)
@@ -345,81 +231,6 @@ def _read_warc(path: str, name: str, stream: IO[bytes]) -> Iterator[dict | Rejec
         yield from read_warc(stream, name)
 
 
-@dataclass(slots=True)
-class RawLine:
-    """One JSONL line not parsed yet: worker processes parse it (see parse_line), so the reading
-    process only splits lines."""
-
-    line: bytes
-    name: str
-    lineno: int
-    text_field: str
-    html_field: str | None = None  # --html-field: the JSONL field holding a web page
-
-
-# Numbers orjson cannot hold exactly: integers beyond 64 bits (it turns them into floats) and
-# exponents beyond a double (1E400 fails, 1e-999 becomes 0.0). Lines that have them are parsed
-# again with the standard library, keeping those numbers as orjson.Fragment (their text, written
-# back byte for byte); every other line stays on the fast path.
-_LONG_NUMBER = re.compile(rb"[0-9]{19,}|[eE][-+]?[0-9]{3,}")
-_INT64 = (-(2**63), 2**64 - 1)
-
-
-def _exact_int(text: str) -> int | orjson.Fragment:
-    value = int(text)
-    return value if _INT64[0] <= value <= _INT64[1] else orjson.Fragment(text.encode())
-
-
-def _exact_float(text: str) -> float | orjson.Fragment:
-    value = float(text)
-    if math.isinf(value) or (value == 0.0 and any(c in "123456789" for c in text.split("e")[0].split("E")[0])):
-        return orjson.Fragment(text.encode())
-    return value
-
-
-def _no_constant(name: str) -> None:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _loads_exact(line: bytes) -> Any:
-    """json.loads with numbers kept exactly; raises ValueError for anything orjson would refuse."""
-    obj = json.loads(line, parse_int=_exact_int, parse_float=_exact_float, parse_constant=_no_constant)
-    orjson.dumps(obj)  # lone surrogates (\ud800) are accepted by json, refused by orjson
-    return obj
-
-
-copyreg.pickle(orjson.Fragment, lambda f: (orjson.Fragment, (orjson.dumps(f),)))  # to and from workers
-
-
-def parse_line(raw: RawLine) -> dict | Reject:
-    """A JSONL line to a record, or a Reject saying why not."""
-    line, name, lineno = raw.line, raw.name, raw.lineno
-    try:
-        obj = orjson.loads(line)
-    except orjson.JSONDecodeError as exc:
-        obj = None
-        if "number" in str(exc):
-            try:
-                obj = _loads_exact(line)
-            except (ValueError, TypeError, RecursionError, orjson.JSONEncodeError):
-                obj = None
-        if obj is None:
-            return Reject(name, lineno, _json_error(line, exc), _raw(line))
-    else:
-        if _LONG_NUMBER.search(line) and isinstance(obj, dict):
-            try:
-                obj = _loads_exact(line)
-            except (ValueError, TypeError, RecursionError, orjson.JSONEncodeError):
-                pass  # orjson read it: keep that
-    if not isinstance(obj, dict):
-        return Reject(name, lineno, f"not a JSON object but {_json_type(obj)}", _raw(line))
-    try:
-        return from_object(obj, source=f"{name}:{lineno}", position=lineno, text_field=raw.text_field,
-                           html_field=raw.html_field)
-    except ValueError as exc:
-        return Reject(name, lineno, str(exc), _raw(line))
-
-
 def _numbered_lines(stream: Iterable[bytes], name: str, kind: str | None) -> Iterator[tuple[int, bytes] | Reject]:
     """(line number, line without its \n or \r\n), split on \n only; a Reject, then the end,
     when the compressed data stops early or is corrupt."""
@@ -455,26 +266,6 @@ def _read_jsonl(stream: Iterable[bytes], name: str, kind: str | None, text_field
             continue
         raw = RawLine(line, name, lineno, text_field, html_field)
         yield raw if lazy else parse_line(raw)
-
-
-def _json_error(line: bytes, exc: Exception) -> str:
-    try:
-        line.decode("utf-8")
-    except UnicodeDecodeError as ude:
-        return f"invalid UTF-8 at byte {ude.start + 1}"
-    if b"\x00" in line:
-        return "NUL byte in line"
-    msg = str(exc).split(":", 1)[0]
-    return f"invalid JSON: {msg}"
-
-
-def _json_type(obj: Any) -> str:
-    return {list: "an array", str: "a string", int: "a number", float: "a number",
-            bool: "a boolean", type(None): "null"}.get(type(obj), type(obj).__name__)
-
-
-def _raw(line: bytes) -> str:
-    return line.decode("utf-8", errors="backslashreplace")
 
 
 MAX_ARTICLE_BYTES = 64 * 1024 * 1024

@@ -19,7 +19,7 @@ from typing import Any, Iterable
 
 from newscli.io.compression import COMPRESSED_SUFFIXES
 from newscli.io.errors import UsageError, _oserror
-from newscli.io.inputs import STDIN
+from newscli.io.discovery import STDIN
 
 STDOUT = "-"
 

@@ -1,0 +1,111 @@
+"""One JSONL line to a record: orjson first, with an exact standard-library fallback for numbers
+orjson cannot represent (integers beyond 64 bits, 1E400), and the Reject messages for lines that are
+not JSON objects."""
+
+from __future__ import annotations
+
+import copyreg
+import json
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from newscli.io.errors import Reject
+from newscli.records import from_object
+
+@dataclass(slots=True)
+class RawLine:
+    """One JSONL line not parsed yet: worker processes parse it (see parse_line), so the reading
+    process only splits lines."""
+
+    line: bytes
+    name: str
+    lineno: int
+    text_field: str
+    html_field: str | None = None  # --html-field: the JSONL field holding a web page
+
+
+# Numbers orjson cannot hold exactly: integers beyond 64 bits (it turns them into floats) and
+# exponents beyond a double (1E400 fails, 1e-999 becomes 0.0). Lines that have them are parsed
+# again with the standard library, keeping those numbers as orjson.Fragment (their text, written
+# back byte for byte); every other line stays on the fast path.
+_LONG_NUMBER = re.compile(rb"[0-9]{19,}|[eE][-+]?[0-9]{3,}")
+_INT64 = (-(2**63), 2**64 - 1)
+
+
+def _exact_int(text: str) -> int | orjson.Fragment:
+    value = int(text)
+    return value if _INT64[0] <= value <= _INT64[1] else orjson.Fragment(text.encode())
+
+
+def _exact_float(text: str) -> float | orjson.Fragment:
+    value = float(text)
+    if math.isinf(value) or (value == 0.0 and any(c in "123456789" for c in text.split("e")[0].split("E")[0])):
+        return orjson.Fragment(text.encode())
+    return value
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _loads_exact(line: bytes) -> Any:
+    """json.loads with numbers kept exactly; raises ValueError for anything orjson would refuse."""
+    obj = json.loads(line, parse_int=_exact_int, parse_float=_exact_float, parse_constant=_no_constant)
+    orjson.dumps(obj)  # lone surrogates (\ud800) are accepted by json, refused by orjson
+    return obj
+
+
+copyreg.pickle(orjson.Fragment, lambda f: (orjson.Fragment, (orjson.dumps(f),)))  # to and from workers
+
+
+def parse_line(raw: RawLine) -> dict | Reject:
+    """A JSONL line to a record, or a Reject saying why not."""
+    line, name, lineno = raw.line, raw.name, raw.lineno
+    try:
+        obj = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        obj = None
+        if "number" in str(exc):
+            try:
+                obj = _loads_exact(line)
+            except (ValueError, TypeError, RecursionError, orjson.JSONEncodeError):
+                obj = None
+        if obj is None:
+            return Reject(name, lineno, _json_error(line, exc), _raw(line))
+    else:
+        if _LONG_NUMBER.search(line) and isinstance(obj, dict):
+            try:
+                obj = _loads_exact(line)
+            except (ValueError, TypeError, RecursionError, orjson.JSONEncodeError):
+                pass  # orjson read it: keep that
+    if not isinstance(obj, dict):
+        return Reject(name, lineno, f"not a JSON object but {_json_type(obj)}", _raw(line))
+    try:
+        return from_object(obj, source=f"{name}:{lineno}", position=lineno, text_field=raw.text_field,
+                           html_field=raw.html_field)
+    except ValueError as exc:
+        return Reject(name, lineno, str(exc), _raw(line))
+
+
+def _json_error(line: bytes, exc: Exception) -> str:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError as ude:
+        return f"invalid UTF-8 at byte {ude.start + 1}"
+    if b"\x00" in line:
+        return "NUL byte in line"
+    msg = str(exc).split(":", 1)[0]
+    return f"invalid JSON: {msg}"
+
+
+def _json_type(obj: Any) -> str:
+    return {list: "an array", str: "a string", int: "a number", float: "a number",
+            bool: "a boolean", type(None): "null"}.get(type(obj), type(obj).__name__)
+
+
+def _raw(line: bytes) -> str:
+    return line.decode("utf-8", errors="backslashreplace")
