@@ -6,8 +6,6 @@ import gzip
 import itertools
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import orjson
@@ -16,7 +14,7 @@ import pytest
 pytest.importorskip("dask")
 pytest.importorskip("distributed")
 
-from _support import REPO, SAMPLES, run_cli, shared_path  # noqa: E402
+from _support import SAMPLES, run_cli, shared_path  # noqa: E402
 from newscli.dask_engine import DaskEngine, plan_partitions, read_partition  # noqa: E402
 from newscli.export import ExportOptions, export, steps_for  # noqa: E402
 from newscli.io import Reject, expand_inputs, read_inputs  # noqa: E402
@@ -200,31 +198,24 @@ def test_dask_engine_usage_errors(tmp_path):
 
 
 def test_without_the_extra_dask_is_a_usage_error(tmp_path):
-    shim = tmp_path / "shim"
-    shim.mkdir()
-    (shim / "dask.py").write_text("raise ImportError('No module named dask')\n")
-    env = dict(os.environ, PYTHONPATH=f"{shim}{os.pathsep}{REPO}")
-    res = subprocess.run([sys.executable, "-m", "newscli", "export", str(SAMPLES), "--engine", "dask"],
-                         capture_output=True, env=env, timeout=60)
+    res = run_cli("export", str(SAMPLES), "--engine", "dask",
+                  shims={"dask.py": "raise ImportError('No module named dask')\n"}, tmp=tmp_path)
     assert res.returncode == 2
     assert b"pip install 'newscli[dask]'" in res.stderr and res.stdout == b""
 
 
 def test_a_task_that_keeps_failing_fails_the_run_and_leaves_nothing(tmp_path):
-    shim = tmp_path / "shim"
-    shim.mkdir()
-    (shim / "sitecustomize.py").write_text(
+    patch = (
         "import newscli.dask_engine as e\n_real = e.run_partition\n"
         "def _boom(part, *a, **k):\n"
         "    if part.path.endswith('poison.jsonl'):\n"
         "        raise RuntimeError('disk went away')\n"
         "    return _real(part, *a, **k)\n"
-        "e.run_partition = _boom\n", encoding="utf-8")
+        "e.run_partition = _boom\n")
     (tmp_path / "poison.jsonl").write_text(json.dumps(_article("خبر", REPORT), ensure_ascii=False) + "\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    env = dict(os.environ, PYTHONPATH=f"{shim}{os.pathsep}{REPO}")
-    res = subprocess.run([sys.executable, "-m", "newscli", "export", str(SAMPLES), str(tmp_path / "poison.jsonl"),
-                          "--engine", "dask", "-j", "1", "-o", str(out)], capture_output=True, env=env, timeout=300)
+    res = run_cli("export", str(SAMPLES), str(tmp_path / "poison.jsonl"), "--engine", "dask", "-j", "1", "-o", str(out),
+                  shims={"sitecustomize.py": patch}, tmp=tmp_path, timeout=300)
     assert res.returncode == 1
     assert b"disk went away" in res.stderr and b"Traceback" not in res.stderr
     assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".out.jsonl")]

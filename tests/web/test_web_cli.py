@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +10,7 @@ import pytest
 pytest.importorskip("trafilatura")
 pytest.importorskip("warcio")
 
-from _support import REPO, run_cli  # noqa: E402
+from _support import run_cli  # noqa: E402
 from _web_pages import EXPECTED, PAGES, _page, make_warc  # noqa: E402
 
 
@@ -99,23 +96,19 @@ def test_jsonl_with_an_html_field(tmp_path):
 
 def test_a_page_that_breaks_the_extractor_is_a_reject(tmp_path):
     # a sitecustomize that makes trafilatura fail on one page (marked) in every process, workers too
-    shim = tmp_path / "shim"
-    shim.mkdir()
-    (shim / "sitecustomize.py").write_text(
+    patch = (
         "import trafilatura\n_real = trafilatura.bare_extraction\n"
         "def _boom(html, *a, **k):\n"
         "    if b'BREAK-ME' in (html if isinstance(html, bytes) else html.encode()):\n"
         "        raise RecursionError('maximum recursion depth exceeded')\n"
         "    return _real(html, *a, **k)\n"
-        "trafilatura.bare_extraction = _boom\n", encoding="utf-8")
+        "trafilatura.bare_extraction = _boom\n")
     pages = tmp_path / "pages"
     pages.mkdir()
     (pages / "a.html").write_bytes(_page("riyadh-rain-cms.html"))
     (pages / "b.html").write_bytes(_page("rabat-school-wp.html").replace(b"<body", b"<!-- BREAK-ME --><body", 1))
     (pages / "c.html").write_bytes(_page("tunis-olive-amp.html"))
-    env = dict(os.environ, PYTHONPATH=f"{shim}{os.pathsep}{REPO}")
-    res = subprocess.run([sys.executable, "-m", "newscli", "export", str(pages), "--no-dedupe"],
-                         capture_output=True, env=env, timeout=120)
+    res = run_cli("export", str(pages), "--no-dedupe", shims={"sitecustomize.py": patch}, tmp=tmp_path)
     assert res.returncode == 1
     assert len(res.stdout.decode().splitlines()) == 2
     err = res.stderr.decode()
@@ -124,13 +117,10 @@ def test_a_page_that_breaks_the_extractor_is_a_reject(tmp_path):
 
 
 def test_without_the_extra_web_input_is_a_usage_error(tmp_path):
-    shim = tmp_path / "shim"
-    shim.mkdir()
-    (shim / "trafilatura.py").write_text("raise ImportError('No module named trafilatura')\n")
     page = tmp_path / "p.html"
     page.write_bytes(_page("riyadh-rain-cms.html"))
-    env = dict(os.environ, PYTHONPATH=f"{shim}{os.pathsep}{REPO}")
-    res = subprocess.run([sys.executable, "-m", "newscli", "export", str(page)], capture_output=True, env=env, timeout=60)
+    res = run_cli("export", str(page), shims={"trafilatura.py": "raise ImportError('No module named trafilatura')\n"},
+                  tmp=tmp_path)
     assert res.returncode == 2
     assert "pip install 'newscli[web]'" in res.stderr.decode()
     assert res.stdout == b""
