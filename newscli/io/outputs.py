@@ -39,7 +39,28 @@ def _umask() -> int:
     return mask
 
 
-class AtomicFile:
+class _Writer:
+    """What both kinds of output file share: a raw binary file behind an optional compressor."""
+
+    _raw: IO[bytes]
+    _fh: IO[bytes]
+
+    @property
+    def raw(self) -> IO[bytes]:
+        return self._raw
+
+    def write(self, data: bytes) -> None:
+        self._fh.write(data)
+
+    def _end_compressor(self) -> None:
+        """Write the compressor's trailer (gzip, zstd, ...) and flush what lies under it."""
+        if self._fh is not self._raw:
+            self._fh.close()
+            self._fh = self._raw
+        self._raw.flush()
+
+
+class AtomicFile(_Writer):
     """A regular file written to a temporary name next to its target, renamed on publish().
 
     finish() completes the data (compression trailer, fsync) and closes the file; publish() renames
@@ -55,19 +76,10 @@ class AtomicFile:
         self._fh = _compressor(name or path, self._raw)
         self.finished = self.closed = False
 
-    @property
-    def raw(self) -> IO[bytes]:
-        return self._raw
-
-    def write(self, data: bytes) -> None:
-        self._fh.write(data)
-
     def finish(self) -> None:
         if self.finished:
             return
-        if self._fh is not self._raw:
-            self._fh.close()
-        self._raw.flush()
+        self._end_compressor()
         os.fsync(self._raw.fileno())
         self._raw.close()
         # a finished shard waits for publish() holding only its names: its compressor and buffers go
@@ -111,7 +123,7 @@ class AtomicFile:
             self.abort()
 
 
-class ThroughFile:
+class ThroughFile(_Writer):
     """Standard output or a special file (device, FIFO): written straight through, never replaced."""
 
     def __init__(self, target: Target) -> None:
@@ -127,18 +139,8 @@ class ThroughFile:
             self._own = True
         self._fh = _compressor(target.path, self._raw) if target.path != STDOUT else self._raw
 
-    @property
-    def raw(self) -> IO[bytes]:
-        return self._raw
-
-    def write(self, data: bytes) -> None:
-        self._fh.write(data)
-
     def finish(self) -> None:
-        if self._fh is not self._raw:
-            self._fh.close()
-            self._fh = self._raw
-        self._raw.flush()
+        self._end_compressor()
 
     def publish(self) -> None:
         if self._own and not self._raw.closed:
