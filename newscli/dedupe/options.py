@@ -49,7 +49,7 @@ class DedupeOptions:
     single_slot_threshold: the similarity needed when exactly one slot differs (and the dates are
         not far apart): a copy that edited one number or name (a toll revised, a place added to a
         list) differs in one slot; a templated report of another day or country mostly in two or
-        more. Default 0.75 (never below threshold; never above slot_threshold).
+        more. Default 0.8 (never below threshold; never above slot_threshold).
     max_days: publication dates (the records' ``date``) further apart than this many days count as
         a differing slot. Default 2. A missing date never differs.
     shingle: ``char:N`` (N-character windows over the normalized text, spaces included) or ``word:N``.
@@ -74,7 +74,7 @@ class DedupeOptions:
 
     threshold: float = 0.7
     slot_threshold: float = 0.95
-    single_slot_threshold: float = 0.75
+    single_slot_threshold: float = 0.8
     max_days: float = 2.0
     shingle: str = "char:5"
     num_perm: int = 128
