@@ -6,7 +6,9 @@ jaccard, note); texts are read from ../shared/corpora. For every dup/distinct pa
 dedupe verifies: the MinHash similarity estimate (128 permutations, char:5) and the slot comparison
 (agreeing/differing slots, `newscli.dedupe.slots`), then scores:
 
-- the rule ``sim >= threshold and (differing slots == 0 or sim >= slot_threshold)`` over a grid;
+- the rule (`newscli.dedupe.verify.accept`): ``sim >= threshold`` with no differing slot,
+  ``>= single_slot_threshold`` with exactly one, ``>= slot_threshold`` with two or more or with
+  publication dates more than max_days apart; over a grid;
 - the baseline: one threshold on the exact Jaccard (TSV column), best accuracy after the fact.
 
 "dup precision" = labeled dup among pairs predicted dup; accuracy over all scored pairs.
@@ -25,7 +27,7 @@ import orjson
 
 from newscli.dedupe import DedupeOptions, compare_slots, prepare, similarity
 from newscli.dedupe.spool import date_key
-from newscli.dedupe.verify import day_numbers
+from newscli.dedupe.verify import accept, day_numbers
 from newscli.records import parse_date
 
 BENCH = Path(__file__).resolve().parent
@@ -86,9 +88,13 @@ def score(pred: np.ndarray, dup: np.ndarray) -> dict:
             "acc": float((pred == dup).mean()), "fp": fp, "fn": fn}
 
 
-def rule(f, thr: float, slot_thr: float, max_days: float = float("inf")) -> np.ndarray:
-    differ = (f["differ"] > 0) | (f["days"] > max_days)
-    ok = (f["sim"] >= thr - 1e-9) & (~differ | (f["sim"] >= slot_thr - 1e-9))
+def rule(f, thr: float, slot_thr: float, max_days: float = float("inf"), single: float | None = None) -> np.ndarray:
+    """The verification rule of `newscli.dedupe.verify.accept` on the pairs' features."""
+    opt = DedupeOptions(threshold=thr, slot_threshold=slot_thr if slot_thr <= 1 else 1.0,
+                        single_slot_threshold=min(1.0, slot_thr if single is None else single))
+    ok = accept(f["sim"], f["differ"], f["days"] > max_days, opt)
+    if slot_thr > 1:  # the grid's "no slot acceptance at all" column
+        ok &= (f["differ"] == 0) & ~(f["days"] > max_days)
     return ok | f["exact"]
 
 
@@ -133,13 +139,17 @@ def main() -> None:
         for thr in (0.5, 0.6, 0.7, 0.8):
             cells = [f"slot>={s}: " + fmt(score(rule(f, thr, s, days), dup)) for s in (0.9, 0.95)]
             print(f"  days>{days:<4} thr {thr:.2f}  " + "   ".join(cells))
-    d = score(rule(f, opt.threshold, opt.slot_threshold, opt.max_days), dup)
-    print(f"\ndefault (threshold {opt.threshold}, slot_threshold {opt.slot_threshold}, max_days {opt.max_days}): {fmt(d)}")
+    print("\none differing slot (single_slot_threshold), threshold 0.7, slot_threshold 0.95, max_days 2")
+    for single in (0.7, 0.75, 0.8, 0.85, 0.9, 0.95):
+        print(f"  single_slot_threshold {single:.2f}: {fmt(score(rule(f, 0.7, 0.95, 2.0, single), dup))}")
+    d = score(rule(f, opt.threshold, opt.slot_threshold, opt.max_days, opt.single_slot_threshold), dup)
+    print(f"\ndefault (threshold {opt.threshold}, single_slot_threshold {opt.single_slot_threshold}, "
+          f"slot_threshold {opt.slot_threshold}, max_days {opt.max_days}): {fmt(d)}")
     print(f"  differing slots among distinct pairs with sim >= {opt.threshold}: "
           f"{int(((f['differ'] > 0) & ~dup & (f['sim'] >= opt.threshold)).sum())} of {int((~dup & (f['sim'] >= opt.threshold)).sum())}; "
           f"among dup pairs: {int(((f['differ'] > 0) & dup).sum())} of {int(dup.sum())}")
     if args.errors:
-        pred = rule(f, opt.threshold, opt.slot_threshold, opt.max_days)
+        pred = rule(f, opt.threshold, opt.slot_threshold, opt.max_days, opt.single_slot_threshold)
         for k in np.flatnonzero(pred != dup):
             r = rows[k]
             print(f"  {'FP' if pred[k] else 'FN'} {r['corpus'][:12]} {r['a']} {r['b']} {r['kind']:<11} jac {r['jaccard']:.3f} "

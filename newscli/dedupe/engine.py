@@ -142,8 +142,17 @@ def _why(cl: Clusters, k: int, opt: DedupeOptions) -> dict:
     differ, far = int(cl.differ[k]), bool(cl.far[k])
     plain = differ == 0 and not far
     return {"rule": "similar" if plain else "similar_despite_slots", "sim": round(float(cl.sim[k]), 4),
-            "threshold": opt.threshold if plain else opt.slot_threshold,
+            "threshold": _needed(differ, far, opt),
             "slots_agree": int(cl.agree[k]), "slots_differ": differ, "dates_apart": far}
+
+
+def _needed(differ: int, far: bool, opt: DedupeOptions) -> float:
+    """The similarity the verification rule (`newscli.dedupe.verify.accept`) asked of this pair."""
+    if far or differ >= 2:
+        return max(opt.threshold, opt.slot_threshold)
+    if differ == 1:
+        return max(opt.threshold, min(opt.single_slot_threshold, opt.slot_threshold))
+    return opt.threshold
 
 
 def _emit(spool: Spool, cl: Clusters, id_of: Callable, opt: DedupeOptions, st: DedupeStats) -> Iterator[dict]:

@@ -46,6 +46,10 @@ class DedupeOptions:
         weekdays, places in the same context; see `newscli.dedupe.slots`), or whose publication
         dates are more than max_days apart, is the same article only at or above this similarity.
         Default 0.95. Set it to the threshold to turn the slot check off.
+    single_slot_threshold: the similarity needed when exactly one slot differs (and the dates are
+        not far apart): a copy that edited one number or name (a toll revised, a place added to a
+        list) differs in one slot; a templated report of another day or country mostly in two or
+        more. Default 0.8 (never below threshold; never above slot_threshold).
     max_days: publication dates (the records' ``date``) further apart than this many days count as
         a differing slot. Default 2. A missing date never differs.
     shingle: ``char:N`` (N-character windows over the normalized text, spaces included) or ``word:N``.
@@ -70,6 +74,7 @@ class DedupeOptions:
 
     threshold: float = 0.7
     slot_threshold: float = 0.95
+    single_slot_threshold: float = 0.8
     max_days: float = 2.0
     shingle: str = "char:5"
     num_perm: int = 128
@@ -86,7 +91,7 @@ class DedupeOptions:
     def __post_init__(self) -> None:
         if isinstance(self.max_days, bool) or not isinstance(self.max_days, (int, float)) or not self.max_days >= 0:
             raise ValueError(f"max_days must be a number >= 0, got {self.max_days!r}")
-        for name in ("threshold", "slot_threshold"):
+        for name in ("threshold", "slot_threshold", "single_slot_threshold"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 < v <= 1.0:
                 raise ValueError(f"{name} must be in (0, 1], got {v!r}")

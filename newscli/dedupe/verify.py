@@ -58,12 +58,19 @@ def _days(k: np.ndarray) -> np.ndarray:
     return days.astype(np.float32)
 
 
-def accept(sim: np.ndarray, differ: np.ndarray, options: DedupeOptions) -> np.ndarray:
-    """The verification rule: similar enough, and when the texts differ in a slot (a shared
-    template's numbers, dates or places, or publication dates more than max_days apart), similar
-    enough for a re-publication that updated them (slot_threshold)."""
-    ok = sim >= options.threshold - 1e-9
-    return ok & ((differ == 0) | (sim >= options.slot_threshold - 1e-9))
+def accept(sim: np.ndarray, differ: np.ndarray, far: np.ndarray, options: DedupeOptions) -> np.ndarray:
+    """The verification rule: similar enough (threshold); when the texts differ in exactly one slot
+    (a shared template's number, date or place), similar enough for a copy that edited it
+    (single_slot_threshold); when they differ in two or more slots or their publication dates are
+    more than max_days apart, similar enough for a re-publication that updated them
+    (slot_threshold)."""
+    sim = np.asarray(sim)
+    differ = np.asarray(differ)
+    need = np.where(differ == 0, options.threshold,
+                    np.where(differ == 1, max(options.threshold, min(options.single_slot_threshold, options.slot_threshold)),
+                             options.slot_threshold))
+    need = np.where(np.asarray(far, dtype=bool), max(options.threshold, options.slot_threshold), need)
+    return sim >= need - 1e-9
 
 
 _TILE = 4096  # rows per tile: a tile pair with many candidate pairs is read as two contiguous ranges
@@ -110,7 +117,7 @@ def _check(i, j, sga, sgb, sla, slb, days, opt: DedupeOptions, st: DedupeStats, 
         agree[above], differ[above] = compare_slots(sla[above], slb[above])
     with np.errstate(invalid="ignore"):
         far = np.abs(days[i] - days[j]) > opt.max_days  # NaN (a date missing): not far
-    good = accept(sim, differ + far, opt)
+    good = accept(sim, differ, far, opt)
     st.candidate_pairs += m
     st.rejected_by_slots += int((above & ~good).sum())
     k = int(good.sum())

@@ -253,3 +253,24 @@ def test_reports_published_days_apart_need_the_slot_threshold():
     assert [r["dup"]["of"] for r in out] == [None, None] and st.rejected_by_slots == 1
     out, _ = run([rec(0, ARTICLE, "2015-07-01"), rec(1, v["edits"], "2015-07-02")], explain=True)
     assert out[1]["dup"]["of"] == "r0" and out[1]["dup"]["why"]["dates_apart"] is False
+
+
+def test_one_differing_slot_needs_the_single_slot_threshold_two_need_the_slot_threshold():
+    # a copy that revised one figure (the cost) and rephrased a few words: one differing slot
+    reworded = (ARTICLE.replace("عن افتتاح", "عن تدشين").replace("لتوسيع الخدمات", "لتطوير الخدمات")
+                .replace("وقال المتحدث", "وأوضح المتحدث").replace("مجهزة بأحدث", "مزودة بأحدث")
+                .replace("بهدف رفع", "من أجل رفع").replace("يشكو منها المراجعون", "يعاني منها المرضى"))
+    one = reworded.replace("450 مليون", "470 مليون")
+    two = one.replace("إنشاء 12 مستشفى", "إنشاء 15 مستشفى")
+    sig = prepare([ARTICLE, one, two], DedupeOptions()).sig
+    assert 0.8 <= similarity(sig[0], sig[1]) < 0.95 and 0.8 <= similarity(sig[0], sig[2]) < 0.95
+    out, st = run([rec(0, ARTICLE), rec(1, one)], explain=True)
+    why = out[1]["dup"]["why"]
+    assert out[1]["dup"]["of"] == "r0" and why["slots_differ"] == 1 and why["rule"] == "similar_despite_slots"
+    assert why["threshold"] == 0.8
+    # two revised figures: a templated report of another session as far as the rule can tell
+    out, st = run([rec(0, ARTICLE), rec(2, two)])
+    assert [r["dup"]["of"] for r in out] == [None, None] and st.rejected_by_slots == 1
+    # and with the single-slot threshold raised to the slot threshold, the one-slot copy stays apart too
+    out, _ = run([rec(0, ARTICLE), rec(1, one)], single_slot_threshold=0.95)
+    assert [r["dup"]["of"] for r in out] == [None, None]
