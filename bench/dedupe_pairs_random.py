@@ -4,7 +4,8 @@ bench/dedupe_pairs.tsv was mined for hard cases; this set shows what a user meet
 per corpus of bench/_pairs.CORPORA: every pair of records whose exact char-5 Jaccard
 (bench/_pairs.jaccard) is >= 0.3 and that MinHash/LSH finds at a low threshold (the 42x3 banding of
 newscli's own 128-value signatures, bench/dedupe_pairs_mine._lsh_pairs: a pair at Jaccard 0.3 is a
-candidate with p ~ 0.68, at 0.5 with p ~ 0.9996), plus every pair of exact copies (same normalized
+candidate with p ~ 0.68, at 0.5 with p ~ 0.996; buckets of more than 40 records are skipped, so
+big template families are under-counted), plus every pair of exact copies (same normalized
 text, Jaccard 1.0), also those in exact groups too large for an LSH bucket. Texts shorter than
 dedupe's min_chars (30 normalized chars) take no part, as in the tool. Pairs already labeled in
 bench/dedupe_pairs.tsv are left out. The draw is uniform over the pooled population, split across
@@ -12,10 +13,20 @@ the corpora in proportion to their population (largest remainder), with a fixed 
 
     PYTHONPATH=. python bench/dedupe_pairs_random.py population   # count it (writes /tmp/rlabel/pop_*.tsv)
     PYTHONPATH=. python bench/dedupe_pairs_random.py sample [-n 200] [--seed 12]   # draw, in labeling order
-    PYTHONPATH=. python bench/dedupe_pairs_random.py score          # threshold accuracy on the labeled set
+    PYTHONPATH=. python bench/dedupe_pairs_random.py score [--tool]   # labels per band; threshold (and tool) accuracy
 
 Population as counted on 2026-11-30 (`population`), pairs per corpus and exact-Jaccard band:
-POPULATION (filled in below)
+    corpus                            0.3-0.5  0.5-0.7  0.7-0.9  0.9-1.0    1.0   total
+    saudinewsnet                        14618     8669     6755     4469   1040   35551
+    ant_multisource_2018                 3894     1002      415      164   1545    7020
+    egypt_news_credibility_2013_week     6715     4140     3535     2408   2681   19479
+    ant_jawharafm_tunisia                2670      166       20       10    179    3045
+    all                                 27897    13977    10725     7051   5445   65095
+(0.9-1.0 excludes exact copies; 1.0 = exact copies, same normalized text. 400 pairs found are in
+bench/dedupe_pairs.tsv and are left out: 163, 84, 106, 47 per corpus. The MinHash pre-filter skips a pair whose
+signature agreement is < 0.12 before computing its exact Jaccard; at J = 0.3 that loses p < 1e-5.)
+The pair population over-weights large template families (n reports of one template give n(n-1)/2
+pairs): the drawn 200 hold 8 pairs of one relief-flight template, for instance.
 """
 
 from __future__ import annotations
@@ -148,7 +159,44 @@ def accuracy(rows, t: float) -> float:
     return sum((p.jaccard >= t) == (p.label == "dup") for p in rows) / len(rows)
 
 
-def cmd_score() -> None:
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95% Wilson interval of a proportion k/n."""
+    if n == 0:
+        return float("nan"), float("nan")
+    p = k / n
+    d = 1 + z * z / n
+    c = (p + z * z / (2 * n)) / d
+    h = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / d
+    return c - h, c + h
+
+
+def _verdict_line(name: str, rows, merged) -> str:
+    """Accuracy and dup precision of a merge decision (merged: pair -> bool) over dup/distinct rows."""
+    ok = sum(merged(p) == (p.label == "dup") for p in rows)
+    tp = sum(merged(p) and p.label == "dup" for p in rows)
+    fp = sum(merged(p) and p.label == "distinct" for p in rows)
+    lo, hi = wilson(ok, len(rows))
+    prec = f"{tp / (tp + fp):.3f}" if tp + fp else "n/a"
+    ndup = sum(p.label == "dup" for p in rows)
+    return (f"  {name}: accuracy {ok / len(rows):.3f} [{lo:.2f}-{hi:.2f}]  dup precision {prec}  dup recall "
+            f"{tp / ndup if ndup else float('nan'):.3f}  (merged {tp + fp}: {fp} distinct)")
+
+
+def tool_merged(rows) -> dict[tuple[str, str, str], bool]:
+    """(corpus, id_a, id_b) -> True when the current newscli dedupe (default options) puts both
+    records in one cluster, i.e. keeps at most one of them."""
+    from bench.dedupe_pairs_mine import current_clusters
+
+    out = {}
+    for c in sorted({p.corpus for p in rows}):
+        cl = current_clusters(read_corpus(c), DedupeOptions(emit="all"))
+        for p in rows:
+            if p.corpus == c:
+                out[(c, p.id_a, p.id_b)] = cl[p.id_a] == cl[p.id_b]
+    return out
+
+
+def cmd_score(tool: bool) -> None:
     allrows = read_tsv(OUT_TSV)
     rows = [p for p in allrows if p.label in ("dup", "distinct")]
     print(f"{len(allrows)} labeled rows, {len(rows)} dup/distinct, {len(allrows) - len(rows)} unsure")
@@ -156,17 +204,31 @@ def cmd_score() -> None:
     by = defaultdict(Counter)
     for p in allrows:
         by[band(p.jaccard)][f"{p.label}/{p.kind}"] += 1
+    print("labels per Jaccard band:")
     for nme in names:
-        print(f"  {nme}: " + ", ".join(f"{k} {v}" for k, v in sorted(by[nme].items())))
+        cnt = by[nme]
+        tot = Counter(k.split("/")[0] for k in cnt.elements())
+        print(f"  {nme}: {sum(cnt.values())} pairs (dup {tot['dup']}, distinct {tot['distinct']}, unsure {tot['unsure']}): "
+              + ", ".join(f"{k} {v}" for k, v in sorted(cnt.items())))
+    print("labels per corpus:")
+    for c in CORPORA:
+        cnt = Counter(p.label for p in allrows if p.corpus == c)
+        print(f"  {c}: " + ", ".join(f"{k} {v}" for k, v in sorted(cnt.items())))
     cuts = sorted({p.jaccard for p in rows} | {0.5, 0.7})
     best = max(cuts, key=lambda t: (accuracy(rows, t), -abs(t - 0.5)))
+    print("a single exact-Jaccard threshold (merge when J >= t):")
     for t in (0.5, 0.7, best):
-        tp = sum(p.jaccard >= t and p.label == "dup" for p in rows)
-        fp = sum(p.jaccard >= t and p.label == "distinct" for p in rows)
-        prec = tp / (tp + fp) if tp + fp else float("nan")
-        print(f"  J >= {t:.3f}: accuracy {accuracy(rows, t):.3f}  dup precision {prec:.3f}  (merged {tp + fp}: {fp} distinct)"
-              + ("  <- best after the fact" if t == best else ""))
-    print(f"  all dup (no threshold): accuracy {sum(p.label == 'dup' for p in rows) / len(rows):.3f}")
+        print(_verdict_line(f"J >= {t:.3f}" + (" (best after the fact)" if t == best else ""), rows, lambda p, t=t: p.jaccard >= t))
+    print(_verdict_line("merge every pair of the population (J >= 0.3)", rows, lambda p: True))
+    if tool:
+        m = tool_merged(rows)
+        print("the current newscli dedupe, default options (same cluster = merged):")
+        print(_verdict_line("newscli dedupe", rows, lambda p: m[(p.corpus, p.id_a, p.id_b)]))
+        for nme in names:
+            b = [p for p in rows if band(p.jaccard) == nme]
+            d = [p for p in b if p.label == "dup"]
+            fp = sum(m[(p.corpus, p.id_a, p.id_b)] for p in b if p.label == "distinct")
+            print(f"    {nme}: merged {sum(m[(p.corpus, p.id_a, p.id_b)] for p in d)} of {len(d)} dup, {fp} of {len(b) - len(d)} distinct")
 
 
 def main() -> int:
@@ -176,14 +238,15 @@ def main() -> int:
     s = sub.add_parser("sample")
     s.add_argument("-n", type=int, default=200)
     s.add_argument("--seed", type=int, default=12)
-    sub.add_parser("score")
+    sc = sub.add_parser("score")
+    sc.add_argument("--tool", action="store_true", help="also run the current newscli dedupe on the four corpora")
     a = ap.parse_args()
     if a.cmd == "population":
         cmd_population()
     elif a.cmd == "sample":
         cmd_sample(a.n, a.seed)
     else:
-        cmd_score()
+        cmd_score(a.tool)
     return 0
 
 
