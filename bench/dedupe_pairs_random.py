@@ -13,7 +13,8 @@ the corpora in proportion to their population (largest remainder), with a fixed 
 
     PYTHONPATH=. python bench/dedupe_pairs_random.py population   # count it (writes /tmp/rlabel/pop_*.tsv)
     PYTHONPATH=. python bench/dedupe_pairs_random.py sample [-n 200] [--seed 12]   # draw, in labeling order
-    PYTHONPATH=. python bench/dedupe_pairs_random.py score [--tool]   # labels per band; threshold (and tool) accuracy
+    PYTHONPATH=. python bench/dedupe_pairs_random.py score [--tool] [--tsv bench/dedupe_pairs.tsv]
+        # labels per band and corpus; accuracy of a single Jaccard threshold (and of the current dedupe)
 
 Population as counted on 2026-11-30 (`population`), pairs per corpus and exact-Jaccard band:
     corpus                            0.3-0.5  0.5-0.7  0.7-0.9  0.9-1.0    1.0   total
@@ -196,11 +197,12 @@ def tool_merged(rows) -> dict[tuple[str, str, str], bool]:
     return out
 
 
-def cmd_score(tool: bool) -> None:
-    allrows = read_tsv(OUT_TSV)
+def cmd_score(tool: bool, path: Path = OUT_TSV) -> None:
+    allrows = read_tsv(path)
+    print(f"{path.name}:")
     rows = [p for p in allrows if p.label in ("dup", "distinct")]
     print(f"{len(allrows)} labeled rows, {len(rows)} dup/distinct, {len(allrows) - len(rows)} unsure")
-    names = [f"{lo}-{hi}" for lo, hi in BANDS[:-1]] + ["1.0"]
+    names = ["<0.3"] * any(p.jaccard < LOW for p in allrows) + [f"{lo}-{hi}" for lo, hi in BANDS[:-1]] + ["1.0"]
     by = defaultdict(Counter)
     for p in allrows:
         by[band(p.jaccard)][f"{p.label}/{p.kind}"] += 1
@@ -219,7 +221,7 @@ def cmd_score(tool: bool) -> None:
     print("a single exact-Jaccard threshold (merge when J >= t):")
     for t in (0.5, 0.7, best):
         print(_verdict_line(f"J >= {t:.3f}" + (" (best after the fact)" if t == best else ""), rows, lambda p, t=t: p.jaccard >= t))
-    print(_verdict_line("merge every pair of the population (J >= 0.3)", rows, lambda p: True))
+    print(_verdict_line("merge every labeled pair", rows, lambda p: True))
     if tool:
         m = tool_merged(rows)
         print("the current newscli dedupe, default options (same cluster = merged):")
@@ -240,13 +242,14 @@ def main() -> int:
     s.add_argument("--seed", type=int, default=12)
     sc = sub.add_parser("score")
     sc.add_argument("--tool", action="store_true", help="also run the current newscli dedupe on the four corpora")
+    sc.add_argument("--tsv", type=Path, default=OUT_TSV, help="score another labeled set (e.g. bench/dedupe_pairs.tsv)")
     a = ap.parse_args()
     if a.cmd == "population":
         cmd_population()
     elif a.cmd == "sample":
         cmd_sample(a.n, a.seed)
     else:
-        cmd_score(a.tool)
+        cmd_score(a.tool, a.tsv)
     return 0
 
 
