@@ -233,7 +233,7 @@ def is_menu(line: str) -> bool:
     """Breadcrumb or menu: 'الرئيسية » أخبار » محلي' or >= 3 short items between separators."""
     if not _MENU_GATE.search(line) or not MENU_SPLIT.search(line):
         return False
-    parts = [p for p in MENU_SPLIT.split(line) if p]
+    parts = [p for p in MENU_SPLIT.split(line) if words(p)]  # (a part of marks only: none)
     if len(parts) >= 2 and key(parts[0]) in HOME:
         return True
     return len(parts) >= 3 and all(
@@ -248,12 +248,12 @@ def is_home_menu(line: str) -> bool:
     """Breadcrumb starting at the home page: 'الرئيسية » أخبار'; or a menu of short items between
     dashes that starts at the home page: '| الرئيسية - محلي - دولي - اقتصاد |'."""
     if _MENU_GATE.search(line) and MENU_SPLIT.search(line):
-        parts = [p for p in MENU_SPLIT.split(line) if p.strip()]
+        parts = [p for p in MENU_SPLIT.split(line) if words(p.strip())]
         if len(parts) >= 2 and key(parts[0]) in HOME:
             return True
-        parts = [q for p in parts for q in _DASH_SPLIT.split(p) if q.strip()]
+        parts = [q for p in parts for q in _DASH_SPLIT.split(p) if words(q.strip())]
     elif _DASH_SPLIT.search(line):
-        parts = [q for q in _DASH_SPLIT.split(line) if q.strip()]
+        parts = [q for q in _DASH_SPLIT.split(line) if words(q.strip())]
     else:
         return False
     return len(parts) >= 3 and key(parts[0]) in HOME and all(

@@ -89,7 +89,7 @@ class LineState:
         else:  # no blank line: line number = index + 1
             linenos = list(range(1, len(norm) + 1))
             lines = norm
-        return cls(raw, lines, linenos, [line.count(" ") + 1 for line in lines], [None] * len(lines))
+        return cls(raw, lines, linenos, [words(line) for line in lines], [None] * len(lines))
 
     def kept(self) -> list[int]:
         return [i for i, r in enumerate(self.rule) if r is None]

@@ -54,9 +54,22 @@ def key_of_folded(folded: str) -> str:
     return " ".join(KEY_DROP.sub(" ", folded).split())
 
 
+# A "word" made only of marks a fold may delete (a stray haraka or madda typed between spaces) is
+# not counted: the fold deletes it and the spaces around it collapse, so a rule that counted it
+# would decide differently on the folded output and clean would not be idempotent. (The mark stays
+# in the text; only the count ignores it.)
+_FOLDABLE_MARKS = chars.DIACRITICS + chars.LETTER_MARKS
+_LONE_MARKS = re.compile(" " + chars.char_class(_FOLDABLE_MARKS) + "+(?![^ ])")  # literal prefix: fast scan
+
+
 def words(line: str) -> int:
-    """Word count of a normalized line (single spaces)."""
-    return line.count(" ") + 1 if line else 0
+    """Word count of a normalized line (single spaces); a word of foldable marks only is no word."""
+    if not line:
+        return 0
+    n = line.count(" ") + 1
+    if line[0] in _FOLDABLE_MARKS or _LONE_MARKS.search(line) is not None:
+        n -= len(_LONE_MARKS.findall(" " + line))
+    return n
 
 
 def is_terminal(line: str) -> bool:

@@ -223,6 +223,37 @@ def test_clean_fold_letters_is_idempotent_on_hamza_marks(text):
     assert clean_record(once, opts) == once
 
 
+# Medial harakat forms decompose to TATWEEL + mark (U+FE71, U+FE77..U+FE7F, U+FCF2..U+FCF4).
+@pytest.mark.parametrize("form", ["\ufe71", "\ufe77", "\ufe79", "\ufe7b", "\ufe7d", "\ufe7f", "\ufcf2", "\ufcf3", "\ufcf4"])
+def test_normalize_is_idempotent_on_medial_harakat_forms(form):
+    """Fuzz finding: ﳲ alone gave "ـَّ" and a second normalize() removed the tatweel, so clean kept
+    the line once (a letter) and removed it as symbols the next time."""
+    from newscli.normalize import normalize
+
+    for text in (form, f"الش{form}ركة", f"قال {form} إن", f"ـ{form}"):
+        once = normalize(text)
+        assert "\u0640" not in once and normalize(once) == once
+
+
+@pytest.mark.parametrize("folds", [(), ("letters",), ("search",), ("diacritics", "digits")])
+@pytest.mark.parametrize("text", [
+    "المصدر: وكالة الأنباء ً الليبية في طرابلس ٥",  # a credit line (7 words) with a stray tanween
+    "أخبار / رياضة / الدوري ٰ المحلي اليوم",  # menu items of 3 words with a stray superscript alef
+    "أخبار / ٓ / رياضة / الدوري",  # a menu item of marks only
+    "ً",  # a line of marks only
+])
+def test_clean_is_idempotent_with_stray_marks_between_spaces(text, folds):
+    """Fuzz finding: a mark standing alone between spaces counted as a word; a fold deletes it
+    and the spaces collapse, so the line rules decided differently on the second run."""
+    from newscli.clean import CleanOptions, clean_record
+    from newscli.records import new_record
+
+    body = "وقال وكيل الوزارة في مؤتمر صحفي إن الخطة ستنفذ على ثلاث مراحل تبدأ مطلع العام المقبل."
+    opts = CleanOptions(folds=folds)
+    once = clean_record(new_record(id="a", source="s", title="خطة", text=f"{body}\n{text}\n{body}"), opts)
+    assert clean_record(once, opts) == once
+
+
 def test_files_from_escape_and_non_utf8_paths(tmp_path):
     hashed = tmp_path / "#1.jsonl"
     hashed.write_bytes(_jsonl(1))
