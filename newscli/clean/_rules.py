@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from importlib import resources
 
+from newscli import chars
 from newscli.chars import TATWEEL
 from newscli import gazetteer
 from newscli.normalize import normalize
@@ -111,8 +112,12 @@ LINK_RE = re.compile(r"^(?:https?://|www\.)\S+$|^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$",
 MENU_SPLIT = re.compile(r"\s*[|•·/\\]\s*|\s+[»›><‹«]\s+")
 _MENU_GATE = re.compile(r"[|•·/\\»›><‹«]")  # MENU_SPLIT needs one of these (a fast class scan)
 COPYRIGHT_KEY_RE = re.compile(r"^(?:جميع )?(?:ال)?حقوق (?:(?:النشر|الطبع|التاليف|الملكيه) )?محفوظه|^copyright")
-_NOT_SIDE = r"[^\-–—" + TATWEEL + r":|/.،,!؟?«»\"" + DIGIT[1:-1] + r"]"
-DATELINE_RE = re.compile(r"^(" + _NOT_SIDE + r"{2,40}?)\s*[-–—" + TATWEEL + r"]+\s*(" + _NOT_SIDE + r"{2,40}?)\s*:?$")
+# A side of a dateline is 2-40 characters; the diacritics on them are not counted (a fold may
+# delete them, and a side must not change length under a fold: clean stays idempotent).
+_SIDE_MARK = chars.char_class(chars.DIACRITICS)
+_NOT_SIDE = r"[^\-–—" + TATWEEL + r":|/.،,!؟?«»\"" + DIGIT[1:-1] + _SIDE_MARK[1:-1] + r"]"
+_SIDE = _SIDE_MARK + "*(?:" + _NOT_SIDE + _SIDE_MARK + "*)"
+DATELINE_RE = re.compile(r"^(" + _SIDE + r"{2,40}?)\s*[-–—" + TATWEEL + r"]+\s*(" + _SIDE + r"{2,40}?)\s*:?$")
 NAV_PREFIX_RE = re.compile(r"^(?:Next\s+Previous|Previous\s+Next)\s+(?=\S)")
 TAG_TRAILER_RE = re.compile(r"(?<=[.!؟?…»”\"])\s*((?:سمات|الوسوم\s*:|وسوم\s*:)\s+[^.!؟?…:«»]{1,300}?)\s*$")
 

@@ -254,6 +254,20 @@ def test_clean_is_idempotent_with_stray_marks_between_spaces(text, folds):
     assert clean_record(once, opts) == once
 
 
+@pytest.mark.parametrize("folds", [("letters",), ("search",), ("diacritics", "digits")])
+@pytest.mark.parametrize("first", ["جئ-ُئ", "يٍ- ي", "مصرُ - ئٕ"])
+def test_clean_is_idempotent_when_a_mark_makes_a_dateline_side_two_characters(first, folds):
+    """Fuzz finding: a side of an `A - B` line needs 2 characters; a mark counted as one, so the
+    line was no title (a dateline shape) the first time and a title once the fold deleted it."""
+    from newscli.clean import CleanOptions, clean_record
+    from newscli.records import new_record
+
+    body = "وقال وكيل الوزارة في مؤتمر صحفي إن الخطة ستنفذ على ثلاث مراحل تبدأ مطلع العام المقبل."
+    opts = CleanOptions(folds=folds)
+    once = clean_record(new_record(id="a", source="s", text=f"{first}\n{body}"), opts)
+    assert clean_record(once, opts) == once
+
+
 def test_files_from_escape_and_non_utf8_paths(tmp_path):
     hashed = tmp_path / "#1.jsonl"
     hashed.write_bytes(_jsonl(1))
