@@ -13,7 +13,7 @@ from newscli import chars
 from newscli.chars import TATWEEL
 from newscli import gazetteer
 from newscli.normalize import normalize
-from newscli.clean._text import DIGIT, LETTER, fold_line, is_terminal, key, words
+from newscli.clean._text import DIGIT, LETTER, bare_end, fold_line, is_terminal, key, words
 
 
 def parse_phrase_lines(lines: list[str]) -> tuple[str, ...]:
@@ -221,7 +221,7 @@ def outlets_only(line: str) -> bool:
 def caption(line: str, k: str, f: str) -> bool:
     """Photo caption: 'صورة من …', 'جانب من …', '… (أرشيفية)' (short, no sentence end); f is
     the line's fold_line()."""
-    if is_terminal(line) and not line.endswith(")"):
+    if is_terminal(line) and not bare_end(line).endswith(")"):
         return False
     if k.startswith(_CAPTION_START):
         return True

@@ -72,8 +72,22 @@ def words(line: str) -> int:
     return n
 
 
+def bare_end(line: str) -> str:
+    """The line as its end checks see it: the marks a fold deletes taken out of its last 12
+    characters (and the spaces such a mark leaves at the end). A mark between or after final
+    punctuation ("قال.ً", "ء.ؚ.") must not decide differently from the folded line, or clean would
+    not be idempotent with folds. A line without such marks there is returned as it is."""
+    t = line[-12:]
+    if _MARKS.search(t) is None:
+        return line
+    return (line[:-12] + _MARKS.sub("", t)).rstrip(" ")
+
+
 def is_terminal(line: str) -> bool:
     """Does the line end a sentence (. ! ؟ ? : » ” … possibly followed by closing quotes)?"""
+    if not line:
+        return False
+    line = bare_end(line)
     if not line:
         return False
     last = line[-1]
@@ -87,4 +101,4 @@ def is_terminal(line: str) -> bool:
 
 def ends_sentence(line: str) -> bool:
     """A real sentence end: like is_terminal but a final colon (a lead-in) does not count."""
-    return is_terminal(line) and not line.rstrip(CLOSERS).endswith(":")
+    return is_terminal(line) and not bare_end(line).rstrip(CLOSERS).endswith(":")

@@ -268,6 +268,20 @@ def test_clean_is_idempotent_when_a_mark_makes_a_dateline_side_two_characters(fi
     assert clean_record(once, opts) == once
 
 
+@pytest.mark.parametrize("folds", [("search",), ("diacritics", "digits")])
+@pytest.mark.parametrize("first", ["قمة الرياض.ؚ.", "قمة الرياض:ً", "وزير الاقتصاد يعلن خطة جديدة لدعم الأسواق في طرابلس وبنغازي.ٌ»"])
+def test_clean_is_idempotent_with_a_mark_in_the_final_punctuation(first, folds):
+    """Fuzz finding: "ء.ؚ." ends with one full stop (no title); folded, "ء.." ends with two (a
+    title). The end checks look at the line without the marks a fold deletes."""
+    from newscli.clean import CleanOptions, clean_record
+    from newscli.records import new_record
+
+    body = "وقال وكيل الوزارة في مؤتمر صحفي إن الخطة ستنفذ على ثلاث مراحل تبدأ مطلع العام المقبل."
+    opts = CleanOptions(folds=folds)
+    once = clean_record(new_record(id="a", source="s", text=f"{first}\n{body}\n{first}"), opts)
+    assert clean_record(once, opts) == once
+
+
 def test_files_from_escape_and_non_utf8_paths(tmp_path):
     hashed = tmp_path / "#1.jsonl"
     hashed.write_bytes(_jsonl(1))
