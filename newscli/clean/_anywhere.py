@@ -12,7 +12,7 @@ from newscli.clean._state import (
     MAX_ITEM_WORDS_UNPUNCTUATED, MAX_NOTICE_WORDS, MAX_RULE_WORDS, MAX_SHORT_RULE_WORDS, SENTENCE_WORDS,
     LineState,
 )
-from newscli.clean._text import CLOSERS, HAS_ALNUM, KEY_WORD, bare_end, fold_line, is_terminal, key, key_of_folded
+from newscli.clean._text import CLOSERS, HAS_ALNUM, KEY_WORD, TERMINAL, bare_end, fold_line, is_terminal, key, key_of_folded
 from newscli.clean.options import UserPatterns
 
 
@@ -145,7 +145,7 @@ def _long_line(st: LineState, i: int, keys: _Keys, user: UserPatterns) -> tuple[
         r = _user_rule(line, None, user)
         if r:
             return r, False
-    body = w > SENTENCE_WORDS and is_terminal(line)
+    body = w > SENTENCE_WORDS and (line[-1] in TERMINAL or is_terminal(line))
     return None, body
 
 
