@@ -211,6 +211,7 @@ def _candidate(text: str, m: re.Match[str]) -> list[Raw] | None:
     by the matched string: repeated dates cost a dictionary lookup and no regex groups."""
     key = m.group()
     cached = _CACHE.get(key)
+    raws = None
     if cached is None:
         raws = _parse(text, m)
         s0 = m.start()
@@ -231,6 +232,8 @@ def _candidate(text: str, m: re.Match[str]) -> list[Raw] | None:
         return None
     if check == "numeric" and _is_reference_number(text, s0):
         return None
+    if raws is not None:
+        return raws  # just parsed: already at this position
     return [Raw(s0 + a, s0 + b, sy, y, mo, d, h, w, -1 if hp < 0 else s0 + hp, u, role, j, yf)
             for a, b, sy, y, mo, d, h, w, hp, u, role, j, yf in rel]
 
