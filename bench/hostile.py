@@ -36,6 +36,7 @@ import gzip
 import os
 import random
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -190,27 +191,25 @@ def _step_child(step: str, path: str) -> None:
 STEPS = ["read", "normalize", "clean", "dates", "dedupe"]
 
 
-def _child(argv: list[str], limit: float) -> tuple[float | None, float | None, str]:
-    """(seconds, peak MB, note) of one child process; None when it ran over `limit`."""
-    t0 = time.perf_counter()
-    try:
-        res = subprocess.run(argv, capture_output=True, timeout=limit, cwd=ROOT)
-    except subprocess.TimeoutExpired:
-        return None, None, f">{limit:g}s"
-    wall = time.perf_counter() - t0
-    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-    note = "" if res.returncode in (0, 1) else f"exit {res.returncode}: {res.stderr.decode(errors='replace')[-200:]}"
-    if b"Traceback" in res.stderr:
-        note = "TRACEBACK " + res.stderr.decode(errors="replace").strip().splitlines()[-1][:160]
-    return wall, ru.ru_maxrss / 1024, note
+def _run(argv: list[str], limit: float) -> subprocess.CompletedProcess | None:
+    """Run argv in its own process group; None when it ran over `limit` (the whole group is
+    killed then: a command run under a wrapper must not outlive it)."""
+    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, text=True,
+                          start_new_session=True) as proc:
+        try:
+            out, err = proc.communicate(timeout=limit)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            return None
+    return subprocess.CompletedProcess(argv, proc.returncode, out, err)
 
 
 def run_step(step: str, path: Path, limit: float) -> tuple[float | None, float | None, str]:
     argv = [sys.executable, __file__, "--child-step", step, str(path)]
     t0 = time.perf_counter()
-    try:
-        res = subprocess.run(argv, capture_output=True, timeout=limit, cwd=ROOT, text=True)
-    except subprocess.TimeoutExpired:
+    res = _run(argv, limit)
+    if res is None:
         return None, None, f">{limit:g}s"
     if res.returncode != 0:
         return time.perf_counter() - t0, None, "ERROR " + (res.stderr.strip().splitlines() or ["?"])[-1][:160]
@@ -226,9 +225,8 @@ def run_command(cmd: list[str], path: Path, limit: float) -> tuple[float | None,
             "m=u.ru_maxrss/1024;"
             "sys.stderr.buffer.write(r.stderr[-2000:]);print(f'{w:.3f} {m:.0f} {r.returncode}')")
     argv = [sys.executable, "-c", code, sys.executable, "-m", "newscli", "-q", *cmd, str(path)]
-    try:
-        res = subprocess.run(argv, capture_output=True, timeout=limit, cwd=ROOT, text=True)
-    except subprocess.TimeoutExpired:
+    res = _run(argv, limit)
+    if res is None:
         return None, None, f">{limit:g}s"
     try:
         secs, rss, rc = res.stdout.split()
@@ -271,7 +269,7 @@ def main() -> None:
         empty.write_bytes(record_line("خبر"))
         if args.what in ("commands", "both"):
             start = {" ".join(c): run_command(c, empty, args.limit) for c in COMMANDS}
-            print("# start-up (one tiny record): " + ", ".join(f"{k} {v[0]:.2f}s {v[1]:.0f}MB" for k, v in start.items()))
+            print("# start-up (one tiny record): " + ", ".join(f"{k} {_fmt(*v).strip()}" for k, v in start.items()))
         for size_mb in args.scale:
             size = int(size_mb * MB)
             for name in names:
