@@ -41,7 +41,7 @@ from typing import Callable
 
 from newscli import chars
 
-__all__ = ["normalize", "fold", "search_fold", "FOLDS", "MARK_RUN_SORTED"]
+__all__ = ["normalize", "nfc", "fold", "search_fold", "FOLDS", "MARK_RUN_SORTED"]
 
 _CONTROLS = chars.CONTROLS
 _TATWEEL = chars.TATWEEL
@@ -235,6 +235,13 @@ def _nfc(text: str) -> str:
         if _MARKS.has_run(text):
             text = _MARKS.run.sub(_sort_run, text)
     return unicodedata.normalize("NFC", text)
+
+
+def nfc(text: str) -> str:
+    """Exactly ``unicodedata.normalize("NFC", text)``, in linear time: a run of MARK_RUN_SORTED or
+    more combining marks is put in canonical order with a sort first (plain NFC is quadratic in
+    the length of such a run). For every caller that needs plain NFC."""
+    return _nfc(text)
 
 
 def normalize(text: str) -> str:

@@ -323,6 +323,50 @@ def test_nfc_on_a_long_run_of_marks_is_the_same_and_fast():
     assert sorted(out) == sorted(huge) and unicodedata.is_normalized("NFC", out)
 
 
+def test_public_nfc_is_plain_nfc():
+    import unicodedata
+
+    from newscli.normalize import MARK_RUN_SORTED, nfc
+
+    marks = "".join(chr(c) for c in range(0x064B, 0x0653))
+    for text in ["", "abc", "قال", "ا\u0654", "أ" + marks * 20 + "ٔ" + "ب\u0653\u0654" * 3,
+                 "e\u0301\u0327" * 50, "ا" + marks * (MARK_RUN_SORTED // 8 + 1) + "\U0001d165\U0001d166" * 40]:
+        assert nfc(text) == unicodedata.normalize("NFC", text)
+
+
+def _long_mark_run(text: str) -> bool:
+    import re
+
+    from newscli import chars
+    from newscli.normalize import MARK_RUN_SORTED
+
+    return re.search(chars.char_class(chars.DIACRITICS) + "{%d}" % MARK_RUN_SORTED, text) is not None
+
+
+@pytest.mark.xfail(strict=True, reason="newscli/dedupe/text.py calls unicodedata.normalize('NFC') directly: "
+                   "quadratic on a mark run (a 1 MB run: over 300 s); use newscli.normalize.nfc there")
+def test_dedupe_normalizes_a_long_mark_run_with_the_linear_nfc(monkeypatch):
+    """The hostile battery: `newscli dedupe` on a 1 MB line of stacked marks ran over 300 s (the
+    clean, dates and export steps take under 1 s on it). Plain NFC must not see a long run."""
+    import unicodedata
+
+    import newscli.dedupe.text as dtext
+
+    class Guard:
+        def __getattr__(self, name):
+            return getattr(unicodedata, name)
+
+        @staticmethod
+        def normalize(form, text):
+            assert not _long_mark_run(text), "plain NFC on a long run of marks (quadratic)"
+            return unicodedata.normalize(form, text)
+
+    monkeypatch.setattr(dtext, "unicodedata", Guard())
+    marks = "".join(chr(c) for c in range(0x064B, 0x0653))
+    batch = dtext.normalize_batch(["ا" + marks * 100, "خبر عن الأسواق في طرابلس"])
+    assert batch.text(1)
+
+
 def test_a_step_failure_names_the_input_and_line_from_fields_not_from_source(tmp_path):
     from newscli.io import RawLine
     from newscli.pipeline import apply_steps
