@@ -10,7 +10,8 @@ Targets and the properties checked on every input:
            again changes nothing, folds included); output validates.
   dates    date_record and find_dates: no exception; every entry's text[start:end] == match.
   dedupe   batches of 500 texts (a third of them copies or near-copies) through pipeline.run with
-           dedupe --emit all: no exception; every record comes out exactly once (accounting).
+           dedupe --emit all: no exception; every record comes out exactly once, or is skipped as
+           empty (and then its body really is empty) (accounting).
   export   batches of 500 through clean -> dates -> dedupe (--emit kept): no exception;
            read == written + dropped + rejected; outputs validate; dates offsets match.
 
@@ -260,18 +261,23 @@ def _run_batch(ck: Checker, texts: list[str], start: int, steps: list, dd, emit_
     from newscli.io import RawLine
     from newscli.pipeline import run
 
+    from newscli.pipeline import is_empty_text
+
     items = [RawLine(orjson.dumps({"id": f"d{start + k}", "text": t}), "f.jsonl", k + 1, "text")
              for k, t in enumerate(texts)]
     out: list[dict] = []
     rejects: list = []
+    skipped: list = []  # empty bodies (and, after clean, emptied ones): skipped and counted, not lost
     ck.counts["inputs"] += len(texts)
     try:
-        summary = run(items, steps=steps, on_record=out.append, on_reject=rejects.append, dedupe_options=dd)
+        summary = run(items, steps=steps, on_record=out.append, on_reject=rejects.append, dedupe_options=dd,
+                      on_skip=skipped.append)
     except Exception:
         ck.fail("exception: " + traceback.format_exc().splitlines()[-1][:80], texts)
         return
     ck.counts["records"] += len(out)
     ck.counts["rejects"] += len(rejects)
+    ck.counts["skipped"] = ck.counts.get("skipped", 0) + len(skipped)
     if [r for r in rejects if r.error.startswith("internal error")]:
         ck.fail("internal error reject", [r.as_json() for r in rejects if r.error.startswith("internal")][:3])
     ids = [r["id"] for r in out]
@@ -279,7 +285,12 @@ def _run_batch(ck: Checker, texts: list[str], start: int, steps: list, dd, emit_
         ck.fail("record written twice", texts)
     if not summary.closes or summary.read != len(texts):
         ck.fail("accounting does not close", texts)
-    if emit_all and len(out) + len(rejects) != len(texts):
+    if summary.empty + summary.emptied != len(skipped):
+        ck.fail("skips not counted", texts)
+    for r in skipped:  # only a body that really is empty may be skipped as "empty"
+        if r.reason == "empty" and not is_empty_text(orjson.loads(r.raw).get("text")):
+            ck.fail("non-empty record skipped as empty", r.raw)
+    if emit_all and len(out) + len(rejects) + len(skipped) != len(texts):
         ck.fail("record lost", texts)
     for rec in out:
         ck.offsets(rec, rec["id"])
@@ -321,6 +332,7 @@ def main() -> None:
         took = time.perf_counter() - t0
         c = ck.counts
         print(f"{name:7} inputs {c['inputs']:>7,}  records {c['records']:>7,}  rejects {c['rejects']:>6,}  "
+              f"skipped {c.get('skipped', 0):>5,}  "
               f"failures {c['failures']:>4}  {took:6.1f}s  (real-record windows: {'yes' if inp.real else 'no'})", flush=True)
         for kind, k in sorted(ck.kinds.items(), key=lambda kv: -kv[1]):
             print(f"        {k:>6} x {kind}")

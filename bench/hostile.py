@@ -9,6 +9,8 @@ Inputs (each built here from our own strings, N MB of UTF-8):
   marks      one alef, then U+064B-U+0652 repeated (a run of combining marks)
   digits     "9" repeated;  slashes: "1/" repeated;  months: "8 يناير " repeated
   soup       date soup: numbers, slashes, month names, هـ and م, Hijri months, shuffled
+  dateline   a line made only of dates, each different: day month year in five month systems,
+             d/m/yyyy, day ranges, Hijri years (about 30,000 dates per MB)
   bidi       letters with LRM/RLM/RLE/PDF/isolates between every letter
   tatweel    "بـــ" and bare tatweel runs;  presform: Arabic presentation forms B
   word       one word of N MB (no space);  lines: one article of 100k short lines
@@ -22,8 +24,9 @@ Each input is one JSONL record (except `records`, `lowvar`, `zst`, `gz`). Steps 
 `python -m newscli CMD FILE -o /dev/null` in a child process, whose peak RSS is read with
 getrusage. The baseline in the same run is `plain`: the same size of ordinary Arabic news prose.
 Times are CPU seconds (user+system) of the child, because the machine is shared and wall-clock
-time there measures the other jobs; compare each with `plain` and with the 1 MB run. A step or
-command taking more than --limit seconds of wall-clock time is stopped (shown as >limit).
+time there measures the other jobs; each figure is followed by its ratio to `plain` of the same
+size and kind in the same run. A step or command taking more than --limit seconds of wall-clock
+time is stopped (shown as >limit; the default, 300 s, is meant never to be reached).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import gzip
 import os
 import random
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -66,6 +70,18 @@ def _soup(size: int, rng: random.Random) -> str:
     return "".join(parts)
 
 
+def _dateline(size: int, rng: random.Random) -> str:
+    parts, total = [], 0
+    while total < size:
+        m = rng.choice(MONTHS)
+        p = rng.choice([f"{rng.randint(1, 31)} {m} {rng.randint(1990, 2030)}",
+                        f"{rng.randint(1, 28)}/{rng.randint(1, 12)}/{rng.randint(1990, 2030)}",
+                        f"{rng.randint(1, 28)}-{rng.randint(1, 28)} {m}", f"{rng.randint(1400, 1450)}هـ", "،"])
+        parts.append(p + " ")
+        total += len(p.encode()) + 1
+    return "".join(parts)
+
+
 def _bidi(size: int) -> str:
     unit = "".join(c + ctl for c, ctl in zip("الخبر", ["\u200e", "\u200f", "\u202b", "\u202c", "\u2067"])) + "\u2069 "
     return _fill(unit, size)
@@ -90,6 +106,7 @@ def build(name: str, size: int, tmp: Path) -> Path:
         "slashes": lambda: "1/" * (size // 2),
         "months": lambda: _fill("8 يناير ", size),
         "soup": lambda: _soup(size, rng),
+        "dateline": lambda: _dateline(size, rng),
         "bidi": lambda: _bidi(size),
         "tatweel": lambda: _fill("بـــ ـــ ", size),
         "presform": lambda: _presform(size),
@@ -126,7 +143,7 @@ def build(name: str, size: int, tmp: Path) -> Path:
     return path
 
 
-INPUTS = ["plain", "marks", "digits", "slashes", "months", "soup", "bidi", "tatweel", "presform", "word", "lines",
+INPUTS = ["plain", "marks", "digits", "slashes", "months", "soup", "dateline", "bidi", "tatweel", "presform", "word", "lines",
           "records", "lowvar", "zst", "gz"]
 COMMANDS = [["export"], ["clean"], ["dates"], ["dedupe"], ["stats", "--json"]]
 
@@ -174,27 +191,25 @@ def _step_child(step: str, path: str) -> None:
 STEPS = ["read", "normalize", "clean", "dates", "dedupe"]
 
 
-def _child(argv: list[str], limit: float) -> tuple[float | None, float | None, str]:
-    """(seconds, peak MB, note) of one child process; None when it ran over `limit`."""
-    t0 = time.perf_counter()
-    try:
-        res = subprocess.run(argv, capture_output=True, timeout=limit, cwd=ROOT)
-    except subprocess.TimeoutExpired:
-        return None, None, f">{limit:g}s"
-    wall = time.perf_counter() - t0
-    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-    note = "" if res.returncode in (0, 1) else f"exit {res.returncode}: {res.stderr.decode(errors='replace')[-200:]}"
-    if b"Traceback" in res.stderr:
-        note = "TRACEBACK " + res.stderr.decode(errors="replace").strip().splitlines()[-1][:160]
-    return wall, ru.ru_maxrss / 1024, note
+def _run(argv: list[str], limit: float) -> subprocess.CompletedProcess | None:
+    """Run argv in its own process group; None when it ran over `limit` (the whole group is
+    killed then: a command run under a wrapper must not outlive it)."""
+    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, text=True,
+                          start_new_session=True) as proc:
+        try:
+            out, err = proc.communicate(timeout=limit)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            return None
+    return subprocess.CompletedProcess(argv, proc.returncode, out, err)
 
 
 def run_step(step: str, path: Path, limit: float) -> tuple[float | None, float | None, str]:
     argv = [sys.executable, __file__, "--child-step", step, str(path)]
     t0 = time.perf_counter()
-    try:
-        res = subprocess.run(argv, capture_output=True, timeout=limit, cwd=ROOT, text=True)
-    except subprocess.TimeoutExpired:
+    res = _run(argv, limit)
+    if res is None:
         return None, None, f">{limit:g}s"
     if res.returncode != 0:
         return time.perf_counter() - t0, None, "ERROR " + (res.stderr.strip().splitlines() or ["?"])[-1][:160]
@@ -210,9 +225,8 @@ def run_command(cmd: list[str], path: Path, limit: float) -> tuple[float | None,
             "m=u.ru_maxrss/1024;"
             "sys.stderr.buffer.write(r.stderr[-2000:]);print(f'{w:.3f} {m:.0f} {r.returncode}')")
     argv = [sys.executable, "-c", code, sys.executable, "-m", "newscli", "-q", *cmd, str(path)]
-    try:
-        res = subprocess.run(argv, capture_output=True, timeout=limit, cwd=ROOT, text=True)
-    except subprocess.TimeoutExpired:
+    res = _run(argv, limit)
+    if res is None:
         return None, None, f">{limit:g}s"
     try:
         secs, rss, rc = res.stdout.split()
@@ -224,10 +238,11 @@ def run_command(cmd: list[str], path: Path, limit: float) -> tuple[float | None,
     return float(secs), float(rss), note
 
 
-def _fmt(secs: float | None, rss: float | None, note: str) -> str:
+def _fmt(secs: float | None, rss: float | None, note: str, plain: float | None = None) -> str:
     if secs is None:
         return f"{note:>16}"
-    return f"{secs:7.2f}s {rss or 0:5.0f}MB" + (f" {note}" if note else "")
+    ratio = f" {secs / plain:4.1f}x" if plain else ""
+    return f"{secs:6.2f}s{ratio} {rss or 0:4.0f}MB" + (f" {note}" if note else "")
 
 
 def main() -> None:
@@ -235,7 +250,7 @@ def main() -> None:
     ap.add_argument("--scale", type=float, nargs="*", default=[1.0], help="sizes in MB")
     ap.add_argument("--only", default="", help="comma-separated input names")
     ap.add_argument("--what", choices=["steps", "commands", "both"], default="both")
-    ap.add_argument("--limit", type=float, default=30.0, help="seconds before a run is stopped")
+    ap.add_argument("--limit", type=float, default=300.0, help="wall-clock seconds before a run is stopped")
     ap.add_argument("--big", action="store_true", help="also one 60 MB word through every command")
     ap.add_argument("--steps", default=",".join(STEPS), help="comma-separated steps to run")
     ap.add_argument("--child-step", nargs=2, help=argparse.SUPPRESS)
@@ -247,24 +262,33 @@ def main() -> None:
     if "plain" not in names:
         names.insert(0, "plain")
     print(f"# python {sys.version.split()[0]}, {os.cpu_count()} cores; CPU seconds and peak RSS (MB) per run")
+    plain: dict = {}  # (size, step or command) -> CPU seconds of `plain` in this run (the baseline)
     with tempfile.TemporaryDirectory() as tmp:
         tmpd = Path(tmp)
         empty = tmpd / "empty.jsonl"
         empty.write_bytes(record_line("خبر"))
         if args.what in ("commands", "both"):
             start = {" ".join(c): run_command(c, empty, args.limit) for c in COMMANDS}
-            print("# start-up (one tiny record): " + ", ".join(f"{k} {v[0]:.2f}s {v[1]:.0f}MB" for k, v in start.items()))
+            print("# start-up (one tiny record): " + ", ".join(f"{k} {_fmt(*v).strip()}" for k, v in start.items()))
         for size_mb in args.scale:
             size = int(size_mb * MB)
             for name in names:
                 path = build(name, size, tmpd)
                 row = [f"{name:9} {size_mb:4g}MB"]
                 if args.what in ("steps", "both"):
+                    row.append("steps:")
                     for step in args.steps.split(","):
-                        row.append(f"{step}={_fmt(*run_step(step, path, args.limit))}")
+                        got = run_step(step, path, args.limit)
+                        if name == "plain":
+                            plain[(size_mb, "step", step)] = got[0]
+                        row.append(f"{step}={_fmt(*got, plain.get((size_mb, 'step', step)))}")
                 if args.what in ("commands", "both"):
+                    row.append("commands:")
                     for cmd in COMMANDS:
-                        row.append(f"{cmd[0]}={_fmt(*run_command(cmd, path, args.limit))}")
+                        got = run_command(cmd, path, args.limit)
+                        if name == "plain":
+                            plain[(size_mb, "cmd", cmd[0])] = got[0]
+                        row.append(f"{cmd[0]}={_fmt(*got, plain.get((size_mb, 'cmd', cmd[0])))}")
                 print(" | ".join(row), flush=True)
                 path.unlink()
         if args.big:
@@ -274,8 +298,10 @@ def main() -> None:
                       f"{_fmt(*run_step('read', path, max(args.limit, 120)))}", flush=True)
             path = tmpd / "word60.jsonl"
             path.write_bytes(record_line("كلمة" * (60 * MB // 8)))
+            for step in args.steps.split(","):
+                print(f"word 60MB step {step}: {_fmt(*run_step(step, path, max(args.limit, 300)))}", flush=True)
             for cmd in COMMANDS:
-                print(f"word 60MB {cmd[0]}: {_fmt(*run_command(cmd, path, max(args.limit, 120)))}", flush=True)
+                print(f"word 60MB {cmd[0]}: {_fmt(*run_command(cmd, path, max(args.limit, 300)))}", flush=True)
 
 
 def _child_step(step: str, path: str) -> None:

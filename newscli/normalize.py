@@ -8,7 +8,7 @@ Every rule about which characters change lives in this module.
     produce a line break (``&#10;``) becomes a space, so the line count never changes;
   - Arabic presentation forms (U+FB50-U+FDFF, U+FE70-U+FEFE) folded to their base letters
     (only those: full NFKC would also fold other compatibility characters and make mojibake
-    unrepairable); isolated harakat forms keep only the mark;
+    unrepairable); isolated and medial harakat forms keep only the mark (``ﹽ`` -> U+0651);
   - tatweel (U+0640) removed when it stretches a letter (``إرســال`` -> ``إرسال``, ``بـ`` -> ``ب``).
     A tatweel run standing alone between spaces or at a line edge (``كتب ـ فلان``) is used as a
     dash there and is kept;
@@ -41,7 +41,7 @@ from typing import Callable
 
 from newscli import chars
 
-__all__ = ["normalize", "fold", "search_fold", "FOLDS", "MARK_RUN_SORTED"]
+__all__ = ["normalize", "nfc", "fold", "search_fold", "FOLDS", "MARK_RUN_SORTED"]
 
 _CONTROLS = chars.CONTROLS
 _TATWEEL = chars.TATWEEL
@@ -56,8 +56,11 @@ def _presentation_table() -> dict[int, str]:
                 continue
             folded = unicodedata.normalize("NFKC", ch)
             if folded != ch:
-                # isolated harakat forms (U+FE70..) decompose to SPACE + mark: keep the mark only
-                table[cp] = folded.lstrip(" ") or folded
+                # isolated harakat forms (U+FE70..) decompose to SPACE + mark: keep the mark only.
+                # Medial forms (U+FE71, U+FE77.., U+FCF2-U+FCF4) decompose to TATWEEL + mark: a
+                # tatweel before a mark stretches a letter and is removed (the rule below), so it
+                # goes here too; left in, the next normalize() would remove it (not idempotent).
+                table[cp] = folded.lstrip(" " + _TATWEEL) or folded
     return table
 
 
@@ -232,6 +235,13 @@ def _nfc(text: str) -> str:
         if _MARKS.has_run(text):
             text = _MARKS.run.sub(_sort_run, text)
     return unicodedata.normalize("NFC", text)
+
+
+def nfc(text: str) -> str:
+    """Exactly ``unicodedata.normalize("NFC", text)``, in linear time: a run of MARK_RUN_SORTED or
+    more combining marks is put in canonical order with a sort first (plain NFC is quadratic in
+    the length of such a run). For every caller that needs plain NFC."""
+    return _nfc(text)
 
 
 def normalize(text: str) -> str:

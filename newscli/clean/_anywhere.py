@@ -12,7 +12,7 @@ from newscli.clean._state import (
     MAX_ITEM_WORDS_UNPUNCTUATED, MAX_NOTICE_WORDS, MAX_RULE_WORDS, MAX_SHORT_RULE_WORDS, SENTENCE_WORDS,
     LineState,
 )
-from newscli.clean._text import CLOSERS, HAS_ALNUM, KEY_WORD, TERMINAL, fold_line, is_terminal, key, key_of_folded
+from newscli.clean._text import CLOSERS, HAS_ALNUM, KEY_WORD, TERMINAL, bare_end, fold_line, is_terminal, key, key_of_folded
 from newscli.clean.options import UserPatterns
 
 
@@ -29,9 +29,10 @@ def whole_tables(user: frozenset[str]) -> tuple[frozenset[str], int, int]:
 def _item_like(line: str, w: int) -> bool:
     """A related-link item: a headline (at most 25 words, no sentence end when longer than 15).
     A line of more than 5 words ending with a full stop or colon is body text resuming."""
-    if w > MAX_ITEM_WORDS or (w > MAX_ITEM_WORDS_UNPUNCTUATED and line.rstrip(CLOSERS + "»”")[-1:] in ".!؟?…"):
+    end = bare_end(line)
+    if w > MAX_ITEM_WORDS or (w > MAX_ITEM_WORDS_UNPUNCTUATED and end.rstrip(CLOSERS + "»”")[-1:] in ".!؟?…"):
         return False
-    return not (w > 5 and line.rstrip(CLOSERS).endswith((".", ":")) and not line.endswith(".."))
+    return not (w > 5 and end.rstrip(CLOSERS).endswith((".", ":")) and not end.endswith(".."))
 
 
 def _user_rule(line: str, f: str | None, user: UserPatterns) -> str | None:
@@ -144,7 +145,7 @@ def _long_line(st: LineState, i: int, keys: _Keys, user: UserPatterns) -> tuple[
         r = _user_rule(line, None, user)
         if r:
             return r, False
-    body = w > SENTENCE_WORDS and (line[-1] in TERMINAL or (line[-1] in CLOSERS and is_terminal(line)))
+    body = w > SENTENCE_WORDS and (line[-1] in TERMINAL or is_terminal(line))
     return None, body
 
 

@@ -10,7 +10,7 @@ from newscli.clean import _rules as R
 from newscli.clean._state import (
     FOLLOWING_WORDS, MAX_HEADLINE_RUN, MAX_HEADLINE_WORDS, MAX_RULE_WORDS, MIN_HEADLINE_RUN, MIN_HEADLINE_WORDS, REPEAT_MIN_WORDS, SENTENCE_WORDS, STRUCTURAL, LineState,
 )
-from newscli.clean._text import CLOSERS, DIGIT, HAS_ALNUM, TERMINAL, ends_sentence, is_terminal, key
+from newscli.clean._text import CLOSERS, DIGIT, HAS_ALNUM, TERMINAL, bare_end, ends_sentence, is_terminal, key
 from newscli.clean._anywhere import line_rule
 from newscli.clean.options import UserPatterns
 
@@ -19,7 +19,7 @@ def _user_trailer(line: str, user: UserPatterns) -> int | None:
     """Start of a user `prefix:` pattern that follows a sentence end in the line."""
     for p, _fp in user.prefixes:
         pos = line.find(p)
-        if pos > 0 and line[:pos].rstrip()[-1:] in TERMINAL:
+        if pos > 0 and bare_end(line[:pos].rstrip())[-1:] in TERMINAL:
             return pos
     return None
 
@@ -91,7 +91,7 @@ def _headline(line: str, w: int) -> bool:
     no full stop inside, not a list item, not a continuation."""
     if w < MIN_HEADLINE_WORDS or w > MAX_HEADLINE_WORDS or R.LIST_ITEM_RE.match(line):
         return False
-    end = line.rstrip(CLOSERS + "»”-–— ")[-1:]  # a closing quote ends a quoted name here, not a sentence
+    end = bare_end(line).rstrip(CLOSERS + "»”-–— ")[-1:]  # a closing quote ends a quoted name here, not a sentence
     if end in ".!:…" or ". " in line or "،" in line or "," in line:  # a comma: a piece of a sentence
         return False
     first = key(line).split(" ", 1)[0]
@@ -120,7 +120,7 @@ def _headline_run(st: LineState, run: list[int], after: int | None) -> bool:
         return False
     if len(set(firsts)) < len(firsts):  # "قرر المكتب …" twice: parallel items of a list
         return False
-    if all(st.lines[i].rstrip(CLOSERS)[-1:] in "؟?" for i in run):  # a series of questions
+    if all(bare_end(st.lines[i]).rstrip(CLOSERS)[-1:] in "؟?" for i in run):  # a series of questions
         return False
     if any(_PHONE.search(st.lines[i]) or " : " in st.lines[i] or "*" in st.lines[i] for i in run):
         return False  # phone numbers, `key : value` rows, starred fixtures: a table

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from newscli.clean._rules import CREDITS, DATELINE_RE, OUTLETS, PHRASES, PLACES
-from newscli.clean._text import DIGIT, HAS_ALNUM, key, words
+from newscli.clean._text import DIGIT, HAS_ALNUM, bare_end, key, words
 
 MAX_DATELINE_WORDS = 9  # an `A – B` dateline
 MAX_SIDE_WORDS = 4
@@ -86,7 +86,7 @@ def agency_line(line: str) -> tuple[str, str] | None:
     `الدمام 25 شوال 1436 هـ الموافق 10 أغسطس 2015 م واس`, `وارسو / أ ش أ /`, `الرياض (واس)`:
     a known place first, a known outlet last, and between them nothing or a date (a digit).
     """
-    if words(line) > MAX_AGENCY_WORDS or line.endswith((".", "؟", "!")):
+    if words(line) > MAX_AGENCY_WORDS or bare_end(line).endswith((".", "؟", "!")):
         return None
     toks = line.split()
     if key(toks[-1] if len(toks[-1]) > 1 or len(toks) < 2 else toks[-2]) not in _OUTLET_LAST:

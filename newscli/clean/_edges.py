@@ -16,7 +16,7 @@ from newscli.clean._state import (
     MAX_NOTICE_WORDS, MAX_RULE_CHARS, MAX_SECTION_WORDS, MAX_SHORT_RULE_WORDS, MAX_THREAD_LOOKBACK,
     MAX_MENU_RUN, MAX_TITLE_WORDS, MIN_MENU_RUN, SENTENCE_WORDS, LineState,
 )
-from newscli.clean._text import CLOSERS, DIGIT, ends_sentence, fold_line, is_terminal, key, words
+from newscli.clean._text import CLOSERS, DIGIT, bare_end, ends_sentence, fold_line, is_terminal, key, words
 
 # cheap hints that a line may be a notice: Arabic substrings (no case) tested with `in`, and a
 # case-insensitive Latin regex only when the line has one of its first letters
@@ -46,7 +46,7 @@ def edge_rule(line: str, w: int) -> str | None:
     """Rules that hold only at the head or the tail of an article (cheap pre-checks first)."""
     if w > MAX_NOTICE_WORDS or len(line) > MAX_RULE_CHARS:
         return None
-    if w <= MAX_BYLINE_WORDS and R.BYLINE_RE.match(fold_line(line)) and (not is_terminal(line) or line.endswith(":")):
+    if w <= MAX_BYLINE_WORDS and R.BYLINE_RE.match(fold_line(line)) and (not is_terminal(line) or bare_end(line).endswith(":")):
         return "byline"
     if "سمات" in line[:12] and not is_terminal(line) and key(line).startswith("سمات "):
         return "tags"
@@ -77,9 +77,10 @@ def edge_rule(line: str, w: int) -> str | None:
 def _title_like(line: str, w: int) -> bool:
     """A headline: at most 20 words, not a dateline, not ending with a single full stop or a
     colon (a lead-in to a list or a quotation)."""
-    if w > MAX_TITLE_WORDS or dateline_sides(line) or line.rstrip(CLOSERS).endswith(":"):
+    end = bare_end(line)
+    if w > MAX_TITLE_WORDS or dateline_sides(line) or end.rstrip(CLOSERS).endswith(":"):
         return False
-    return not (line.endswith(".") and not line.endswith(".."))
+    return not (end.endswith(".") and not end.endswith(".."))
 
 
 def _menu_item(line: str, w: int) -> bool:

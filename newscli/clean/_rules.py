@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from importlib import resources
 
+from newscli import chars
 from newscli.chars import TATWEEL
 from newscli import gazetteer
 from newscli.normalize import normalize
-from newscli.clean._text import DIGIT, LETTER, fold_line, is_terminal, key, words
+from newscli.clean._text import DIGIT, LETTER, bare_end, fold_line, is_terminal, key, words
 
 
 def parse_phrase_lines(lines: list[str]) -> tuple[str, ...]:
@@ -111,8 +112,12 @@ LINK_RE = re.compile(r"^(?:https?://|www\.)\S+$|^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$",
 MENU_SPLIT = re.compile(r"\s*[|•·/\\]\s*|\s+[»›><‹«]\s+")
 _MENU_GATE = re.compile(r"[|•·/\\»›><‹«]")  # MENU_SPLIT needs one of these (a fast class scan)
 COPYRIGHT_KEY_RE = re.compile(r"^(?:جميع )?(?:ال)?حقوق (?:(?:النشر|الطبع|التاليف|الملكيه) )?محفوظه|^copyright")
-_NOT_SIDE = r"[^\-–—" + TATWEEL + r":|/.،,!؟?«»\"" + DIGIT[1:-1] + r"]"
-DATELINE_RE = re.compile(r"^(" + _NOT_SIDE + r"{2,40}?)\s*[-–—" + TATWEEL + r"]+\s*(" + _NOT_SIDE + r"{2,40}?)\s*:?$")
+# A side of a dateline is 2-40 characters; the diacritics on them are not counted (a fold may
+# delete them, and a side must not change length under a fold: clean stays idempotent).
+_SIDE_MARK = chars.char_class(chars.DIACRITICS)
+_NOT_SIDE = r"[^\-–—" + TATWEEL + r":|/.،,!؟?«»\"" + DIGIT[1:-1] + _SIDE_MARK[1:-1] + r"]"
+_SIDE = _SIDE_MARK + "*(?:" + _NOT_SIDE + _SIDE_MARK + "*)"
+DATELINE_RE = re.compile(r"^(" + _SIDE + r"{2,40}?)\s*[-–—" + TATWEEL + r"]+\s*(" + _SIDE + r"{2,40}?)\s*:?$")
 NAV_PREFIX_RE = re.compile(r"^(?:Next\s+Previous|Previous\s+Next)\s+(?=\S)")
 TAG_TRAILER_RE = re.compile(r"(?<=[.!؟?…»”\"])\s*((?:سمات|الوسوم\s*:|وسوم\s*:)\s+[^.!؟?…:«»]{1,300}?)\s*$")
 
@@ -216,7 +221,7 @@ def outlets_only(line: str) -> bool:
 def caption(line: str, k: str, f: str) -> bool:
     """Photo caption: 'صورة من …', 'جانب من …', '… (أرشيفية)' (short, no sentence end); f is
     the line's fold_line()."""
-    if is_terminal(line) and not line.endswith(")"):
+    if is_terminal(line) and not bare_end(line).endswith(")"):
         return False
     if k.startswith(_CAPTION_START):
         return True
@@ -233,7 +238,7 @@ def is_menu(line: str) -> bool:
     """Breadcrumb or menu: 'الرئيسية » أخبار » محلي' or >= 3 short items between separators."""
     if not _MENU_GATE.search(line) or not MENU_SPLIT.search(line):
         return False
-    parts = [p for p in MENU_SPLIT.split(line) if p]
+    parts = [p for p in MENU_SPLIT.split(line) if words(p)]  # (a part of marks only: none)
     if len(parts) >= 2 and key(parts[0]) in HOME:
         return True
     return len(parts) >= 3 and all(
@@ -248,12 +253,12 @@ def is_home_menu(line: str) -> bool:
     """Breadcrumb starting at the home page: 'الرئيسية » أخبار'; or a menu of short items between
     dashes that starts at the home page: '| الرئيسية - محلي - دولي - اقتصاد |'."""
     if _MENU_GATE.search(line) and MENU_SPLIT.search(line):
-        parts = [p for p in MENU_SPLIT.split(line) if p.strip()]
+        parts = [p for p in MENU_SPLIT.split(line) if words(p.strip())]
         if len(parts) >= 2 and key(parts[0]) in HOME:
             return True
-        parts = [q for p in parts for q in _DASH_SPLIT.split(p) if q.strip()]
+        parts = [q for p in parts for q in _DASH_SPLIT.split(p) if words(q.strip())]
     elif _DASH_SPLIT.search(line):
-        parts = [q for q in _DASH_SPLIT.split(line) if q.strip()]
+        parts = [q for q in _DASH_SPLIT.split(line) if words(q.strip())]
     else:
         return False
     return len(parts) >= 3 and key(parts[0]) in HOME and all(

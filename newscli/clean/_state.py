@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newscli.normalize import normalize, normalize_lines
-from newscli.clean._text import words
+from newscli.clean._text import word_counts, words
 
 # --- limits (words per line unless named otherwise) -----------------------------------------
 MAX_RULE_WORDS = 25  # longer lines are body prose for every line rule but `notice`
@@ -89,7 +89,7 @@ class LineState:
         else:  # no blank line: line number = index + 1
             linenos = list(range(1, len(norm) + 1))
             lines = norm
-        return cls(raw, lines, linenos, [line.count(" ") + 1 for line in lines], [None] * len(lines))
+        return cls(raw, lines, linenos, word_counts(lines), [None] * len(lines))
 
     def kept(self) -> list[int]:
         return [i for i, r in enumerate(self.rule) if r is None]

@@ -14,13 +14,12 @@ from functools import lru_cache
 
 from newscli.chars import TATWEEL
 
-from .tables import DIGITS, SP, SP0, WORD, Month, fold, tables, to_int
+from .tables import DIGIT_SET, DIGITS, SP, SP0, WORD, WORD_SET, Month, fold, tables, to_int
 
 _HAS_DIGIT = re.compile(f"[{DIGITS}]")
 _CONNECT = re.compile(f"{SP0}(?:[-–—]|[اإ]ل[يى]|حت[يى]|و){SP0}")
 _RANGE_WORDS = re.compile(f"{SP0}(?:[-–—]|{TATWEEL}{{1,3}}|[اإ]ل[يى]|(?:و{SP0})?حت[يى]){SP0}")
 _RANGE_SIGN = re.compile(f"[-–—{TATWEEL}]|[اإ]ل[يى]|حت[يى]")
-_PREV_WORD = re.compile(f"([{WORD}]+)[^{WORD}{DIGITS}]{{0,3}}$")
 _NEXT_WORD = re.compile(f"{SP0}([{WORD}]+)")
 # between a Hijri date and the Gregorian date of the same day: "(", "،" "الموافق", "/", "-"
 _EQUIV = re.compile(f"{SP0}(?:ال(?:مقبل|قادم|ماضي|جاري|حالي|منصرم|فائت){SP0})?(?:[(]|[،,]?{SP0}(?:[وب]?ال?موافق[ةه]?|وفق|أي|اي)(?:{SP}ل|{SP0}ل{TATWEEL}?)?{SP0}[(]?|[-–/]){SP0}")
@@ -50,9 +49,24 @@ class Raw:
 
 
 def prev_word(text: str, pos: int) -> str:
-    """The word before ``pos`` (at most 3 non-word characters between), folded."""
-    m = _PREV_WORD.search(text, max(0, pos - 40), pos)
-    return _fold_word(m.group(1)) if m else ""
+    """The word before ``pos`` (at most 3 characters that are neither word characters nor digits
+    between), folded; only the 40 characters before ``pos`` are looked at. (A scan back from
+    ``pos``: the regex ``([W]+)[^WD]{0,3}$`` searched over the window tried every start in it.)"""
+    lo = pos - 40 if pos > 40 else 0
+    if pos > lo and text[pos - 1] == "\n":
+        pos -= 1  # as the regex's "$", which also matched before a final newline
+    e = pos
+    while e > lo and pos - e < 3:
+        c = text[e - 1]
+        if c in WORD_SET or c in DIGIT_SET:
+            break
+        e -= 1
+    if e <= lo or text[e - 1] not in WORD_SET:
+        return ""
+    s = e - 1
+    while s > lo and text[s - 1] in WORD_SET:
+        s -= 1
+    return _fold_word(text[s:e])
 
 
 def next_word(text: str, pos: int) -> str:
@@ -197,6 +211,7 @@ def _candidate(text: str, m: re.Match[str]) -> list[Raw] | None:
     by the matched string: repeated dates cost a dictionary lookup and no regex groups."""
     key = m.group()
     cached = _CACHE.get(key)
+    raws = None
     if cached is None:
         raws = _parse(text, m)
         s0 = m.start()
@@ -217,6 +232,8 @@ def _candidate(text: str, m: re.Match[str]) -> list[Raw] | None:
         return None
     if check == "numeric" and _is_reference_number(text, s0):
         return None
+    if raws is not None:
+        return raws  # just parsed: already at this position
     return [Raw(s0 + a, s0 + b, sy, y, mo, d, h, w, -1 if hp < 0 else s0 + hp, u, role, j, yf)
             for a, b, sy, y, mo, d, h, w, hp, u, role, j, yf in rel]
 
@@ -367,6 +384,7 @@ def candidates(text: str) -> list[Raw]:
     if len(text) < SHORT:
         return _candidates_search(text, t)
     match, starts = t.scanner.match, t.starts.finditer
+    next_start = _START_CHAR.search
     raws: list[Raw] = []
     pos = 0
     for h in t.hits.finditer(text):
@@ -383,6 +401,31 @@ def candidates(text: str) -> list[Raw]:
             got = _candidate(text, m)
             if got:
                 raws.extend(got)
-                pos = got[-1].end
+                pos = _chain(text, got[-1].end, raws, match, next_start)
         pos = max(pos, hs + 1)
     return raws
+
+
+# a match starts with a word character or a digit (the scanner's guard): nothing else can start one
+_START_CHAR = re.compile(f"[{WORD}{DIGITS}]")
+CHAIN_GAP = 8  # after an accepted date, the next one is tried directly when it starts this close
+
+
+def _chain(text: str, pos: int, raws: list[Raw], match, next_start) -> int:
+    """Dates that follow one another ("8/1/2020، 9/1/2020 و10/1/2020"): after an accepted match
+    ending at ``pos``, the first character that can start a match is tried directly, as the plain
+    search would (no position before it can start one), without the hit and start regexes; the
+    first failure hands back to the windowed search at ``pos``. Returns the new position."""
+    while True:
+        st = next_start(text, pos, pos + CHAIN_GAP)
+        if st is None:
+            return pos
+        s = st.start()
+        m = match(text, s)
+        if m is None or m.end() == s:
+            return pos
+        got = _candidate(text, m)
+        if not got:
+            return pos
+        raws.extend(got)
+        pos = got[-1].end

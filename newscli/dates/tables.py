@@ -47,8 +47,11 @@ _SP_CHARS = chars.BLANKS + chars.CONTROLS
 
 DIGITS = chars.char_class(chars.DIGITS)[1:-1]  # body of a class, to be combined: f"[{DIGITS}]"
 # word characters: Latin and Arabic letters, diacritics, tatweel (not digits or punctuation)
-WORD = chars.char_class("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", chars.ARABIC_LETTERS, chars.ALEFAT,
-                        chars.HAMZAT, chars.DIACRITICS, chars.TATWEEL)[1:-1]
+_WORD_CHARS = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" + chars.ARABIC_LETTERS + chars.ALEFAT
+               + chars.HAMZAT + chars.DIACRITICS + chars.TATWEEL)
+WORD = chars.char_class(_WORD_CHARS)[1:-1]
+WORD_SET = frozenset(_WORD_CHARS)  # the same characters, for scans done character by character
+DIGIT_SET = frozenset(chars.DIGITS)
 _SPC = chars.char_class(_SP_CHARS)
 SP = f"{_SPC}{{1,3}}"
 SP0 = f"{_SPC}{{0,3}}"

@@ -173,3 +173,87 @@ def test_publication_date_only_from_dateline_head_or_agency_line():
     assert (out["date"], out["date_from"]) == ("2015-07-31", "agency")
     out = date_record(_record("في 9 يناير أعلنت الحكومة", date="2019-05-01"), DatesOptions())
     assert out["date_from"] == "input"
+
+
+# --- hostile lines (issue 11): bounded work per date, results unchanged -------------------------
+
+def test_yearless_dates_without_publication_date_make_no_context_scans(monkeypatch):
+    """A line of yearless dates ("8 يناير 8 يناير ...") and no publication date or year hint: no
+    day can get a year, so the name-head check (a word scan per date) is not made at all. It was
+    made once per date (74,898 scans on a 1 MB line)."""
+    import newscli.dates.resolve as resolve
+
+    calls = []
+    real = resolve.is_name_head
+    monkeypatch.setattr(resolve, "is_name_head", lambda text, pos: calls.append(pos) or real(text, pos))
+    text = "8 يناير " * 500
+    assert find_dates(text) == []
+    assert calls == []
+    # with a publication date the check is made and the dates get their year
+    found = find_dates("افتتح شارع 8 يناير وفي 9 يناير عاد الوفد", pub_date="2020-03-01")
+    assert [e["iso"] for e in found] == ["2020-01-09"] and calls
+
+
+def test_long_scan_pauses_the_collector_and_puts_it_back(monkeypatch):
+    """The collector is paused during the scan of a long text (it re-walked every entry made so
+    far: half the time of a 1 MB line of dates) and restored, also when the scan fails."""
+    import gc
+
+    import newscli.dates.resolve as resolve
+
+    seen = []
+    real = resolve.candidates
+    monkeypatch.setattr(resolve, "candidates", lambda text: seen.append(gc.isenabled()) or real(text))
+    long_text = "في 8/1/2020 " * (resolve.GC_PAUSE_CHARS // 10)
+    assert len(find_dates(long_text)) == resolve.GC_PAUSE_CHARS // 10
+    assert seen == [False] and gc.isenabled()
+    find_dates("في 8/1/2020")
+    assert seen == [False, True]
+
+    def boom(text):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(resolve, "candidates", boom)
+    try:
+        find_dates(long_text)
+    except RuntimeError:
+        pass
+    assert gc.isenabled()
+    gc.disable()  # a caller that paused it itself keeps it paused
+    try:
+        monkeypatch.setattr(resolve, "candidates", real)
+        find_dates(long_text)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("ابتج ،.1٢\nـًaZ") + ["  "]), max_size=60).map("".join),
+       st.integers(min_value=0, max_value=70))
+def test_prev_word_scan_equals_the_window_regex(text, pos):
+    """prev_word scans back from the position; it gives what the regex it replaces gave (the
+    regex tried every start in its 40-character window), also before a final newline."""
+    import re
+
+    from newscli.dates.scanner import _fold_word, prev_word
+    from newscli.dates.tables import DIGITS, WORD
+
+    pos = min(pos, len(text))
+    m = re.compile(f"([{WORD}]+)[^{WORD}{DIGITS}]{{0,3}}$").search(text, max(0, pos - 40), pos)
+    assert prev_word(text, pos) == (_fold_word(m.group(1)) if m else "")
+
+
+def test_a_line_of_dates_one_after_another_is_found_whole():
+    """The chained path (the next date tried right after an accepted one) gives what the windowed
+    search gives: every date, with its offsets, across all the forms."""
+    unit = "8/1/2020، 9 يناير 2020 و10-12 فبراير 2021 (15 شوال 1436هـ الموافق 31 يوليو 2015م) 2020-01-08 "
+    text = unit * 40
+    found = find_dates(text)
+    one = find_dates(unit)
+    assert len(found) == 40 * len(one)
+    step = len(unit)
+    for k, e in enumerate(found):
+        base = one[k % len(one)]
+        assert e == {**base, "start": base["start"] + step * (k // len(one)), "end": base["end"] + step * (k // len(one))}
+        assert text[e["start"]:e["end"]] == e["match"]
