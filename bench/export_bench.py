@@ -36,17 +36,37 @@ REPO = Path(__file__).resolve().parents[1]
 
 # Runs newscli from the tree given as argv[1] (first on sys.path, so neither the working directory
 # nor an installed copy is imported) and prints the CPU seconds of the main process and of its
-# reaped children (the -j workers) on stderr at exit.
+# reaped children (the -j workers) on stderr at exit; and the main process's CPU seconds when the
+# first chunk is done (start-up and the warm-up before the fork), when the last chunk is in (dedupe's
+# spool closed) and at exit, found by wrapping pipeline.apply_steps and dedupe.engine._cluster.
 _WRAPPER = r"""
 import atexit, os, resource, runpy, sys
 sys.path.insert(0, sys.argv[1])
 sys.argv = ["newscli"] + sys.argv[2:]
 pid = os.getpid()
+marks = {}
+def _cpu():
+    s = resource.getrusage(resource.RUSAGE_SELF)
+    return s.ru_utime + s.ru_stime
 def _report():
     if os.getpid() == pid:
-        s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-        os.write(2, ("\nCPU-SPLIT %.3f %.3f\n" % (s.ru_utime + s.ru_stime, c.ru_utime + c.ru_stime)).encode())
+        c = resource.getrusage(resource.RUSAGE_CHILDREN)
+        os.write(2, ("\nCPU-SPLIT %.3f %.3f %.3f %.3f\n" % (_cpu(), c.ru_utime + c.ru_stime, marks.get("first", -1),
+                                                            marks.get("spooled", -1))).encode())
 atexit.register(_report)
+try:
+    import newscli.pipeline as _pl, newscli.dedupe.engine as _eng
+    _apply, _cluster = _pl.apply_steps, _eng._cluster
+    def apply_steps(*a, **k):
+        r = _apply(*a, **k)
+        marks.setdefault("first", _cpu())
+        return r
+    def cluster(*a, **k):
+        marks["spooled"] = _cpu()
+        return _cluster(*a, **k)
+    _pl.apply_steps, _eng._cluster = apply_steps, cluster
+except (ImportError, AttributeError):  # another layout: the phases stay unknown
+    pass
 runpy.run_module("newscli", run_name="__main__", alter_sys=True)
 """
 
@@ -79,12 +99,13 @@ def run_once(cmd: list[str], cwd: str) -> dict:
     if code not in (0, 1):
         raise SystemExit(f"{' '.join(cmd)} failed with {code}:\n{err[-2000:]}")
     cpu = usage.ru_utime + usage.ru_stime
-    main = workers = None
+    main = workers = first = spooled = None
     for line in err.splitlines():
         if line.startswith("CPU-SPLIT "):
-            main, workers = (float(x) for x in line.split()[1:])
+            main, workers, first, spooled = (float(x) for x in line.split()[1:])
+    serial = main - spooled + first if main is not None and first >= 0 and spooled >= 0 else None
     return {"wall": wall, "cpu": cpu, "main": main, "workers": workers, "rss": usage.ru_maxrss // 1024,
-            "others": max(0.0, busy - cpu) / wall}
+            "others": max(0.0, busy - cpu) / wall, "serial": serial}
 
 
 def extract_rev(rev: str, into: str) -> str:
@@ -106,6 +127,20 @@ def _fmt(value: float | None, spec: str) -> str:
 
 def _pairwise(a: list[dict], b: list[dict]) -> float:
     return median([x["wall"] / y["wall"] for x, y in zip(a, b)])
+
+
+def _bound(label: str, one: list[dict], two: list[dict]) -> None:
+    """What -j 2 would give with both cores free, from CPU seconds (which the other processes of a
+    shared machine move far less than wall time): -j 1's CPU over -j 2's serial part (the main
+    process alone: start-up and warm-up before the fork, clustering and writing after the last
+    chunk) plus half of the rest (the workers and the main process's reading while they work)."""
+    if any(r["serial"] is None for r in two):
+        return
+    serial = median([r["serial"] for r in two])
+    rest = median([r["cpu"] - r["serial"] for r in two])
+    cpu1 = median([r["cpu"] for r in one])
+    print(f"  {label}-j 2 serial part {serial:.2f} s of CPU, the rest {rest:.2f} s; -j 1 {cpu1:.2f} s: "
+          f"with 2 free cores -j 2 would be {cpu1 / (serial + rest / 2):.2f}x -j 1")
 
 
 def main() -> None:
@@ -174,6 +209,7 @@ def main() -> None:
             if a and b:
                 walls = (median([r["wall"] for r in a]) / median([r["wall"] for r in b]))
                 print(f"  {label}speed-up -j 2 over -j 1: {walls:.2f}x (ratio of medians), {_pairwise(a, b):.2f}x (pairwise median)")
+                _bound(label, a, b)
         if args.against:
             this, old = trees
             for j in jobs:
