@@ -4,10 +4,16 @@ dedupe, with the accounting that proves nothing was lost.
 Per-record steps run over chunks of records; with jobs > 1 the chunks go to worker processes and
 come back in input order, so the output is the same for every number of workers. A step that raises
 on a record turns that record into a Reject (nothing is lost, the run goes on).
+
+What stays in the main process with jobs > 1 cannot be spread over the workers, so it is kept
+small: the reader hands over JSONL as blocks of whole lines (`RawBlock`: the workers split and
+parse them), a few records warm up the steps' tables before the fork, and the workers return
+records already serialized for dedupe's spool (`Packed`).
 """
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing as mp
 import re
 import traceback
@@ -19,10 +25,14 @@ import orjson
 
 from newscli import chars
 from newscli.io import RawLine, Reject, parse_line
+from newscli.io.jsonl import RawBlock, raw_lines, take_lines
 from newscli.io.web import HTML_KEY
 
 Step = Callable[[dict], dict]
 CHUNK_RECORDS = 200
+# Records run in the main process before the pool forks: enough to build the steps' compiled
+# scanners and tables once (the workers inherit them), few enough that the workers wait little.
+WARM_RECORDS = 8
 
 
 @dataclass
@@ -160,7 +170,7 @@ def apply_steps(items: list, steps: list[Step], dedupe_options: Any = None,
     out: list = []
     kinds = _counted_kinds(steps)
     counts = ChunkCounts()
-    for item in items:
+    for item in _lines(items):
         where = None
         if isinstance(item, RawLine):
             where = (item.name, item.lineno)  # the line number travels as a field, not inside `source`
@@ -203,6 +213,15 @@ def apply_steps(items: list, steps: list[Step], dedupe_options: Any = None,
     return out, signed, counts
 
 
+def _lines(items: Iterable) -> Iterator:
+    """The items with each RawBlock split into its RawLines."""
+    for item in items:
+        if type(item) is RawBlock:
+            yield from raw_lines(item)
+        else:
+            yield item
+
+
 # worker-process state, set once per worker by the pool initializer
 _W_STEPS: list[Step] = []
 _W_DEDUPE: Any = None
@@ -223,14 +242,34 @@ def _work(items: list) -> tuple[list, Any, ChunkCounts]:
 
 
 def chunked(items: Iterable, size: int = CHUNK_RECORDS) -> Iterator[list]:
+    """Lists of about `size` records: a RawBlock counts as the lines it holds."""
     chunk: list = []
+    n = 0
     for item in items:
         chunk.append(item)
-        if len(chunk) >= size:
+        n += item.lines if type(item) is RawBlock else 1
+        if n >= size:
             yield chunk
-            chunk = []
+            chunk, n = [], 0
     if chunk:
         yield chunk
+
+
+def _warm_and_rest(items: Iterable, k: int) -> tuple[list, Iterator]:
+    """The first k records (a RawBlock is cut after its k-th line if need be), and the rest."""
+    it = iter(items)
+    first: list = []
+    n = 0
+    for item in it:
+        if type(item) is RawBlock and n + item.lines > k:
+            head, tail = take_lines(item, k - n)
+            first.append(head)
+            return first, itertools.chain([tail] if tail is not None else [], it)
+        first.append(item)
+        n += item.lines if type(item) is RawBlock else 1
+        if n >= k:
+            break
+    return first, it
 
 
 def _processed_chunks(items: Iterable, steps: list[Step], dedupe_options: Any, jobs: int,
@@ -239,13 +278,13 @@ def _processed_chunks(items: Iterable, steps: list[Step], dedupe_options: Any, j
         for chunk in chunked(items):
             yield apply_steps(chunk, steps, dedupe_options, keep_empty=keep_empty)
         return
-    chunks = chunked(items)
-    # The first chunk runs here, before the fork: compiled scanners and lookup tables built on the
-    # way are inherited by every worker instead of being built once per worker.
-    first = next(chunks, None)
-    if first is None:
+    # The first few records run here, before the fork: compiled scanners and lookup tables built on
+    # the way are inherited by every worker instead of being built once per worker.
+    first, rest = _warm_and_rest(items, WARM_RECORDS)
+    if not first:
         return
     yield apply_steps(first, steps, dedupe_options, keep_empty=keep_empty)
+    chunks = chunked(rest)
     from concurrent.futures import ProcessPoolExecutor
 
     # concurrent.futures, not multiprocessing.Pool: a worker that dies (killed, out of memory)
@@ -315,17 +354,11 @@ def run(
     this module's own apply_steps), in input order; `items`, `steps` and `jobs` are then unused."""
     summary = summary if summary is not None else Summary()
 
-    def counted(src: Iterable) -> Iterator:
-        for item in src:
-            summary.read += 1
-            yield item
-
     def records() -> Iterator[tuple[list, Any]]:
         source = chunk_source if chunk_source is not None else \
-            _processed_chunks(counted(items), steps, dedupe_options, jobs, keep_empty)
+            _processed_chunks(items, steps, dedupe_options, jobs, keep_empty)
         for out, signed, counts in source:
-            if chunk_source is not None:
-                summary.read += len(out)  # one output item (record or Reject) per item read
+            summary.read += len(out)  # one output item (record or Reject) per record read
             recs = []
             for item in out:
                 if isinstance(item, Reject) and item.reason != "error":

@@ -18,7 +18,7 @@ from newscli.io.compression import COMPRESSED_SUFFIXES, _decompress_errors, open
 from newscli.io.errors import Reject, _oserror
 from newscli.io.web import is_html_name, is_single_gzip_warc, is_warc_name, looks_like_html, looks_like_warc, read_html, read_warc
 from newscli.io.discovery import (JSONL_SUFFIXES, STDIN, STDIN_NAME, Unreadable, display_name)
-from newscli.io.jsonl import RawLine, _raw, parse_line
+from newscli.io.jsonl import RawBlock, RawLine, _raw, parse_line
 from newscli.records import derive_id, new_record
 
 def _is_jsonl_name(path: str) -> bool | None:
@@ -78,8 +78,9 @@ FORMATS = ("auto", "jsonl", "text")
 def read_inputs(paths: list[str], *, text_field: str = "text", html_field: str | None = None,
                 info: InputInfo | None = None,
                 lazy: bool = False, fmt: str = "auto") -> Iterator[dict | Reject | RawLine]:
-    """Every record (or Reject) from every input, in order. With lazy=True, JSONL lines come as
-    RawLine, to be turned into records by parse_line (in a worker process).
+    """Every record (or Reject) from every input, in order. With lazy=True, JSONL comes as RawBlocks
+    of whole lines, to be split (newscli.io.jsonl.raw_lines) and turned into records (parse_line) in
+    a worker process.
 
     fmt: "auto" reads .jsonl/.ndjson/.json as JSONL and .txt/.text as one article, and decides for
     standard input and any other name by the first non-blank line (see _sniff); "jsonl" or "text"
@@ -195,8 +196,10 @@ def read_one(path: str, *, text_field: str = "text", html_field: str | None = No
             if path == STDIN and not jsonl:
                 info.plain_stdin = True
             info.files.append(name)
-        if jsonl:
-            yield from _read_jsonl(itertools.chain(prefix, stream), name, kind, text_field, lazy, html_field)
+        if jsonl and lazy:
+            yield from _jsonl_blocks(stream, prefix, name, kind, text_field, html_field)
+        elif jsonl:
+            yield from _read_jsonl(itertools.chain(prefix, stream), name, kind, text_field, False, html_field)
         else:
             yield from _read_article(stream, name, kind, b"".join(prefix))
 
@@ -266,6 +269,50 @@ def _read_jsonl(stream: Iterable[bytes], name: str, kind: str | None, text_field
             continue
         raw = RawLine(line, name, lineno, text_field, html_field)
         yield raw if lazy else parse_line(raw)
+
+
+_READ_BYTES = 1 << 13  # per read: a buffered reader's own unit, so a corrupt compressed stream
+# loses exactly what reading it line by line loses (see _jsonl_blocks)
+BLOCK_BYTES = 1 << 18  # a RawBlock holds about this many bytes of whole lines
+
+
+def _jsonl_blocks(stream: IO[bytes], prefix: list[bytes], name: str, kind: str | None, text_field: str,
+                  html_field: str | None = None) -> Iterator[RawBlock | Reject]:
+    """JSONL as RawBlocks of whole lines (lazy reading: worker processes split and parse them).
+
+    The same lines, line numbers and Reject as line-by-line reading (`_read_jsonl` over
+    `_numbered_lines`): the stream is read in the units a buffered reader reads, so when the
+    compressed data is corrupt or stops early, every line read whole before the fault is kept,
+    the line cut by it is lost, and the Reject says after which line."""
+    read = getattr(stream, "read1", None) or stream.read
+    errors = _decompress_errors()
+    pieces = [b"".join(prefix)] if prefix else []
+    size = len(pieces[0]) if pieces else 0
+    ended = any(b"\n" in p for p in pieces)  # a line end among the pieces not handed out yet
+    lineno = 0  # lines handed out
+    fault = None
+    while True:
+        try:
+            data = read(_READ_BYTES)
+        except errors as exc:
+            fault, data = exc, b""
+        if data:
+            pieces.append(data)
+            size += len(data)
+            ended = ended or b"\n" in data
+            if size < BLOCK_BYTES or not ended:
+                continue
+        buf = b"".join(pieces)
+        cut = buf.rfind(b"\n") + 1 if data or fault is not None else len(buf)  # at the end: the last line too
+        if cut:
+            lines = buf.count(b"\n", 0, cut) + (buf[cut - 1 : cut] != b"\n")
+            yield RawBlock(buf[:cut], name, lineno + 1, lines, text_field, html_field)
+            lineno += lines
+        if not data:
+            break
+        pieces, size, ended = [buf[cut:]], len(buf) - cut, False
+    if fault is not None:
+        yield Reject(name, lineno + 1, f"corrupt or truncated {kind or 'compressed'} data after line {lineno}: {_oserror(fault)}")
 
 
 MAX_ARTICLE_BYTES = 64 * 1024 * 1024

@@ -28,6 +28,61 @@ class RawLine:
     html_field: str | None = None  # --html-field: the JSONL field holding a web page
 
 
+@dataclass(slots=True)
+class RawBlock:
+    """Consecutive JSONL lines not split yet: what the reading process hands to worker processes
+    (`read_inputs(lazy=True)`), so it only cuts the decompressed stream after a line end and counts
+    the line ends; `raw_lines` splits a block into the RawLines line-by-line reading gives.
+
+    data: whole lines, each ending in \n except maybe the input's last line; first: the line number
+    of the first of them; lines: how many lines data holds (blank ones included)."""
+
+    data: bytes
+    name: str
+    first: int
+    lines: int
+    text_field: str
+    html_field: str | None = None
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def raw_lines(block: RawBlock) -> list[RawLine]:
+    """The non-blank lines of a block as RawLines, as reading the input line by line gives them:
+    split on \n only, the \n (and a \r before it) removed, a byte-order mark removed from the
+    input's first line, blank lines left out, each with its line number."""
+    data = block.data
+    parts = data.split(b"\n")
+    ended = data.endswith(b"\n")
+    if ended:
+        parts.pop()  # the empty piece after the last line end is not a line
+    out = []
+    lineno = block.first - 1
+    last = len(parts) - 1
+    name, field, html = block.name, block.text_field, block.html_field
+    for k, line in enumerate(parts):
+        lineno += 1
+        if line.endswith(b"\r") and (ended or k < last):
+            line = line[:-1]
+        if lineno == 1 and line.startswith(_BOM):  # a byte-order mark (files saved on Windows)
+            line = line[3:]
+        if line.strip():
+            out.append(RawLine(line, name, lineno, field, html))
+    return out
+
+
+def take_lines(block: RawBlock, k: int) -> tuple[RawBlock, RawBlock | None]:
+    """The block's first k lines as one block, and the rest (None when nothing is left)."""
+    if k >= block.lines:
+        return block, None
+    data, cut = block.data, 0
+    for _ in range(k):
+        cut = data.index(b"\n", cut) + 1
+    return (RawBlock(data[:cut], block.name, block.first, k, block.text_field, block.html_field),
+            RawBlock(data[cut:], block.name, block.first + k, block.lines - k, block.text_field, block.html_field))
+
+
 # Numbers orjson cannot hold exactly: integers beyond 64 bits (it turns them into floats) and
 # exponents beyond a double (1E400 fails, 1e-999 becomes 0.0). Lines that have them are parsed
 # again with the standard library, keeping those numbers as orjson.Fragment (their text, written
