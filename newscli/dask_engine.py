@@ -269,12 +269,26 @@ class DaskEngine:
 
     def chunks(self, paths: list[str], steps: list, dedupe_options: Any, *, text_field: str = "text",
                html_field: str | None = None, chunk_records: int | None = None,
-               keep_empty: bool = False) -> Iterator[tuple[list, Any, Any]]:
-        """(records and Rejects, signatures, counts) chunk by chunk, in input order."""
+               keep_empty: bool = False) -> Any:
+        """The chunks of a run for `newscli.pipeline.run`'s chunk_source, in input order: without
+        dedupe, (records and Rejects, None, counts) chunk by chunk; with dedupe, a
+        `newscli.dask_dedupe.DistributedDedupe` (the records stay on the workers)."""
         from newscli.pipeline import CHUNK_RECORDS
 
         if dedupe_options is not None and getattr(dedupe_options, "on_cluster", None) is not None:
             dedupe_options = replace(dedupe_options, on_cluster=None)  # a client-side callback stays here
+        if dedupe_options is not None:  # stages 2-6 on the cluster (newscli.dask_dedupe)
+            from newscli.dask_dedupe import DistributedDedupe
+
+            return DistributedDedupe(self, paths, steps, dedupe_options, text_field, html_field,
+                                     chunk_records or CHUNK_RECORDS, keep_empty)
+        return self._chunks(paths, steps, text_field, html_field, chunk_records or CHUNK_RECORDS, keep_empty)
+
+    def _chunks(self, paths: list[str], steps: list, text_field: str, html_field: str | None, chunk_records: int,
+                keep_empty: bool) -> Iterator[tuple[list, Any, Any]]:
+        """Without dedupe: the chunks come back to the client in order (at most a few partitions in
+        flight per worker)."""
+        dedupe_options = None
         cwd = os.getcwd()
         parts = self.partitions(paths)
         in_flight = 2 * self.workers()
@@ -283,7 +297,7 @@ class DaskEngine:
         try:
             for part in todo:
                 pending.append(self.client.submit(run_partition, part, steps, dedupe_options, text_field, html_field,
-                                                  chunk_records or CHUNK_RECORDS, keep_empty, cwd, pure=False))
+                                                  chunk_records, keep_empty, cwd, pure=False))
                 while len(pending) >= in_flight:
                     yield from self._result(pending.popleft())
             while pending:
