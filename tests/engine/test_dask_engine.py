@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import itertools
 import json
@@ -16,6 +17,7 @@ pytest.importorskip("distributed")
 
 from _support import SAMPLES, run_cli, shared_path  # noqa: E402
 from newscli.dask_engine import DaskEngine, plan_partitions, read_partition  # noqa: E402
+from newscli.dedupe import DedupeOptions, DedupeStats  # noqa: E402
 from newscli.export import ExportOptions, export, steps_for  # noqa: E402
 from newscli.io import Reject, expand_inputs, read_inputs  # noqa: E402
 from newscli.pipeline import Summary, run  # noqa: E402
@@ -37,18 +39,21 @@ def _ser(rec) -> bytes:
 def _local(paths: list[str], options: ExportOptions) -> tuple[list[bytes], list[dict], dict]:
     out, rej, clusters = [], [], []
     options = _with_clusters(options, clusters)
-    s = export(read_inputs(paths), options, on_record=lambda r: out.append(_ser(r)), on_reject=lambda r: rej.append(r.as_json()))
-    return out, rej, _summary(s, clusters)
+    st = DedupeStats()
+    s = run(read_inputs(paths), steps=steps_for(options), on_record=lambda r: out.append(_ser(r)),
+            on_reject=lambda r: rej.append(r.as_json()), dedupe_options=options.dedupe, dedupe_stats=st)
+    return out, rej, _summary(s, clusters, st if options.dedupe is not None else None)
 
 
 def _dask(client, paths: list[str], options: ExportOptions, partition_bytes: int) -> tuple[list[bytes], list[dict], dict]:
     out, rej, clusters = [], [], []
     options = _with_clusters(options, clusters)
     engine = DaskEngine.of(client, partition_bytes=partition_bytes)
+    st = DedupeStats()
     s = run(None, steps=steps_for(options), on_record=lambda r: out.append(_ser(r)),
-            on_reject=lambda r: rej.append(r.as_json()), dedupe_options=options.dedupe,
+            on_reject=lambda r: rej.append(r.as_json()), dedupe_options=options.dedupe, dedupe_stats=st,
             chunk_source=engine.chunks(paths, steps_for(options), options.dedupe))
-    return out, rej, _summary(s, clusters)
+    return out, rej, _summary(s, clusters, st if options.dedupe is not None else None)
 
 
 def _with_clusters(options: ExportOptions, sink: list) -> ExportOptions:
@@ -59,10 +64,11 @@ def _with_clusters(options: ExportOptions, sink: list) -> ExportOptions:
     return dataclasses.replace(options, dedupe=dataclasses.replace(options.dedupe, on_cluster=sink.append))
 
 
-def _summary(s: Summary, clusters: list) -> dict:
+def _summary(s: Summary, clusters: list, st: DedupeStats | None = None) -> dict:
     d = s.as_dict()
     d.pop("outputs", None)
     d["clusters_rows"] = clusters
+    d["dedupe_stats"] = None if st is None else dataclasses.asdict(st)  # pairs, buckets, emitted: all of them
     return d
 
 
