@@ -236,12 +236,14 @@ def members_of(held: Held, local: np.ndarray) -> tuple[np.ndarray, np.ndarray, b
     return held.spool.column("date")[local], held.spool.column("tlen")[local], blob, off
 
 
-def emit(held: Held, cl: Any, ofs: list, offset: int, options: Any) -> list[tuple[bytes, dict]]:
+def emit(held: Held, cl: Any, ofs: list, offset: int, options: Any, serialize: bool) -> list:
     """Stage 6: this partition's records in order, as `options.emit` selects them, each with its
-    ``dup`` field (``cl``: the verdicts of its clustered records, positions local)."""
+    ``dup`` field (``cl``: the verdicts of its clustered records, positions local): as (record
+    line, dup) pairs, or with ``serialize`` as the output's JSON lines (the writer's own
+    serialization, done here, so the client only writes bytes)."""
     from newscli.dedupe.engine import dup_field, single_dup
 
-    mode, mem, out = options.emit, cl.mem, []
+    mode, mem, out = options.emit, cl.mem, _Lines() if serialize else []
     nm, mi = len(mem), 0
     next_mem = int(mem[0]) if nm else -1
     with open(held.spool.path("records"), "rb") as f:
@@ -255,7 +257,16 @@ def emit(held: Held, cl: Any, ofs: list, offset: int, options: Any) -> list[tupl
             if i == next_mem:
                 mi += 1
                 next_mem = int(mem[mi]) if mi < nm else -1
-    return out
+    return list(out) if serialize else out
+
+
+class _Lines(list):
+    """Output lines as `newscli.io.outputs.Sink.write_record` writes them (a record with its `dup`)."""
+
+    def append(self, item: tuple) -> None:
+        rec = orjson.loads(item[0])
+        rec["dup"] = item[1]
+        super().append(orjson.dumps(rec, option=orjson.OPT_APPEND_NEWLINE))
 
 
 # ------------------------------------------------------------------ on the client
@@ -267,8 +278,8 @@ class DistributedDedupe:
     `dedupe_records` to run stages 3-6 on the cluster."""
 
     def __init__(self, engine: Any, paths: list[str], steps: list, options: Any, text_field: str,
-                 html_field: str | None, chunk_records: int, keep_empty: bool) -> None:
-        self.engine, self.client = engine, engine.client
+                 html_field: str | None, chunk_records: int, keep_empty: bool, serialize: bool = False) -> None:
+        self.engine, self.client, self.serialize = engine, engine.client, serialize
         self.args = (paths, steps, options, text_field, html_field, chunk_records, keep_empty)
         self.held: list = []
         self.sizes: list[int] = []
@@ -406,7 +417,7 @@ class DistributedDedupe:
             sub = Clusters(mem[sel] - bounds[p], cl.cluster[sel], cl.kept[sel], cl.sim[sel], cl.exact[sel],
                            cl.agree[sel], cl.differ[sel], cl.far[sel], cl.size[sel])
             ofs = [None if cl.kept[g] == mem[g] else orjson.loads(ids[int(kept_at[g])]) for g in sel.tolist()]
-            return self._submit(emit, self.held[p], sub, ofs, int(bounds[p]), opt)
+            return self._submit(emit, self.held[p], sub, ofs, int(bounds[p]), opt, self.serialize)
 
         todo = iter(range(len(self.held)))
         try:
@@ -426,6 +437,11 @@ class DistributedDedupe:
     def _records(self, fut: Any, st: Any) -> Iterator[dict]:
         out = self.engine._result(fut)
         fut.release()
+        if self.serialize:  # bytes: the output's lines, written as they are
+            self.moved["6 records"] += sum(len(line) for line in out)
+            st.emitted += len(out)
+            yield from out
+            return
         for line, dup in out:
             self.moved["6 records"] += len(line)
             rec = orjson.loads(line)

@@ -269,10 +269,11 @@ class DaskEngine:
 
     def chunks(self, paths: list[str], steps: list, dedupe_options: Any, *, text_field: str = "text",
                html_field: str | None = None, chunk_records: int | None = None,
-               keep_empty: bool = False) -> Any:
+               keep_empty: bool = False, serialize: bool = False) -> Any:
         """The chunks of a run for `newscli.pipeline.run`'s chunk_source, in input order: without
         dedupe, (records and Rejects, None, counts) chunk by chunk; with dedupe, a
-        `newscli.dask_dedupe.DistributedDedupe` (the records stay on the workers)."""
+        `newscli.dask_dedupe.DistributedDedupe` (the records stay on the workers), which with
+        ``serialize`` gives the output's JSON lines (bytes) instead of records."""
         from newscli.pipeline import CHUNK_RECORDS
 
         if dedupe_options is not None and getattr(dedupe_options, "on_cluster", None) is not None:
@@ -281,7 +282,7 @@ class DaskEngine:
             from newscli.dask_dedupe import DistributedDedupe
 
             return DistributedDedupe(self, paths, steps, dedupe_options, text_field, html_field,
-                                     chunk_records or CHUNK_RECORDS, keep_empty)
+                                     chunk_records or CHUNK_RECORDS, keep_empty, serialize)
         return self._chunks(paths, steps, text_field, html_field, chunk_records or CHUNK_RECORDS, keep_empty)
 
     def _chunks(self, paths: list[str], steps: list, text_field: str, html_field: str | None, chunk_records: int,

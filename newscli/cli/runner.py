@@ -242,9 +242,11 @@ def run_command(
     outs = OutputSet(planned, fields=select.names if select else None)
     try:
         with handled_signals():
+            # records serialized on the workers when the output is JSON lines of whole records
+            lines = text_writer is None and select is None and planned[0].fmt != "parquet"
             remote = None if cluster is None else (
                 lambda opts: cluster.chunks(paths, steps_for(opts), opts.dedupe, text_field=text_field,
-                                            html_field=html_field, keep_empty=opts.keep_empty))
+                                            html_field=html_field, keep_empty=opts.keep_empty, serialize=lines))
             summary = _run(state, items, info, outs, options=options, steps=steps, rejects=rejects, jobs=jobs,
                            strict=strict, select=select, text_writer=text_writer, fmt=fmt, keep_empty=keep_empty,
                            clusters=clusters is not None, remote=remote)
@@ -329,6 +331,9 @@ def _run(state: State, items: Any, info: InputInfo, outs: OutputSet, *, options:
     progress = Progress(sys.stderr.isatty() and not state.quiet)
 
     def on_record(rec: dict) -> None:
+        if type(rec) is bytes:  # a line serialized on a Dask worker (--engine dask)
+            out.write_bytes(rec)  # type: ignore[union-attr]
+            return
         as_text = text_writer is not None and (fmt == "text" or (fmt == "auto" and info.plain_stdin))
         if as_text:
             out.write_text(text_writer(rec))  # type: ignore[misc, union-attr]

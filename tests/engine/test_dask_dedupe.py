@@ -120,3 +120,27 @@ def test_bucket_of_is_the_same_in_every_process():
                              env={**os.environ, "PYTHONHASHSEED": seed}, check=True)
         assert json.loads(res.stdout) == here
     assert len(set(here)) > 3  # spread over the buckets
+
+
+def test_cli_shards_and_compression_lines_serialized_on_workers(tmp_path):
+    """Through the CLI (worker processes): the workers serialize the output lines; gzip shards named
+    as local names them, the same bytes, the same rejects, clusters and stats."""
+    from _support import run_cli
+
+    huge, tricky = _huge(tmp_path, copies=40), _tricky(tmp_path)
+    results = {}
+    for engine in ("local", "dask"):
+        d = tmp_path / engine
+        d.mkdir()
+        extra = ["--engine", "dask", "-j", "2"] if engine == "dask" else []
+        res = run_cli("dedupe", str(huge), str(tricky), "--emit", "all", "--explain", "--shard-size", "25",
+                      "-o", str(d / "out.jsonl.gz"), "--rejects", str(d / "rej.jsonl"),
+                      "--clusters", str(d / "clusters.jsonl"), "--stats", str(d / "stats.json"), *extra, timeout=300)
+        assert res.returncode == 1, res.stderr.decode()  # the fixture's bad lines
+        stats = json.loads((d / "stats.json").read_text())
+        assert len(stats.pop("outputs")) > 3
+        import gzip
+
+        results[engine] = ([p.name for p in sorted(d.iterdir())], [gzip.decompress(p.read_bytes()) for p in sorted(d.glob("out*"))],
+                           (d / "rej.jsonl").read_bytes(), (d / "clusters.jsonl").read_bytes(), stats)
+    assert results["local"] == results["dask"]
