@@ -205,12 +205,72 @@ def read_partition(part: Partition, text_field: str = "text", html_field: str | 
             yield parse_line(raw)
 
 
+class _PastDeadline(BaseException):
+    """Raised asynchronously in a worker thread whose page ran out of time (a BaseException, so the
+    extractor's own `except Exception` handlers let it through)."""
+
+
+def _set_async(tid: int, exc: Any) -> None:
+    import ctypes
+
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(tid), None if exc is None else ctypes.py_object(exc))
+
+
+def deadlined(step: Callable, seconds: float, record: dict) -> dict:
+    """The web step with `--page-timeout` off the main thread, where the extractor's SIGALRM limit
+    cannot run (a Dask worker runs tasks in a thread): a timer thread raises `_PastDeadline` in
+    this thread when the page takes longer (delivered, like a signal handler's exception, at the next
+    Python instruction), and the page becomes the same reject as on the local engine."""
+    import threading
+
+    if seconds <= 0 or threading.current_thread() is threading.main_thread():
+        return step(record)  # the step's own limit applies
+    tid, lock, state = threading.get_ident(), threading.Lock(), {"on": True, "fired": False}
+
+    def fire() -> None:
+        with lock:
+            if state["on"]:
+                state["fired"] = True
+                _set_async(tid, _PastDeadline)
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    timer.start()
+    try:
+        try:
+            return step(record)
+        finally:
+            with lock:
+                state["on"] = False
+                if state["fired"]:  # not delivered yet: withdrawn
+                    _set_async(tid, None)
+            timer.cancel()
+    except _PastDeadline:
+        from newscli.web import PageError
+
+        raise PageError(f"extractor took longer than {seconds:g} s") from None
+
+
+def _on_worker(steps: list) -> list:
+    """The steps as a worker thread runs them: the web step under `deadlined`."""
+    from functools import partial
+
+    out = []
+    for step in steps:
+        options = getattr(step, "keywords", {}).get("options")
+        if getattr(getattr(step, "func", None), "__name__", "") == "extract_record" and getattr(options, "timeout", 0):
+            step = partial(deadlined, step, float(options.timeout))
+        out.append(step)
+    return out
+
+
 def run_partition(part: Partition, steps: list, dedupe_options: Any, text_field: str,
                   html_field: str | None, chunk_records: int, keep_empty: bool = False,
                   cwd: str | None = None) -> list[tuple[list, Any, Any]]:
     """On a worker: the local engine's per-record function over one partition, chunk by chunk."""
     from newscli.pipeline import apply_steps, chunked
 
+    steps = _on_worker(steps)
     with _in_dir(cwd):
         return [apply_steps(chunk, steps, dedupe_options, pack=dedupe_options is not None, keep_empty=keep_empty)
                 for chunk in chunked(read_partition(part, text_field, html_field), chunk_records)]
