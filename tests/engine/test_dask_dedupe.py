@@ -175,3 +175,49 @@ def test_page_timeout_on_worker_threads(client, tmp_path, monkeypatch):
     _, rej, _ = _assert_same(client, sorted(str(p) for p in tmp_path.glob("*.html")), parts=(1,), options=options)
     assert time.monotonic() - t0 < 20
     assert len(rej) == 1 and "took longer than 0.5 s" in rej[0]["error"]
+
+
+def test_fsspec_urls(client, tmp_path):
+    """JSONL at fsspec URLs (memory:// here; s3:// and gs:// with s3fs or gcsfs), plain (split in byte
+    ranges) and gzip: the same output as the same files read locally, but for the name of the input."""
+    import gzip
+
+    fsspec = pytest.importorskip("fsspec")
+    from test_dask_engine import _dask, _local
+
+    local = _tricky(tmp_path)
+    huge = _huge(tmp_path, copies=30)
+    zipped = tmp_path / "huge.jsonl.gz"
+    zipped.write_bytes(gzip.compress(huge.read_bytes()))
+    urls = {str(local): "memory://newscli-test/tricky.jsonl", str(zipped): "memory://newscli-test/huge.jsonl.gz"}
+    for path, url in urls.items():
+        with fsspec.open(url, "wb") as fh:
+            fh.write(Path(path).read_bytes())
+    try:
+        options = ExportOptions(dedupe=DedupeOptions(emit="all"))
+        want = _local(list(urls), options)
+        want_text = json.dumps(want, ensure_ascii=False, default=lambda b: b.decode())
+        for parts in (1, 3):
+            got = _dask(client, list(urls.values()), options, partition_bytes=local.stat().st_size // parts + 1)
+            text = json.dumps(got, ensure_ascii=False, default=lambda b: b.decode())
+            assert "memory://newscli-test/tricky.jsonl:1" in text and len(got[1]) == 3
+            # a record's id is made from its source (the input's name): map them back by position
+            for a, b in zip(got[0], want[0]):
+                text = text.replace(json.loads(a)["id"], json.loads(b)["id"])
+            for path, url in urls.items():
+                text = text.replace(url, path)
+            assert text == want_text
+    finally:
+        fsspec.filesystem("memory").rm("/newscli-test", recursive=True)
+
+
+def test_url_inputs_are_checked_up_front(tmp_path):
+    from _support import run_cli
+
+    res = run_cli("export", "memory://nowhere/a.jsonl", "--engine", "dask", "-o", str(tmp_path / "o.jsonl"))
+    assert res.returncode == 2 and b"memory://nowhere/a.jsonl: cannot read" in res.stderr, res.stderr
+    res = run_cli("export", "memory://nowhere/a.html", "--engine", "dask", "-o", str(tmp_path / "o.jsonl"))
+    assert res.returncode == 2 and b"must be a JSONL file" in res.stderr
+    res = run_cli("export", "memory://nowhere/a.jsonl", "-o", str(tmp_path / "o.jsonl"))  # local engine: a path
+    assert res.returncode == 2 and b"no such file" in res.stderr
+    assert not (tmp_path / "o.jsonl").exists()
