@@ -165,6 +165,10 @@ def bucket_candidates(pieces: list, n: int, bounds: np.ndarray, max_bucket: int,
     return [code[a:b] for a, b in zip(cuts[:-1], cuts[1:])], largest, n_large
 
 
+def _nbytes(obj: Any) -> int:
+    return len(pickle.dumps(obj, protocol=5))
+
+
 def _take(s: Any, idx: np.ndarray) -> Any:
     """Rows ``idx`` of every per-record array of a `Signed` slice (whatever fields it carries)."""
     out = {f.name: getattr(s, f.name) for f in fields(s)}
@@ -285,6 +289,9 @@ class DistributedDedupe:
         self.sizes: list[int] = []
         self.columns: list = []
         self.moved = Counter()  # bytes the client received, by stage (the bench reads it)
+        self.sent = Counter()  # bytes the client sent, by stage
+        self.shuffled = Counter()  # with measure: bytes of the pieces passed between tasks, by stage
+        self.measure = False
 
     def _submit(self, fn, *args) -> Any:
         return self.client.submit(fn, *args, pure=False)
@@ -375,9 +382,12 @@ class DistributedDedupe:
         P = len(self.held)
         T = max(P, self.engine.workers())
         owner = np.searchsorted(bounds, reps, side="right") - 1
+        if self.measure:
+            self.sent["3 LSH records"] += int(reps.nbytes)
         rows = [self._submit(band_rows, self.held[p], reps[owner == p] - bounds[p], int(bounds[p]), T) for p in range(P)]
         pieces = [[self._submit(operator.getitem, rows[p], t) for p in range(P)] for t in range(T)]
         buckets = [self._submit(bucket_candidates, pieces[t], n, bounds, opt.max_bucket, opt.max_leaders) for t in range(T)]
+        sizing = {"3 band rows": [f for row in pieces for f in row]} if self.measure else {}
         del rows, pieces
         pairs = [self._submit(operator.getitem, b, 0) for b in buckets]
         by_left = [[self._submit(operator.getitem, pairs[t], p) for t in range(T)] for p in range(P)]
@@ -385,6 +395,10 @@ class DistributedDedupe:
         lpieces = [self._submit(operator.getitem, lf, 0) for lf in left]
         by_right = [[self._submit(operator.getitem, lpieces[p], q) for p in range(P)] for q in range(P)]
         right = [self._submit(verify_right, self.held[q], by_right[q], int(bounds[q]), opt) for q in range(P)]
+        if self.measure:
+            sizing["3 candidate pairs"] = [f for row in by_left for f in row]
+            sizing["4 pairs with rows"] = [f for row in by_right for f in row]
+            sizing = {k: [self._submit(_nbytes, f) for f in v] for k, v in sizing.items()}
         del pairs, by_left, lpieces, by_right
         for fut in buckets:
             largest, n_large = self.engine._result(self._submit(operator.itemgetter(1, 2), fut))
@@ -400,6 +414,8 @@ class DistributedDedupe:
             st.accepted_pairs += k
             st.rejected_pairs += m - k
             parts.append(arrays)
+        for stage, futs in sizing.items():
+            self.shuffled[stage] += sum(self._gather(futs))
         return tuple(np.concatenate(c) for c in zip(*parts))
 
     def _emitted(self, cl: Any, ids: dict, bounds: np.ndarray, sizes: np.ndarray, opt: Any, st: Any) -> Iterator[dict]:
@@ -417,6 +433,8 @@ class DistributedDedupe:
             sub = Clusters(mem[sel] - bounds[p], cl.cluster[sel], cl.kept[sel], cl.sim[sel], cl.exact[sel],
                            cl.agree[sel], cl.differ[sel], cl.far[sel], cl.size[sel])
             ofs = [None if cl.kept[g] == mem[g] else orjson.loads(ids[int(kept_at[g])]) for g in sel.tolist()]
+            if self.measure:
+                self.sent["6 verdicts"] += _nbytes((sub, ofs))
             return self._submit(emit, self.held[p], sub, ofs, int(bounds[p]), opt, self.serialize)
 
         todo = iter(range(len(self.held)))
