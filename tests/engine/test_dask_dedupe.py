@@ -17,7 +17,7 @@ pytest.importorskip("dask")
 pytest.importorskip("distributed")
 
 from test_dask_engine import REPORT, _article, _assert_same, _tricky, client  # noqa: E402,F401
-from newscli.dask_dedupe import Held, bucket_of, hold, summary_of  # noqa: E402
+from newscli.dask_tasks import bucket_of, hold, summary_of  # noqa: E402
 from newscli.dask_engine import DaskEngine, plan_partitions  # noqa: E402
 from newscli.dedupe import DedupeOptions  # noqa: E402
 from newscli.export import ExportOptions, steps_for  # noqa: E402
@@ -112,7 +112,7 @@ def test_bucket_of_is_the_same_in_every_process():
     band = np.arange(8, dtype=np.uint16).repeat(4)
     key = np.array([0, 1, 2**31, 2**32 - 1] * 8, dtype=np.uint32)
     here = bucket_of(band, key, 7).tolist()
-    code = ("import numpy as np; from newscli.dask_dedupe import bucket_of; "
+    code = ("import numpy as np; from newscli.dask_tasks import bucket_of; "
             "print(bucket_of(np.arange(8, dtype=np.uint16).repeat(4), "
             "np.array([0, 1, 2**31, 2**32 - 1] * 8, dtype=np.uint32), 7).tolist())")
     for seed in ("1", "2"):  # str hashes differ with PYTHONHASHSEED; this must not

@@ -17,8 +17,8 @@ pytest.importorskip("distributed")
 
 from _support import SAMPLES, run_cli, shared_path  # noqa: E402
 from newscli.dask_engine import DaskEngine, plan_partitions, read_partition  # noqa: E402
-from newscli.dedupe import DedupeOptions, DedupeStats  # noqa: E402
-from newscli.export import ExportOptions, export, steps_for  # noqa: E402
+from newscli.dedupe import DedupeStats  # noqa: E402
+from newscli.export import ExportOptions, steps_for  # noqa: E402
 from newscli.io import Reject, expand_inputs, read_inputs  # noqa: E402
 from newscli.pipeline import Summary, run  # noqa: E402
 
@@ -212,12 +212,12 @@ def test_without_the_extra_dask_is_a_usage_error(tmp_path):
 
 def test_a_task_that_keeps_failing_fails_the_run_and_leaves_nothing(tmp_path):
     patch = (
-        "import newscli.dask_engine as e\n_real = e.run_partition\n"
+        "import newscli.dask_engine as e\n_real = e.iter_partition\n"
         "def _boom(part, *a, **k):\n"
         "    if part.path.endswith('poison.jsonl'):\n"
         "        raise RuntimeError('disk went away')\n"
         "    return _real(part, *a, **k)\n"
-        "e.run_partition = _boom\n")
+        "e.iter_partition = _boom\n")
     (tmp_path / "poison.jsonl").write_text(json.dumps(_article("خبر", REPORT), ensure_ascii=False) + "\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
     res = run_cli("export", str(SAMPLES), str(tmp_path / "poison.jsonl"), "--engine", "dask", "-j", "1", "-o", str(out),
