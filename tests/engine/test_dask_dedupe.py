@@ -221,3 +221,19 @@ def test_url_inputs_are_checked_up_front(tmp_path):
     res = run_cli("export", "memory://nowhere/a.jsonl", "-o", str(tmp_path / "o.jsonl"))  # local engine: a path
     assert res.returncode == 2 and b"no such file" in res.stderr
     assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_nothing_to_dedupe(client, tmp_path):
+    """Inputs with no record (only bad lines, an empty file) and with one record: the same summary."""
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{not json\n[1, 2]\n", encoding="utf-8")
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    one = tmp_path / "one.jsonl"
+    one.write_text(json.dumps(_article("خبر", REPORT, "2016-01-01", "x"), ensure_ascii=False) + "\n", encoding="utf-8")
+    from test_dask_engine import _dask, _local
+
+    for paths in ([bad], [empty], [bad, empty], [bad, one, empty]):
+        paths = [str(p) for p in paths]
+        want = _local(paths, ExportOptions())
+        assert _dask(client, paths, ExportOptions(), partition_bytes=8) == want
