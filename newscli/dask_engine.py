@@ -118,7 +118,7 @@ def iter_partition(part: Partition, steps: list, dedupe_options: Any, text_field
 
     steps = _on_worker(steps)
     with _in_dir(cwd):
-        for chunk in chunked(read_partition(part, text_field, html_field), chunk_records):
+        for chunk in chunked(read_partition(part, text_field, html_field, lazy=True), chunk_records):
             yield apply_steps(chunk, steps, dedupe_options, pack=dedupe_options is not None, keep_empty=keep_empty)
 
 

@@ -177,15 +177,19 @@ def plan_partitions(paths: list[str], partition_bytes: int = DEFAULT_PARTITION_B
     return parts
 
 
-def read_partition(part: Partition, text_field: str = "text", html_field: str | None = None) -> Iterator[Any]:
-    """The records (and Rejects) of one partition, as the local reader yields them."""
+def read_partition(part: Partition, text_field: str = "text", html_field: str | None = None,
+                   lazy: bool = False) -> Iterator[Any]:
+    """The records (and Rejects) of one partition, as the local reader yields them; with lazy, JSONL
+    lines come as RawLines (parsed in the steps, which then know the line a skipped record came
+    from), as the local engine reads them."""
+    from newscli.io.discovery import display_name
     from newscli.io.inputs import read_one
 
     if part.whole and is_url(part.path):
-        yield from _read_url(part.path, text_field, html_field)
+        yield from _read_url(part.path, text_field, html_field, lazy)
         return
     if part.whole:
-        kwargs: dict[str, Any] = {"text_field": text_field}
+        kwargs: dict[str, Any] = {"text_field": text_field, "lazy": lazy}
         if html_field is not None:
             kwargs["html_field"] = html_field
         yield from read_one(part.path, **kwargs)
@@ -199,12 +203,12 @@ def read_partition(part: Partition, text_field: str = "text", html_field: str | 
                 break
             left -= len(line)
             lineno += 1
-            rec = _line_record(line, lineno, part.path, text_field, html_field)
+            rec = _line_record(line, lineno, display_name(part.path), text_field, html_field, lazy)
             if rec is not None:
                 yield rec
 
 
-def _line_record(line: bytes, lineno: int, name: str, text_field: str, html_field: str | None) -> Any:
+def _line_record(line: bytes, lineno: int, name: str, text_field: str, html_field: str | None, lazy: bool) -> Any:
     """One JSONL line as the local reader reads it (None for a blank line)."""
     from newscli.io.jsonl import RawLine, parse_line
 
@@ -216,13 +220,11 @@ def _line_record(line: bytes, lineno: int, name: str, text_field: str, html_fiel
         line = line[3:]
     if not line.strip():
         return None
-    raw = RawLine(line, name, lineno, text_field)
-    if html_field is not None:
-        raw.html_field = html_field
-    return parse_line(raw)
+    raw = RawLine(line, name, lineno, text_field, html_field)
+    return raw if lazy else parse_line(raw)
 
 
-def _read_url(url: str, text_field: str, html_field: str | None) -> Iterator[Any]:
+def _read_url(url: str, text_field: str, html_field: str | None, lazy: bool) -> Iterator[Any]:
     """A whole JSONL file at an fsspec URL, plain or compressed, line by line."""
     from newscli.io import Reject
     from newscli.io.compression import open_decompressed
@@ -233,7 +235,7 @@ def _read_url(url: str, text_field: str, html_field: str | None) -> Iterator[Any
             stream, kind = open_decompressed(raw)
             for line in stream:
                 lineno += 1
-                rec = _line_record(line, lineno, url, text_field, html_field)
+                rec = _line_record(line, lineno, url, text_field, html_field, lazy)
                 if rec is not None:
                     yield rec
     except Exception as exc:  # corrupt compressed data, the storage went away: a reject, as a local file's

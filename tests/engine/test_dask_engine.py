@@ -40,8 +40,9 @@ def _local(paths: list[str], options: ExportOptions) -> tuple[list[bytes], list[
     out, rej, clusters = [], [], []
     options = _with_clusters(options, clusters)
     st = DedupeStats()
-    s = run(read_inputs(paths), steps=steps_for(options), on_record=lambda r: out.append(_ser(r)),
-            on_reject=lambda r: rej.append(r.as_json()), dedupe_options=options.dedupe, dedupe_stats=st)
+    s = run(read_inputs(paths, lazy=True), steps=steps_for(options), on_record=lambda r: out.append(_ser(r)),
+            on_reject=lambda r: rej.append(r.as_json()), on_skip=lambda r: rej.append(r.as_json()),
+            dedupe_options=options.dedupe, dedupe_stats=st)  # lazy: as the CLI reads
     return out, rej, _summary(s, clusters, st if options.dedupe is not None else None)
 
 
@@ -51,8 +52,8 @@ def _dask(client, paths: list[str], options: ExportOptions, partition_bytes: int
     engine = DaskEngine.of(client, partition_bytes=partition_bytes)
     st = DedupeStats()
     s = run(None, steps=steps_for(options), on_record=lambda r: out.append(_ser(r)),
-            on_reject=lambda r: rej.append(r.as_json()), dedupe_options=options.dedupe, dedupe_stats=st,
-            chunk_source=engine.chunks(paths, steps_for(options), options.dedupe))
+            on_reject=lambda r: rej.append(r.as_json()), on_skip=lambda r: rej.append(r.as_json()),
+            dedupe_options=options.dedupe, dedupe_stats=st, chunk_source=engine.chunks(paths, steps_for(options), options.dedupe))
     return out, rej, _summary(s, clusters, st if options.dedupe is not None else None)
 
 
@@ -115,6 +116,8 @@ def _tricky(tmp_path: Path) -> Path:
     chain_c = REPORT[2] + " وأشار إلى أن الحملة تشمل القرى النائية والمناطق الحدودية أيضاً."
     for t in (chain_a, chain_b, chain_c):
         rows.append(_article("سلسلة", [t], "2015-07-23"))
+    rows.append(_article("فارغ", ["  "], "2015-07-23"))  # empty: skipped, kept in --rejects with its line
+    rows.append(_article("قائمة", ["** جميع المقالات المنشورة تمثل رأي كتابها فقط."], "2015-07-23"))  # emptied by clean
     lines = [json.dumps(r, ensure_ascii=False) for r in rows]
     lines.insert(5, "{not json")
     path = tmp_path / "tricky.jsonl"
@@ -145,7 +148,7 @@ def test_samples_byte_identical(client):
 def test_tricky_fixture_byte_identical(client, tmp_path):
     path = _tricky(tmp_path)
     out, rej, summary = _assert_same(client, [str(path)])
-    assert len(rej) == 3 and summary["rejected"] == 3
+    assert len(rej) >= 6 and summary["rejected"] == 3 and summary["empty"] == 3  # skipped records too
     assert summary["duplicates"] > 0  # the fixture exercises dedupe (exact copies at least)
 
 
