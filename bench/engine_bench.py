@@ -2,8 +2,9 @@
 
 Whole processes (interleaved): wall time and peak RSS of the process tree. Then one in-process Dask
 run (LocalCluster with N worker processes) for what a whole-process timer cannot see: the client's
-peak RSS, each worker's peak RSS, and the bytes the workers sent to the client (the pickled chunks:
-records plus signatures; the only data Dask moves, as there is no shuffle).
+peak RSS, each worker's peak RSS, the bytes the workers sent to the client and the client to the
+workers by stage, and the bytes passed between tasks by stage (the shuffle of band rows, candidate
+pairs, and pairs with their first record's rows).
 
     pip install '.[dask]' && python bench/engine_bench.py [--jobs 2] [--runs 1] [--limit N]
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import pickle
 import resource
 import sys
 import tempfile
@@ -43,14 +43,10 @@ def in_process(path: Path, jobs: int) -> dict:
 
     options = ExportOptions()
     steps = steps_for(options)
-    moved = 0
     written = 0
     with DaskEngine(jobs=jobs) as engine:
-        def counted():
-            nonlocal moved
-            for chunk in engine.chunks([str(path)], steps, options.dedupe):
-                moved += len(pickle.dumps(chunk, protocol=5))
-                yield chunk
+        source = engine.chunks([str(path)], steps, options.dedupe, serialize=True)
+        source.measure = True
 
         def on_record(rec) -> None:
             nonlocal written
@@ -58,11 +54,12 @@ def in_process(path: Path, jobs: int) -> dict:
 
         t0 = time.perf_counter()
         run(None, steps=steps, on_record=on_record, on_reject=lambda r: None, dedupe_options=options.dedupe,
-            chunk_source=counted())
+            chunk_source=source)
         wall = time.perf_counter() - t0
         workers = engine.client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
     return {"wall": wall, "client_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
-            "workers_mib": sorted(workers.values()), "moved_mb": moved / 1e6, "written": written}
+            "workers_mib": sorted(workers.values()), "moved": dict(source.moved), "sent": dict(source.sent),
+            "shuffled": dict(source.shuffled), "written": written}
 
 
 def main() -> int:
@@ -87,9 +84,14 @@ def main() -> int:
         print(f"  --engine {name:<6} wall {walls[name]:7.1f} s  {n / walls[name]:7.0f} rec/s  "
               f"CPU {median([c for _, c, _ in rows]):6.1f} s  peak RSS {median([m for _, _, m in rows]):5.0f} MiB")
     print(f"  dask / local wall: {walls['dask'] / walls['local']:.2f}x")
-    print(f"in-process dask run: wall {detail['wall']:.1f} s; client peak {detail['client_mib']} MiB; "
-          f"workers' peaks {detail['workers_mib']} MiB; workers -> client {detail['moved_mb']:.0f} MB "
-          f"({detail['moved_mb'] * 1e6 / n:.0f} B/record); shuffled between workers 0 B")
+    print(f"in-process dask run (lines serialized on the workers, as the CLI does): wall {detail['wall']:.1f} s; "
+          f"client peak {detail['client_mib']} MiB; workers' peaks {detail['workers_mib']} MiB; {detail['written']} written")
+    for title, key in (("workers -> client", "moved"), ("client -> workers", "sent"),
+                       ("between tasks (pickled pieces; those on the same worker do not cross the network)", "shuffled")):
+        total = sum(detail[key].values())
+        print(f"  {title}: {total / 1e6:.1f} MB ({total / n:.0f} B/record)")
+        for stage, b in sorted(detail[key].items()):
+            print(f"    stage {stage}: {b / 1e6:.2f} MB ({b / n:.1f} B/record)")
     return 0
 
 

@@ -1,27 +1,16 @@
-"""`--engine dask`: the per-record stages of a run on a Dask cluster, with the local engine's rules.
+"""`--engine dask`: a run on a Dask cluster, with the local engine's own functions and rules.
 
-What runs where:
+1. The client splits the inputs into partitions in the local engine's order (`newscli.dask_inputs`).
+2. A worker reads its partition with newscli's own reader and runs the local engine's per-record
+   function (`newscli.pipeline.apply_steps`: web extraction, clean, dates, dedupe's signing) chunk
+   by chunk (`iter_partition`), the web step under `deadlined` (--page-timeout in a worker thread).
+3. Without dedupe, the chunks come back to the client in partition order for the writer. With
+   dedupe, the records stay on the workers and dedupe's stages run on the cluster
+   (`newscli.dask_dedupe`): only small keyed arrays and, at the end, the output's lines move.
 
-1. The client splits the inputs into partitions in the local engine's order: a whole file, or, for
-   an uncompressed JSONL file larger than `partition_bytes`, byte ranges cut at newlines. Workers
-   count each range's lines, so every record keeps the line number (and the id and `source`) the
-   local reader gives it.
-2. A worker reads its partition with newscli's own reader (never `dask.bag.read_text`, which
-   rewrites newlines) and runs the local engine's own per-record function
-   (`newscli.pipeline.apply_steps`: web extraction, clean, dates and dedupe's signing) chunk by
-   chunk, returning the serialized records with their signatures.
-3. The client receives partitions in order (at most a few in flight per worker) and hands the
-   chunks to the local engine's dedupe and writer, exactly as the local engine does with its
-   worker processes' chunks.
-
-So the output is byte-identical to `--engine local` for the same inputs and options by
-construction: the same functions run on the same records in the same order; Dask only decides
-where. Ordering never depends on Dask: results are put back by partition number, nothing is
-shuffled, and no `hash()` of a string is used (it differs across processes).
-
-What stays on the client: candidate pairs, verification and clustering (dedupe's final rule,
-bounded memory on disk) and writing. docs/scale.md gives the costs and what that means at
-100M articles.
+The output is byte-identical to `--engine local` for the same inputs and options: the same
+functions run on the same records, and ordering never depends on Dask (results are put back by
+partition number, no dataframe shuffle, no bag, no `hash()` of a string, no `read_text`).
 """
 
 from __future__ import annotations
@@ -30,15 +19,16 @@ import logging
 import os
 import re
 from collections import deque
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Callable, Iterator
 
+from newscli.dask_inputs import (DEFAULT_PARTITION_BYTES, Partition, _in_dir, _range_lines, check_url, is_url,
+                                 plan_partitions, read_partition)
+
 __all__ = ["DaskEngine", "Partition", "INSTALL_HINT", "plan_partitions", "require_dask", "read_partition",
-           "DEFAULT_PARTITION_BYTES"]
+           "DEFAULT_PARTITION_BYTES", "check_url", "is_url", "iter_partition", "run_partition", "deadlined"]
 
 INSTALL_HINT = "--engine dask needs the optional extra: pip install 'newscli[dask]'"
-DEFAULT_PARTITION_BYTES = 64 * 1024 * 1024
 _SCHEDULER_ENV = "NEWSCLI_SCHEDULER"
 NO_WORKER_SECONDS = 60.0
 _POLL_SECONDS = 2.0
@@ -61,159 +51,80 @@ def require_dask() -> None:
         raise ImportError(INSTALL_HINT) from None
 
 
-@dataclass(frozen=True)
-class Partition:
-    """One unit of work: a whole input, or the byte range [start, end) of an uncompressed JSONL file
-    whose first line is line number `first_line` of the file."""
-
-    index: int
-    path: str
-    start: int = 0
-    end: int | None = None
-    first_line: int = 1
-
-    @property
-    def whole(self) -> bool:
-        return self.end is None
+class _PastDeadline(BaseException):
+    """Raised asynchronously in a worker thread whose page ran out of time (a BaseException, so the
+    extractor's own `except Exception` handlers let it through)."""
 
 
-def _splittable(path: str) -> bool:
-    """An uncompressed JSONL file (by name), the only kind a byte range can be read from."""
-    from newscli.io.compression import sniff_compression
-    from newscli.io.inputs import _is_jsonl_name
+def _set_async(tid: int, exc: Any) -> None:
+    import ctypes
 
-    if _is_jsonl_name(path) is not True:
-        return False
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(tid), None if exc is None else ctypes.py_object(exc))
+
+
+def deadlined(step: Callable, seconds: float, record: dict) -> dict:
+    """The web step with `--page-timeout` off the main thread, where the extractor's SIGALRM limit
+    cannot run (a Dask worker runs tasks in a thread): a timer thread raises `_PastDeadline` in
+    this thread when the page takes longer (delivered, like a signal handler's exception, at the next
+    Python instruction), and the page becomes the same reject as on the local engine."""
+    import threading
+
+    if seconds <= 0 or threading.current_thread() is threading.main_thread():
+        return step(record)  # the step's own limit applies
+    tid, lock, state = threading.get_ident(), threading.Lock(), {"on": True, "fired": False}
+
+    def fire() -> None:
+        with lock:
+            if state["on"]:
+                state["fired"] = True
+                _set_async(tid, _PastDeadline)
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    timer.start()
     try:
-        with open(path, "rb") as fh:
-            return sniff_compression(fh.read(8)) is None
-    except OSError:
-        return False  # the reader reports it, in order, as the local engine does
+        try:
+            return step(record)
+        finally:
+            with lock:
+                state["on"] = False
+                if state["fired"]:  # not delivered yet: withdrawn
+                    _set_async(tid, None)
+            timer.cancel()
+    except _PastDeadline:
+        from newscli.web import PageError
+
+        raise PageError(f"extractor took longer than {seconds:g} s") from None
 
 
-def _aligned(fh, pos: int) -> int:
-    """The first position at or after pos that starts a line (pos itself when it is 0)."""
-    if pos == 0:
-        return 0
-    fh.seek(pos - 1)
-    if fh.read(1) == b"\n":
-        return pos
-    fh.readline()
-    return fh.tell()
+def _on_worker(steps: list) -> list:
+    """The steps as a worker thread runs them: the web step under `deadlined`."""
+    from functools import partial
+
+    out = []
+    for step in steps:
+        options = getattr(step, "keywords", {}).get("options")
+        if getattr(getattr(step, "func", None), "__name__", "") == "extract_record" and getattr(options, "timeout", 0):
+            step = partial(deadlined, step, float(options.timeout))
+        out.append(step)
+    return out
 
 
-@contextmanager
-def _in_dir(cwd: str | None) -> Iterator[None]:
-    """Run in the client's working directory, so relative input paths name the same files on a
-    worker as they do for the user (workers of a remote cluster start elsewhere). Workers run one
-    task at a time (`--nthreads 1`), so changing directory is safe there."""
-    here = os.getcwd()
-    if cwd is None or cwd == here:
-        yield
-        return
-    try:
-        os.chdir(cwd)
-    except OSError as exc:
-        raise RuntimeError(f"the client's working directory {cwd} is not on this worker ({exc.strerror}): "
-                           "put the inputs on storage every worker sees, at the same path") from None
-    try:
-        yield
-    finally:
-        os.chdir(here)
-
-
-def _range_lines(path: str, lo: int, hi: int | None, cwd: str | None = None) -> tuple[int, int, int]:
-    """(aligned start, aligned end, newlines in between) for the approximate range [lo, hi)."""
-    with _in_dir(cwd), open(path, "rb") as fh:
-        start = _aligned(fh, lo)
-        size = os.fstat(fh.fileno()).st_size
-        end = size if hi is None or hi >= size else _aligned(fh, hi)
-        end = max(end, start)
-        fh.seek(start)
-        left, lines = end - start, 0
-        while left > 0:
-            block = fh.read(min(left, 1 << 22))
-            if not block:
-                break
-            lines += block.count(b"\n")
-            left -= len(block)
-        return start, end, lines
-
-
-def plan_partitions(paths: list[str], partition_bytes: int = DEFAULT_PARTITION_BYTES,
-                    count: Callable[[list[tuple[str, int, int | None]]], list[tuple[int, int, int]]] | None = None) -> list[Partition]:
-    """Partitions in input order. `count` maps [(path, lo, hi)] to [(start, end, lines)] (on the
-    cluster); by default it runs here."""
-    count = count or (lambda jobs: [_range_lines(*j) for j in jobs])
-    plan: list[tuple[str, list[tuple[int, int | None]] | None]] = []
-    jobs: list[tuple[str, int, int | None]] = []
-    for path in paths:
-        size = os.path.getsize(path) if path != "-" and os.path.isfile(path) else 0
-        if size > partition_bytes and _splittable(path):
-            cuts = list(range(0, size, partition_bytes))
-            ranges = [(lo, cuts[i + 1] if i + 1 < len(cuts) else None) for i, lo in enumerate(cuts)]
-            plan.append((path, ranges))
-            jobs.extend((path, lo, hi) for lo, hi in ranges)
-        else:
-            plan.append((path, None))
-    counted = iter(count(jobs)) if jobs else iter(())
-    parts: list[Partition] = []
-    for path, ranges in plan:
-        if ranges is None:
-            parts.append(Partition(len(parts), path))
-            continue
-        line = 1
-        for _ in ranges:
-            start, end, lines = next(counted)
-            if end > start:
-                parts.append(Partition(len(parts), path, start, end, line))
-            line += lines
-    return parts
-
-
-def read_partition(part: Partition, text_field: str = "text", html_field: str | None = None) -> Iterator[Any]:
-    """The records (and Rejects) of one partition, as the local reader yields them."""
-    from newscli.io.inputs import read_one
-    from newscli.io.jsonl import RawLine, parse_line
-
-    if part.whole:
-        kwargs: dict[str, Any] = {"text_field": text_field}
-        if html_field is not None:
-            kwargs["html_field"] = html_field
-        yield from read_one(part.path, **kwargs)
-        return
-    with open(part.path, "rb") as fh:
-        fh.seek(part.start)
-        left, lineno = part.end - part.start, part.first_line - 1  # type: ignore[operator]
-        while left > 0:
-            line = fh.readline(left)
-            if not line:
-                break
-            left -= len(line)
-            lineno += 1
-            if line.endswith(b"\n"):
-                line = line[:-1]
-                if line.endswith(b"\r"):
-                    line = line[:-1]
-            if lineno == 1 and line.startswith(b"\xef\xbb\xbf"):
-                line = line[3:]
-            if not line.strip():
-                continue
-            raw = RawLine(line, part.path, lineno, text_field)
-            if html_field is not None:
-                raw.html_field = html_field
-            yield parse_line(raw)
-
-
-def run_partition(part: Partition, steps: list, dedupe_options: Any, text_field: str,
-                  html_field: str | None, chunk_records: int, keep_empty: bool = False,
-                  cwd: str | None = None) -> list[tuple[list, Any, Any]]:
+def iter_partition(part: Partition, steps: list, dedupe_options: Any, text_field: str,
+                   html_field: str | None, chunk_records: int, keep_empty: bool = False,
+                   cwd: str | None = None) -> Iterator[tuple[list, Any, Any]]:
     """On a worker: the local engine's per-record function over one partition, chunk by chunk."""
     from newscli.pipeline import apply_steps, chunked
 
+    steps = _on_worker(steps)
     with _in_dir(cwd):
-        return [apply_steps(chunk, steps, dedupe_options, pack=dedupe_options is not None, keep_empty=keep_empty)
-                for chunk in chunked(read_partition(part, text_field, html_field), chunk_records)]
+        for chunk in chunked(read_partition(part, text_field, html_field, lazy=True), chunk_records):
+            yield apply_steps(chunk, steps, dedupe_options, pack=dedupe_options is not None, keep_empty=keep_empty)
+
+
+def run_partition(*args: Any, **kwargs: Any) -> list[tuple[list, Any, Any]]:
+    """`iter_partition` as one result (without dedupe, the chunks go back to the client)."""
+    return list(iter_partition(*args, **kwargs))
 
 
 class DaskEngine:
@@ -269,12 +180,27 @@ class DaskEngine:
 
     def chunks(self, paths: list[str], steps: list, dedupe_options: Any, *, text_field: str = "text",
                html_field: str | None = None, chunk_records: int | None = None,
-               keep_empty: bool = False) -> Iterator[tuple[list, Any, Any]]:
-        """(records and Rejects, signatures, counts) chunk by chunk, in input order."""
+               keep_empty: bool = False, serialize: bool = False) -> Any:
+        """The chunks of a run for `newscli.pipeline.run`'s chunk_source, in input order: without
+        dedupe, (records and Rejects, None, counts) chunk by chunk; with dedupe, a
+        `newscli.dask_dedupe.DistributedDedupe` (the records stay on the workers), which with
+        ``serialize`` gives the output's JSON lines (bytes) instead of records."""
         from newscli.pipeline import CHUNK_RECORDS
 
         if dedupe_options is not None and getattr(dedupe_options, "on_cluster", None) is not None:
             dedupe_options = replace(dedupe_options, on_cluster=None)  # a client-side callback stays here
+        if dedupe_options is not None:  # stages 2-6 on the cluster (newscli.dask_dedupe)
+            from newscli.dask_dedupe import DistributedDedupe
+
+            return DistributedDedupe(self, paths, steps, dedupe_options, text_field, html_field,
+                                     chunk_records or CHUNK_RECORDS, keep_empty, serialize)
+        return self._chunks(paths, steps, text_field, html_field, chunk_records or CHUNK_RECORDS, keep_empty)
+
+    def _chunks(self, paths: list[str], steps: list, text_field: str, html_field: str | None, chunk_records: int,
+                keep_empty: bool) -> Iterator[tuple[list, Any, Any]]:
+        """Without dedupe: the chunks come back to the client in order (at most a few partitions in
+        flight per worker)."""
+        dedupe_options = None
         cwd = os.getcwd()
         parts = self.partitions(paths)
         in_flight = 2 * self.workers()
@@ -283,7 +209,7 @@ class DaskEngine:
         try:
             for part in todo:
                 pending.append(self.client.submit(run_partition, part, steps, dedupe_options, text_field, html_field,
-                                                  chunk_records or CHUNK_RECORDS, keep_empty, cwd, pure=False))
+                                                  chunk_records, keep_empty, cwd, pure=False))
                 while len(pending) >= in_flight:
                     yield from self._result(pending.popleft())
             while pending:

@@ -402,7 +402,9 @@ def run(
             entered += len(recs)
             yield recs, signed
 
-    for rec in dedupe_records(entering(), dedupe_options, stats):
+    # `--engine dask`: the chunk source may run dedupe's stages itself, on the cluster
+    dedupe = getattr(chunk_source, "dedupe", None) or dedupe_records
+    for rec in dedupe(entering(), dedupe_options, stats):
         on_record(rec)
         summary.written += 1
     summary.dropped = entered - summary.written

@@ -156,12 +156,21 @@ def io_options(params: dict) -> dict:
     return {name: params[name] for name in IO_OPTIONS}
 
 
-def check_readable(paths: list[str]) -> None:
+def check_readable(paths: list[str], urls: bool = False) -> None:
     """A path named on the command line (or in --files-from) that is missing or unreadable is a
-    usage error, before any output exists."""
+    usage error, before any output exists. With urls (--engine dask), fsspec URLs are inputs too."""
     for path in paths:
         if path == STDIN:
             continue
+        if urls and "://" in path:
+            from newscli.dask_engine import check_url, is_url
+
+            if is_url(path):
+                try:
+                    check_url(path)
+                except ValueError as exc:
+                    raise UsageError(str(exc)) from None
+                continue
         if not os.path.exists(path):
             raise UsageError(f"{path}: no such file or directory")
         if not os.access(path, os.R_OK):
@@ -169,10 +178,10 @@ def check_readable(paths: list[str]) -> None:
 
 
 def plan(*, inputs: list[str] | None, files_from: str | None, targets: list[tuple[str, str | None]],
-         shard_size: int | None, extra_inputs: list[str] = ()) -> tuple[list[str], list[Target]]:
+         shard_size: int | None, extra_inputs: list[str] = (), urls: bool = False) -> tuple[list[str], list[Target]]:
     """Every check before any work: inputs readable, outputs writable and never over an input."""
     paths = expand_inputs(inputs or [], files_from)
-    check_readable(paths)
+    check_readable(paths, urls)
     output = dict(targets).get("output")
     if shard_size and (output is None or output == STDIN):
         raise UsageError("--shard-size needs -o/--output")
@@ -221,7 +230,7 @@ def run_command(
                ("clusters file", clusters)]
     try:
         paths, planned = plan(inputs=inputs, files_from=files_from, targets=targets, shard_size=shard_size,
-                              extra_inputs=list(extra_inputs))
+                              extra_inputs=list(extra_inputs), urls=engine == "dask")
         select = select_fields(fields)
         if text_writer is not None and fmt == "text" and planned[0].fmt == "parquet":
             raise UsageError(f"plain-text output cannot go to a Parquet file ({output})")
@@ -242,9 +251,11 @@ def run_command(
     outs = OutputSet(planned, fields=select.names if select else None)
     try:
         with handled_signals():
+            # records serialized on the workers when the output is JSON lines of whole records
+            lines = text_writer is None and select is None and planned[0].fmt != "parquet"
             remote = None if cluster is None else (
                 lambda opts: cluster.chunks(paths, steps_for(opts), opts.dedupe, text_field=text_field,
-                                            html_field=html_field, keep_empty=opts.keep_empty))
+                                            html_field=html_field, keep_empty=opts.keep_empty, serialize=lines))
             summary = _run(state, items, info, outs, options=options, steps=steps, rejects=rejects, jobs=jobs,
                            strict=strict, select=select, text_writer=text_writer, fmt=fmt, keep_empty=keep_empty,
                            clusters=clusters is not None, remote=remote)
@@ -329,6 +340,9 @@ def _run(state: State, items: Any, info: InputInfo, outs: OutputSet, *, options:
     progress = Progress(sys.stderr.isatty() and not state.quiet)
 
     def on_record(rec: dict) -> None:
+        if type(rec) is bytes:  # a line serialized on a Dask worker (--engine dask)
+            out.write_bytes(rec)  # type: ignore[union-attr]
+            return
         as_text = text_writer is not None and (fmt == "text" or (fmt == "auto" and info.plain_stdin))
         if as_text:
             out.write_text(text_writer(rec))  # type: ignore[misc, union-attr]

@@ -14,7 +14,7 @@ from newscli.dedupe.signing import Signed, prepare
 from newscli.dedupe.spool import Rows, Spool, exact_pairs, read_ids, trim
 from newscli.dedupe.verify import verified_edges
 
-__all__ = ["dedupe_records", "Clusters"]
+__all__ = ["dedupe_records", "Clusters", "representatives", "cluster_members", "cluster_rows", "dup_field", "single_dup"]
 
 _TRIM_EVERY = 16 << 20  # bytes of spooled records between two heap trims while records stream in
 
@@ -77,39 +77,53 @@ def dedupe_records(
 
 def _cluster(spool: Spool, opt: DedupeOptions, st: DedupeStats) -> Clusters:
     """Exact groups, verified pairs among their representatives, then `leader_clusters`."""
-    n = spool.n
-    st.records = n
-    flags = spool.column("flags")
+    u, first, reps, nonempty = representatives(spool.column("flags"), spool.column("exact"), st)
+    trim()
+    rows = Rows(spool)
+    try:
+        edges = verified_edges(spool, reps, rows, opt, st).arrays()
+    finally:
+        rows.close()
+    del reps
+
+    def columns(mem: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        exact = spool.column("exact")[mem]
+        exact[~nonempty[mem]] = 0
+        return spool.column("date")[mem], spool.column("tlen")[mem], exact
+
+    return cluster_members(columns, u, first, edges, st)
+
+
+def representatives(flags: np.ndarray, exact: np.ndarray, st: DedupeStats):
+    """From every record's flags and exact hash (the spool's columns; `exact` is modified): the
+    exact groups' (member, first member) pairs, the positions that take part in LSH (non-empty,
+    long enough, and only the first of an exact group), and the non-empty mask."""
+    st.records = len(flags)
     nonempty = (flags & 1).astype(bool)
     near = (flags & 2).astype(bool)
     del flags
     st.empty_texts = int((~nonempty).sum())
     st.short_texts = int((nonempty & ~near).sum())
-    exact = spool.column("exact")
     exact[~nonempty] = 0
     u, first = exact_pairs(exact)  # (member, first member) of every exact group
-    del exact  # read again below, for the clustered records only
-    rep = near.copy()
+    del exact  # read again for the clustered records only
+    rep = near
     rep[u] = False  # one representative (the first) per exact group takes part in LSH
-    reps = np.flatnonzero(rep)
-    del rep, near
-    trim()
-    rows = Rows(spool)
-    try:
-        ei, ej, esim, eagree, ediffer, efar = verified_edges(spool, reps, rows, opt, st).arrays()
-    finally:
-        rows.close()
-    del reps
+    return u, first, np.flatnonzero(rep), nonempty
+
+
+def cluster_members(columns: Callable, u: np.ndarray, first: np.ndarray, edges: tuple, st: DedupeStats) -> Clusters:
+    """`leader_clusters` over the records in any exact group or verified pair. ``columns(mem)``
+    gives their (date key, text length, exact hash with 0 for an empty text); ``edges``:
+    `Edges.arrays()` (in any order)."""
+    ei, ej, esim, eagree, ediffer, efar = edges
     mem = np.unique(np.concatenate([u, first, ei, ej])).astype(np.int64)  # records in any group or pair
     del u, first
     m = len(mem)
-    exact = spool.column("exact")[mem]
-    exact[~nonempty[mem]] = 0
-    del nonempty
-    kept, sim, is_exact, edge = leader_clusters(
-        spool.column("date")[mem], spool.column("tlen")[mem], exact,
-        np.searchsorted(mem, ei), np.searchsorted(mem, ej), esim)
-    del exact
+    date, tlen, exact = columns(mem)
+    kept, sim, is_exact, edge = leader_clusters(date, tlen, exact,
+                                                np.searchsorted(mem, ei), np.searchsorted(mem, ej), esim)
+    del exact, date, tlen
     cluster = np.full(m, m, dtype=np.int64)
     np.minimum.at(cluster, kept, np.arange(m))
     cluster = cluster[kept]
@@ -168,22 +182,31 @@ def _emit(spool: Spool, cl: Clusters, id_of: Callable, opt: DedupeOptions, st: D
                 is_kept = k == i
                 if not ((emit == "kept" and not is_kept) or (emit == "removed" and is_kept)):
                     rec = orjson.loads(line)
-                    c, size = int(cl.cluster[mi]), int(cl.size[mi])
-                    if is_kept:
-                        rec["dup"] = {"cluster": c, "of": None, "sim": None, "exact": False, "size": size, "why": None}
-                    else:
-                        rec["dup"] = {"cluster": c, "of": id_of(int(np.searchsorted(mem, k))), "sim": round(float(cl.sim[mi]), 4),
-                                      "exact": bool(cl.exact[mi]), "size": size, "why": _why(cl, mi, opt) if opt.explain else None}
+                    rec["dup"] = dup_field(cl, mi, is_kept, None if is_kept else id_of(int(np.searchsorted(mem, k))), opt)
                     st.emitted += 1
                     yield rec
             elif emit != "removed":
                 rec = orjson.loads(line)
-                rec["dup"] = {"cluster": i, "of": None, "sim": None, "exact": False, "size": 1, "why": None}
+                rec["dup"] = single_dup(i)
                 st.emitted += 1
                 yield rec
             if i == next_mem:
                 mi += 1
                 next_mem = int(mem[mi]) if mi < nm else -1
+
+
+def dup_field(cl: Clusters, mi: int, is_kept: bool, of, opt: DedupeOptions) -> dict:
+    """``dup`` of a clustered record (``mi``: its index in cl); ``of``: the kept record's id."""
+    c, size = int(cl.cluster[mi]), int(cl.size[mi])
+    if is_kept:
+        return {"cluster": c, "of": None, "sim": None, "exact": False, "size": size, "why": None}
+    return {"cluster": c, "of": of, "sim": round(float(cl.sim[mi]), 4), "exact": bool(cl.exact[mi]), "size": size,
+            "why": _why(cl, mi, opt) if opt.explain else None}
+
+
+def single_dup(pos: int) -> dict:
+    """``dup`` of a record in no cluster (at input position ``pos``)."""
+    return {"cluster": pos, "of": None, "sim": None, "exact": False, "size": 1, "why": None}
 
 
 def cluster_rows(cl: Clusters, id_of: Callable) -> Iterator[dict]:

@@ -7,10 +7,11 @@ import numpy as np
 from newscli.dedupe.cluster import bucket_pairs, head_pairs
 from newscli.dedupe.minhash import similarity
 from newscli.dedupe.options import DedupeOptions, DedupeStats
+from newscli.dedupe.signing import Signed
 from newscli.dedupe.slots import compare_slots
 from newscli.dedupe.spool import READ_BLOCK, Rows, Spool, trim
 
-__all__ = ["Edges", "accept", "verified_edges", "day_numbers"]
+__all__ = ["Edges", "accept", "check_pairs", "rows_of", "verified_edges", "day_numbers"]
 
 _PAIR_FLUSH = 1_000_000  # candidate pairs collected over bands before they are verified
 
@@ -109,22 +110,39 @@ def _verify(code: np.ndarray, n: int, rows: Rows, days: np.ndarray, opt: DedupeO
 
 def _check(i, j, sga, sgb, sla, slb, days, opt: DedupeOptions, st: DedupeStats, edges: Edges) -> None:
     m = len(i)
-    sim = similarity(sga, sgb)
-    above = sim >= opt.threshold - 1e-9
-    agree = np.zeros(m, np.int64)
-    differ = np.zeros(m, np.int64)
-    if above.any():
-        agree[above], differ[above] = compare_slots(sla[above], slb[above])
-    with np.errstate(invalid="ignore"):
-        far = np.abs(days[i] - days[j]) > opt.max_days  # NaN (a date missing): not far
-    good = accept(sim, differ, far, opt)
+    good, sim, agree, differ, far, by_slots = check_pairs(rows_of(sga, sla), rows_of(sgb, slb), days[i], days[j], opt)
     st.candidate_pairs += m
-    st.rejected_by_slots += int((above & ~good).sum())
+    st.rejected_by_slots += by_slots
     k = int(good.sum())
     st.accepted_pairs += k
     st.rejected_pairs += m - k
     if k:
         edges.add(i[good], j[good], sim[good], agree[good], differ[good], far[good])
+
+
+def rows_of(sig: np.ndarray, slots: np.ndarray) -> Signed:
+    """The per-record data verification reads (signatures and slot sketches, as the spool's rows
+    hold them), as a `Signed` slice for `check_pairs`."""
+    return Signed(exact=None, sig=sig, bands=None, slots=slots, nchars=None)
+
+
+def check_pairs(a: Signed, b: Signed, days_a: np.ndarray, days_b: np.ndarray, opt: DedupeOptions):
+    """The verification of candidate pairs, row by row: ``a`` and ``b`` are row-aligned slices of
+    per-record data (pair k is a[k], b[k]), days_a/days_b their publication days (`day_numbers`).
+
+    Returns (accepted mask, similarity, agreeing slots, differing slots, dates far apart, pairs
+    similar enough but rejected on slots or dates). Every engine verifies with this function."""
+    m = len(a.sig)
+    sim = similarity(a.sig, b.sig)
+    above = sim >= opt.threshold - 1e-9
+    agree = np.zeros(m, np.int64)
+    differ = np.zeros(m, np.int64)
+    if above.any():
+        agree[above], differ[above] = compare_slots(a.slots[above], b.slots[above])
+    with np.errstate(invalid="ignore"):
+        far = np.abs(days_a - days_b) > opt.max_days  # NaN (a date missing): not far
+    good = accept(sim, differ, far, opt)
+    return good, sim, agree, differ, far, int((above & ~good).sum())
 
 
 def _unique(code: np.ndarray) -> np.ndarray:

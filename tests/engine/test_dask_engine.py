@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import itertools
 import json
@@ -16,7 +17,8 @@ pytest.importorskip("distributed")
 
 from _support import SAMPLES, run_cli, shared_path  # noqa: E402
 from newscli.dask_engine import DaskEngine, plan_partitions, read_partition  # noqa: E402
-from newscli.export import ExportOptions, export, steps_for  # noqa: E402
+from newscli.dedupe import DedupeStats  # noqa: E402
+from newscli.export import ExportOptions, steps_for  # noqa: E402
 from newscli.io import Reject, expand_inputs, read_inputs  # noqa: E402
 from newscli.pipeline import Summary, run  # noqa: E402
 
@@ -37,18 +39,22 @@ def _ser(rec) -> bytes:
 def _local(paths: list[str], options: ExportOptions) -> tuple[list[bytes], list[dict], dict]:
     out, rej, clusters = [], [], []
     options = _with_clusters(options, clusters)
-    s = export(read_inputs(paths), options, on_record=lambda r: out.append(_ser(r)), on_reject=lambda r: rej.append(r.as_json()))
-    return out, rej, _summary(s, clusters)
+    st = DedupeStats()
+    s = run(read_inputs(paths, lazy=True), steps=steps_for(options), on_record=lambda r: out.append(_ser(r)),
+            on_reject=lambda r: rej.append(r.as_json()), on_skip=lambda r: rej.append(r.as_json()),
+            dedupe_options=options.dedupe, dedupe_stats=st)  # lazy: as the CLI reads
+    return out, rej, _summary(s, clusters, st if options.dedupe is not None else None)
 
 
 def _dask(client, paths: list[str], options: ExportOptions, partition_bytes: int) -> tuple[list[bytes], list[dict], dict]:
     out, rej, clusters = [], [], []
     options = _with_clusters(options, clusters)
     engine = DaskEngine.of(client, partition_bytes=partition_bytes)
+    st = DedupeStats()
     s = run(None, steps=steps_for(options), on_record=lambda r: out.append(_ser(r)),
-            on_reject=lambda r: rej.append(r.as_json()), dedupe_options=options.dedupe,
-            chunk_source=engine.chunks(paths, steps_for(options), options.dedupe))
-    return out, rej, _summary(s, clusters)
+            on_reject=lambda r: rej.append(r.as_json()), on_skip=lambda r: rej.append(r.as_json()),
+            dedupe_options=options.dedupe, dedupe_stats=st, chunk_source=engine.chunks(paths, steps_for(options), options.dedupe))
+    return out, rej, _summary(s, clusters, st if options.dedupe is not None else None)
 
 
 def _with_clusters(options: ExportOptions, sink: list) -> ExportOptions:
@@ -59,10 +65,11 @@ def _with_clusters(options: ExportOptions, sink: list) -> ExportOptions:
     return dataclasses.replace(options, dedupe=dataclasses.replace(options.dedupe, on_cluster=sink.append))
 
 
-def _summary(s: Summary, clusters: list) -> dict:
+def _summary(s: Summary, clusters: list, st: DedupeStats | None = None) -> dict:
     d = s.as_dict()
     d.pop("outputs", None)
     d["clusters_rows"] = clusters
+    d["dedupe_stats"] = None if st is None else dataclasses.asdict(st)  # pairs, buckets, emitted: all of them
     return d
 
 
@@ -109,6 +116,8 @@ def _tricky(tmp_path: Path) -> Path:
     chain_c = REPORT[2] + " وأشار إلى أن الحملة تشمل القرى النائية والمناطق الحدودية أيضاً."
     for t in (chain_a, chain_b, chain_c):
         rows.append(_article("سلسلة", [t], "2015-07-23"))
+    rows.append(_article("فارغ", ["  "], "2015-07-23"))  # empty: skipped, kept in --rejects with its line
+    rows.append(_article("قائمة", ["** جميع المقالات المنشورة تمثل رأي كتابها فقط."], "2015-07-23"))  # emptied by clean
     lines = [json.dumps(r, ensure_ascii=False) for r in rows]
     lines.insert(5, "{not json")
     path = tmp_path / "tricky.jsonl"
@@ -139,7 +148,7 @@ def test_samples_byte_identical(client):
 def test_tricky_fixture_byte_identical(client, tmp_path):
     path = _tricky(tmp_path)
     out, rej, summary = _assert_same(client, [str(path)])
-    assert len(rej) == 3 and summary["rejected"] == 3
+    assert len(rej) >= 6 and summary["rejected"] == 3 and summary["empty"] == 3  # skipped records too
     assert summary["duplicates"] > 0  # the fixture exercises dedupe (exact copies at least)
 
 
@@ -206,12 +215,12 @@ def test_without_the_extra_dask_is_a_usage_error(tmp_path):
 
 def test_a_task_that_keeps_failing_fails_the_run_and_leaves_nothing(tmp_path):
     patch = (
-        "import newscli.dask_engine as e\n_real = e.run_partition\n"
+        "import newscli.dask_engine as e\n_real = e.iter_partition\n"
         "def _boom(part, *a, **k):\n"
         "    if part.path.endswith('poison.jsonl'):\n"
         "        raise RuntimeError('disk went away')\n"
         "    return _real(part, *a, **k)\n"
-        "e.run_partition = _boom\n")
+        "e.iter_partition = _boom\n")
     (tmp_path / "poison.jsonl").write_text(json.dumps(_article("خبر", REPORT), ensure_ascii=False) + "\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
     res = run_cli("export", str(SAMPLES), str(tmp_path / "poison.jsonl"), "--engine", "dask", "-j", "1", "-o", str(out),
