@@ -31,7 +31,7 @@ from functools import lru_cache
 import numpy as np
 
 from newscli import chars
-from newscli.normalize import search_fold
+from newscli.normalize import nfc, search_fold
 
 __all__ = ["normalize_for_dedupe", "parse_shingle", "shingles", "NormalizedBatch", "normalize_batch"]
 
@@ -121,7 +121,7 @@ def normalize_batch(texts: list[str]) -> NormalizedBatch:
             # NFC first, then the table, like any NFC text. search_fold removes controls before
             # composing, so a control between a letter and a mark composes there and not here:
             # the check below sends such texts (a dropped character before a mark) to search_fold.
-            prepared[k] = unicodedata.normalize("NFC", t)
+            prepared[k] = nfc(t)  # linear on long mark runs (plain NFC is quadratic)
     mapped, hi = _map(prepared)
     # The table is exact unless a text has an entity or expanding character (_COMPLEX), or a
     # dropped control/tatweel right before a mark (removing it lets NFC compose across it inside

@@ -343,8 +343,6 @@ def _long_mark_run(text: str) -> bool:
     return re.search(chars.char_class(chars.DIACRITICS) + "{%d}" % MARK_RUN_SORTED, text) is not None
 
 
-@pytest.mark.xfail(strict=True, reason="newscli/dedupe/text.py calls unicodedata.normalize('NFC') directly: "
-                   "quadratic on a mark run (a 1 MB run: over 300 s); use newscli.normalize.nfc there")
 def test_dedupe_normalizes_a_long_mark_run_with_the_linear_nfc(monkeypatch):
     """The hostile battery: `newscli dedupe` on a 1 MB line of stacked marks ran over 300 s (the
     clean, dates and export steps take under 1 s on it). Plain NFC must not see a long run."""
