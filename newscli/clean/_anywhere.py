@@ -185,9 +185,16 @@ def _block(st: LineState, i: int, keys: _Keys) -> int:
     return j
 
 
+_UNSET = object()  # anywhere_pass: the line rule is not worked out yet
+
+
 def anywhere_pass(st: LineState, user: UserPatterns) -> None:
     """Mark every line removed by an `anywhere` rule, a block, or the comment section."""
     keys = _Keys(st, user)
+    # The key, fold and line rule of a short line depend on its text alone (its word count too is
+    # a function of the text): a line seen before in this article is not worked out again
+    # (an article of 100k short lines that repeat, a menu or a share bar repeated at every section).
+    memo: dict[str, tuple] = {}
     n = len(st.lines)
     seen_body = False
     i = 0
@@ -202,7 +209,13 @@ def anywhere_pass(st: LineState, user: UserPatterns) -> None:
             seen_body = seen_body or body
             i += 1
             continue
-        k, f = keys.key_and_fold(i)
+        line = st.lines[i]
+        known = memo.get(line)
+        if known is None:
+            k, f = keys.key_and_fold(i)
+            r = _UNSET
+        else:
+            k, f, r = known
         if k is not None and seen_body and (k in R.END_HEADERS or (w <= 4 and R.comment_count(st.lines[i]))):
             _to_end(st, i, keys)
             return
@@ -212,7 +225,10 @@ def anywhere_pass(st: LineState, user: UserPatterns) -> None:
         if k is not None and k in R.BLOCK_HEADERS:
             i = _block(st, i, keys)
             continue
-        r = line_rule(st.lines[i], w, k, user, f)
+        if r is _UNSET:
+            r = line_rule(line, w, k, user, f)
+            if w <= MAX_SHORT_RULE_WORDS:
+                memo[line] = (k, f, r)
         if r == "link-line" and i == 0:
             r = None  # "بالصور .. …" as the first line is the article's own headline
         if r:

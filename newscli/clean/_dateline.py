@@ -17,6 +17,7 @@ MAX_AGENCY_WORDS = 20  # place, date (both calendars) and agency
 _MAX_NAME_WORDS = max(k.count(" ") + 1 for k in PLACES | OUTLETS)
 _HAS_DIGIT = re.compile(DIGIT)
 _OUTLET_LAST = frozenset(k.rsplit(" ", 1)[-1] for k in OUTLETS) | {""}
+_PLACE_FIRST = frozenset(k.split(" ", 1)[0] for k in PLACES)
 
 
 def dateline_sides(line: str) -> tuple[str, str] | None:
@@ -91,6 +92,10 @@ def agency_line(line: str) -> tuple[str, str] | None:
     toks = line.split()
     if key(toks[-1] if len(toks[-1]) > 1 or len(toks) < 2 else toks[-2]) not in _OUTLET_LAST:
         return None  # cheap gate: the line must end with the last word of a known outlet
+    # second gate: the first key word must begin a known place (else _known_prefix below is 0)
+    first = next((k for k in map(key, toks) if k), "")
+    if first.split(" ", 1)[0] not in _PLACE_FIRST:
+        return None
     kt = [key(t) for t in toks]
     idx = [i for i, k in enumerate(kt) if k]
     ks = [kt[i] for i in idx]

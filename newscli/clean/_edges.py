@@ -242,8 +242,15 @@ def _thread_start(st: LineState, rest: list[int]) -> int | None:
     if not rest:
         return None
     pos = {i: x for x, i in enumerate(rest)}
+    replies: dict[str, bool] = {}  # line -> is a reply button (short lines repeat: work each out once)
     for r in range(rest[0] + 1, len(st.lines)):
-        if st.wc[r] > 3 or key(st.lines[r]) not in R.REPLY_KEYS:
+        if st.wc[r] > 3:
+            continue
+        line = st.lines[r]
+        reply = replies.get(line)
+        if reply is None:
+            reply = replies[line] = key(line) in R.REPLY_KEYS
+        if not reply:
             continue
         before = [i for i in rest if i < r][-MAX_THREAD_LOOKBACK:]
         for j in reversed(before):

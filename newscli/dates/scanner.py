@@ -383,7 +383,7 @@ def candidates(text: str) -> list[Raw]:
     t = tables()
     if len(text) < SHORT:
         return _candidates_search(text, t)
-    match, starts = t.scanner.match, t.starts.finditer
+    match, starts, start_at = t.scanner.match, t.starts.finditer, t.starts.search
     next_start = _START_CHAR.search
     raws: list[Raw] = []
     pos = 0
@@ -401,7 +401,7 @@ def candidates(text: str) -> list[Raw]:
             got = _candidate(text, m)
             if got:
                 raws.extend(got)
-                pos = _chain(text, got[-1].end, raws, match, next_start)
+                pos = _chain(text, got[-1].end, raws, match, next_start, start_at)
         pos = max(pos, hs + 1)
     return raws
 
@@ -409,23 +409,33 @@ def candidates(text: str) -> list[Raw]:
 # a match starts with a word character or a digit (the scanner's guard): nothing else can start one
 _START_CHAR = re.compile(f"[{WORD}{DIGITS}]")
 CHAIN_GAP = 8  # after an accepted date, the next one is tried directly when it starts this close
+CHAIN_MISSES = 3  # starts that give no date, one after another, before the chain hands back
 
 
-def _chain(text: str, pos: int, raws: list[Raw], match, next_start) -> int:
+def _chain(text: str, pos: int, raws: list[Raw], match, next_start, start_at) -> int:
     """Dates that follow one another ("8/1/2020، 9/1/2020 و10/1/2020"): after an accepted match
     ending at ``pos``, the first character that can start a match is tried directly, as the plain
-    search would (no position before it can start one), without the hit and start regexes; the
-    first failure hands back to the windowed search at ``pos``. Returns the new position."""
-    while True:
-        st = next_start(text, pos, pos + CHAIN_GAP)
-        if st is None:
-            return pos
+    search would (no position before it can start one), without the hit regex. A start that gives
+    no date (no match, or a rejected candidate: "1420هـ" alone) is passed as the plain search
+    passes it (it goes on one character further), and the next start (``start_at``: a word start
+    or a digit-run start, the only places a match can begin) within CHAIN_GAP is tried; after
+    CHAIN_MISSES such starts one after another, or with no start that close, the chain hands back
+    to the windowed search. Returns the new position: every start before it has been tried."""
+    st = next_start(text, pos, pos + CHAIN_GAP)
+    misses = 0
+    while st is not None:
         s = st.start()
         m = match(text, s)
-        if m is None or m.end() == s:
+        got = _candidate(text, m) if m is not None and m.end() > s else None
+        if got:
+            raws.extend(got)
+            pos = got[-1].end
+            misses = 0
+            st = next_start(text, pos, pos + CHAIN_GAP)
+            continue
+        pos = s + 1  # s gave no date: the plain search goes on from the next character
+        misses += 1
+        if misses >= CHAIN_MISSES:
             return pos
-        got = _candidate(text, m)
-        if not got:
-            return pos
-        raws.extend(got)
-        pos = got[-1].end
+        st = start_at(text, pos, pos + CHAIN_GAP)
+    return pos

@@ -75,6 +75,8 @@ def fold(s: str) -> str:
 
 
 def to_int(digits: str) -> int:
+    if digits.isdecimal():  # only digits (any script: int() reads every decimal digit as the fold would)
+        return int(digits)
     return int(digits.translate(_FOLD))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -257,3 +258,32 @@ def test_a_line_of_dates_one_after_another_is_found_whole():
         base = one[k % len(one)]
         assert e == {**base, "start": base["start"] + step * (k // len(one)), "end": base["end"] + step * (k // len(one))}
         assert text[e["start"]:e["end"]] == e["match"]
+
+
+def test_a_line_of_dates_tries_each_start_once(monkeypatch):
+    """On a line made only of dates, a start that gives no date ("1420هـ" alone, a year with no
+    day) does not end the run of dates: the chain passes it as the plain search would, and the
+    windowed search does not try it a second time. Before, every such start was tried twice (and
+    the hit and start regexes ran again after it). The dates found are the same."""
+    import newscli.dates.scanner as scanner
+
+    tried: Counter = Counter()
+    real = scanner.tables()
+
+    class _Scanner:
+        def match(self, text, pos):
+            tried[pos] += 1
+            return real.scanner.match(text, pos)
+
+    class _Tables:
+        scanner = _Scanner()
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    monkeypatch.setattr(scanner, "tables", lambda: _Tables())
+    text = " ".join(f"{d} يناير 2020 1420هـ ، {d}/3/2021" for d in range(1, 29))
+    found = find_dates(text)
+    assert [e["iso"] for e in found[:4]] == ["2020-01-01", "2021-03-01", "2020-01-02", "2021-03-02"]
+    assert len(found) == 56 and all(e["iso"] for e in found)
+    assert max(tried.values()) == 1
