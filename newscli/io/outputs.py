@@ -22,6 +22,7 @@ stale shards of the same name pattern left by an earlier, longer run.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -30,8 +31,23 @@ from typing import IO, Any
 import orjson
 
 from newscli.io.compression import _compressor
-from newscli.io.errors import Reject, UsageError
+from newscli.io.errors import PartError, Reject, UsageError
 from newscli.io.targets import STDOUT, Target, existing_shards, shard_name
+
+_COPY_BLOCK = 1 << 20
+
+
+@dataclass(frozen=True)
+class LinesFile:
+    """A file of output lines written elsewhere (`--engine dask`: one partition's part, written by
+    a worker): `lines` JSON lines, `size` bytes, exactly as `Sink.write_record` would write them.
+    `Sink.write_lines_file` copies it into the output; `where` names the directory it lies in."""
+
+    path: str
+    size: int
+    lines: int
+    where: str = ""
+
 
 def _umask() -> int:
     mask = os.umask(0)
@@ -211,6 +227,59 @@ class Sink:
         with self._named_errors():
             self._file().write(data)
         self.count += 1
+
+    def write_lines_file(self, part: LinesFile) -> None:
+        """Copy a file of output lines in, streamed (never a whole part in memory), as `write_bytes`
+        line by line would write it: shards are cut at the same line counts. Raises PartError when
+        the file is not here or not whole (written where this process does not see it)."""
+        if self.target.fmt == "parquet":
+            raise UsageError(f"plain-text output cannot go to a Parquet file ({self.target.path})")
+        where = part.where or os.path.dirname(part.path)
+        try:
+            src = open(part.path, "rb")
+        except OSError as exc:
+            raise PartError(f"cannot read the part {os.path.basename(part.path)} of the output in {where}: "
+                            f"{exc.strerror or exc} (the client and every worker must see that directory)") from None
+        with src:
+            size = os.fstat(src.fileno()).st_size
+            if size != part.size:
+                raise PartError(f"the part {os.path.basename(part.path)} of the output in {where} has {size} bytes here, "
+                                f"{part.size} where it was written (the client and every worker must see that directory)")
+            with self._named_errors():
+                if not self.target.shard_size:
+                    if part.lines:
+                        shutil.copyfileobj(src, self._file(), _COPY_BLOCK)
+                    self.count += part.lines
+                else:
+                    self._copy_lines(src, part.lines)
+
+    def _copy_lines(self, src: IO[bytes], lines: int) -> None:
+        """`lines` lines from src, a shard's remaining room at a time (a full shard closed first)."""
+        buf, at, left = b"", 0, lines
+        while left:
+            fh = self._file()
+            room = self.target.shard_size - self.count % self.target.shard_size  # type: ignore[operator]
+            take = min(room, left)
+            k = take
+            while k:
+                if at >= len(buf):
+                    buf, at = src.read(_COPY_BLOCK), 0
+                    if not buf:
+                        raise PartError(f"a part of the output ends {k} lines early: {src.name}")
+                end = at
+                while k:
+                    nl = buf.find(b"\n", end)
+                    if nl < 0:
+                        break
+                    end, k = nl + 1, k - 1
+                if k:  # no more whole lines in this block: its rest belongs to the same shard
+                    end = len(buf)
+                fh.write(buf[at:end] if at or end < len(buf) else buf)
+                at = end
+            self.count += take
+            left -= take
+        if at < len(buf) or src.read(1):
+            raise PartError(f"a part of the output has more than its {lines} lines: {src.name}")
 
     def _named_errors(self) -> "_NamedErrors":
         return _NamedErrors(self.target)
