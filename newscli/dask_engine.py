@@ -30,6 +30,7 @@ __all__ = ["DaskEngine", "Partition", "INSTALL_HINT", "plan_partitions", "requir
 
 INSTALL_HINT = "--engine dask needs the optional extra: pip install 'newscli[dask]'"
 _SCHEDULER_ENV = "NEWSCLI_SCHEDULER"
+PARTS_ENV = "NEWSCLI_PARTS_DIR"
 NO_WORKER_SECONDS = 60.0
 _POLL_SECONDS = 2.0
 _CONNECT_SECONDS = 15
@@ -246,9 +247,24 @@ class DaskEngine:
                     raise RuntimeError(f"no Dask worker for {NO_WORKER_SECONDS:.0f} s (they died or never "
                                        "connected to the scheduler)") from None
 
-    def local(self) -> bool:
-        """Whether the workers are this machine's (a LocalCluster started here)."""
-        return self.cluster is not None
+    def parts_place(self, target: Any) -> tuple[str, str] | None:
+        """Where the workers write their parts of the output (stage 7) for a planned output
+        (`newscli.io.Target`), as (directory, name prefix): $NEWSCLI_PARTS_DIR, else the output
+        file's own directory, else (standard output, a FIFO, a device) the temporary directory when
+        the workers are this machine's (a LocalCluster started here); else None (the lines then
+        reach the client through Dask). Raises ValueError for a $NEWSCLI_PARTS_DIR that is not a
+        directory."""
+        import tempfile
+
+        name = f".{os.path.basename(target.real)}" if target.kind == "file" else ".newscli"
+        chosen = os.environ.get(PARTS_ENV)
+        if chosen:
+            if not os.path.isdir(chosen):
+                raise ValueError(f"{PARTS_ENV}={chosen}: not a directory")
+            return chosen, name
+        if target.kind == "file":
+            return os.path.dirname(target.real), name
+        return (tempfile.gettempdir(), name) if self.cluster is not None else None
 
     def close(self) -> None:
         import contextlib

@@ -269,27 +269,11 @@ def run_command(
     raise typer.Exit(exit_code(summary))
 
 
-PARTS_ENV = "NEWSCLI_PARTS_DIR"
-
-
 def _parts_place(cluster: Any, target: Target) -> tuple[str, str] | None:
-    """Where `--engine dask` workers write their parts of the output (stage 7), as (directory,
-    name prefix): $NEWSCLI_PARTS_DIR, else the output file's own directory, else (standard output,
-    a FIFO, a device) the temporary directory when the workers are this machine's; else None (the
-    lines then reach the client through Dask)."""
-    name = f".{os.path.basename(target.real)}" if target.kind == "file" else ".newscli"
-    chosen = os.environ.get(PARTS_ENV)
-    if chosen:
-        if not os.path.isdir(chosen):
-            raise usage(f"{PARTS_ENV}={chosen}: not a directory")
-        return chosen, name
-    if target.kind == "file":
-        return os.path.dirname(target.real), name
-    if cluster.local():
-        import tempfile
-
-        return tempfile.gettempdir(), name
-    return None
+    try:
+        return cluster.parts_place(target)
+    except ValueError as exc:
+        raise usage(str(exc)) from None
 
 
 def _input_format(fmt: str, text_writer: Callable[[dict], str] | None) -> str:

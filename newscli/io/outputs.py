@@ -21,6 +21,7 @@ stale shards of the same name pattern left by an earlier, longer run.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import sys
@@ -35,6 +36,9 @@ from newscli.io.errors import PartError, Reject, UsageError
 from newscli.io.targets import STDOUT, Target, existing_shards, shard_name
 
 _COPY_BLOCK = 1 << 20
+# copy_file_range not possible here (another file system on old kernels, unsupported): copy by blocks
+_NO_COPY_RANGE = frozenset({errno.EXDEV, errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EBADF, errno.EPERM,
+                            errno.ETXTBSY})
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,10 @@ class _Writer:
     def write(self, data: bytes) -> None:
         self._fh.write(data)
 
+    def copy_from(self, src: IO[bytes]) -> None:
+        """The rest of a binary file, streamed in (a block at a time)."""
+        shutil.copyfileobj(src, self._fh, _COPY_BLOCK)
+
     def _end_compressor(self) -> None:
         """Write the compressor's trailer (gzip, zstd, ...) and flush what lies under it."""
         if self._fh is not self._raw:
@@ -91,6 +99,25 @@ class AtomicFile(_Writer):
         self._raw = os.fdopen(fd, "wb", buffering=1 << 20)
         self._fh = _compressor(name or path, self._raw)
         self.finished = self.closed = False
+
+    def copy_from(self, src: IO[bytes]) -> None:
+        """Uncompressed: `os.copy_file_range` (no bytes through this process where the file system
+        copies itself: a reflink, NFS 4.2 server-side copy), else a block at a time."""
+        if self._fh is not self._raw or not hasattr(os, "copy_file_range"):
+            return super().copy_from(src)
+        self._raw.flush()
+        start, done = src.tell(), 0
+        try:
+            while True:
+                n = os.copy_file_range(src.fileno(), self._raw.fileno(), _COPY_BLOCK << 6)
+                if not n:
+                    return
+                done += n
+        except OSError as exc:
+            if done or exc.errno not in _NO_COPY_RANGE:
+                raise
+        src.seek(start)
+        super().copy_from(src)
 
     def finish(self) -> None:
         if self.finished:
@@ -248,7 +275,7 @@ class Sink:
             with self._named_errors():
                 if not self.target.shard_size:
                     if part.lines:
-                        shutil.copyfileobj(src, self._file(), _COPY_BLOCK)
+                        self._file().copy_from(src)
                     self.count += part.lines
                 else:
                     self._copy_lines(src, part.lines)

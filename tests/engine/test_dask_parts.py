@@ -73,31 +73,35 @@ def test_parts_are_written_beside_the_output_and_removed(client, tmp_path):
 def test_sink_copies_parts_cutting_shards_at_local_line_counts(tmp_path):
     """`Sink.write_lines_file` against `write_bytes` line by line: the same shards, the same bytes,
     for shard sizes that fall inside, at the end of and across parts, with gzip."""
-    lines = [json.dumps({"id": i, "text": "خبر " * (1 + i % 7)}, ensure_ascii=False).encode() + b"\n" for i in range(40)]
-    parts, at = [], 0
+    lines = [json.dumps({"id": i, "text": "خبر " * (1 + i % 7)}, ensure_ascii=False).encode() + b"\n" for i in range(41)]
+    parts, at = [], 1  # lines[0]: written as a line before and after the parts
     for k, n in enumerate((1, 13, 0, 9, 17)):
         p = tmp_path / f"part-{k}"
         p.write_bytes(b"".join(lines[at:at + n]))
         parts.append(LinesFile(str(p), p.stat().st_size, n))
         at += n
-    for shard in (None, 1, 4, 13, 40, 100):
+    for name, shard in [("o.jsonl.gz", n) for n in (None, 1, 4, 13, 40, 100)] + [("o.jsonl", None), ("o.jsonl", 13)]:
         for how in ("lines", "parts"):
-            d = tmp_path / f"{how}-{shard}"
+            d = tmp_path / f"{how}-{name}-{shard}"
             d.mkdir()
-            outs = OutputSet(plan_outputs([("output", str(d / "o.jsonl.gz"))], [], reads_stdin=False, shard_size=shard))
+            outs = OutputSet(plan_outputs([("output", str(d / name))], [], reads_stdin=False, shard_size=shard))
             sink = outs.sink("output")
-            if how == "lines":
-                for line in lines:
-                    sink.write_bytes(line)
-            else:
-                for p in parts:
+            sink.write_bytes(lines[0])  # lines written before and after a part (copy_file_range, plain)
+            for k, p in enumerate(parts):
+                if how == "lines":
+                    for line in lines[1 + sum(q.lines for q in parts[:k]):][:p.lines]:
+                        sink.write_bytes(line)
+                else:
                     sink.write_lines_file(p)
-            assert sink.count == 40
+            sink.write_bytes(lines[0])
+            assert sink.count == 42
             outs.commit()
-        a = sorted((tmp_path / f"lines-{shard}").iterdir())
-        b = sorted((tmp_path / f"parts-{shard}").iterdir())
-        assert [p.name for p in a] == [p.name for p in b] and len(a) == (1 if shard is None else -(-40 // shard))
-        assert [gzip.decompress(p.read_bytes()) for p in a] == [gzip.decompress(p.read_bytes()) for p in b]
+        a = sorted((tmp_path / f"lines-{name}-{shard}").iterdir())
+        b = sorted((tmp_path / f"parts-{name}-{shard}").iterdir())
+        assert [p.name for p in a] == [p.name for p in b] and len(a) == (1 if shard is None else -(-42 // shard))
+        unzip = gzip.decompress if name.endswith(".gz") else bytes
+        assert [unzip(p.read_bytes()) for p in a] == [unzip(p.read_bytes()) for p in b]
+        assert b"".join(unzip(p.read_bytes()) for p in b) == lines[0] + b"".join(lines[1:41]) + lines[0]
 
 
 def test_a_part_with_the_wrong_size_or_lines_is_refused(tmp_path):
@@ -229,3 +233,53 @@ def test_a_part_not_written_or_not_seen_fails_with_one_line_and_leaves_nothing(t
     lines = res.stderr.splitlines()
     assert len(lines) == 1 and re.fullmatch(rb"newscli: " + message + rb".*", lines[0]), res.stderr.decode()
     assert list(d.iterdir()) == []  # no shard, no stats, no parts directory, no temporary file
+
+
+# Ctrl-C (SIGTERM alike) while the client copies the second part: parts exist, one is copied
+INTERRUPT_WHILE_COPYING = (
+    "import os, signal\nimport newscli.io.outputs as o\n_real = o.Sink.write_lines_file\n"
+    "def _stop(self, part):\n"
+    "    _real(self, part)\n"
+    "    if part.path.endswith('part-00001.jsonl'):\n"
+    "        os.kill(os.getpid(), signal.SIGTERM)\n"
+    "o.Sink.write_lines_file = _stop\n")
+
+
+def test_an_interrupt_while_copying_parts_leaves_nothing(tmp_path):
+    d = tmp_path / "out"
+    d.mkdir()
+    huge = _huge(tmp_path, copies=60)
+    size = huge.stat().st_size
+    # one plain file cut in 4 byte ranges: 4 parts
+    patch = INTERRUPT_WHILE_COPYING + (
+        "import newscli.dask_engine as e\n_Engine = e.DaskEngine\n"
+        "class _Small(_Engine):\n"
+        "    def __init__(self, *a, **k):\n"
+        f"        super().__init__(*a, **{{**k, 'partition_bytes': {size // 4 + 1}}})\n"
+        "e.DaskEngine = _Small\n")
+    res = run_cli("export", str(huge), "--engine", "dask", "-j", "2", "-o", str(d / "out.jsonl"), "--stats",
+                  str(d / "stats.json"), shims={"sitecustomize.py": patch}, tmp=tmp_path, timeout=300)
+    assert res.returncode == 130, res.stderr.decode()
+    assert b"interrupted; no output written" in res.stderr and b"Traceback" not in res.stderr
+    assert list(d.iterdir()) == []
+
+
+def test_parts_elsewhere_with_NEWSCLI_PARTS_DIR(tmp_path, monkeypatch):
+    log = tmp_path / "parts.log"
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setenv("PARTS_LOG", str(log))
+    monkeypatch.setenv("NEWSCLI_PARTS_DIR", str(scratch))
+    local = run_cli("export", str(SAMPLES), "-o", "-")
+    res = run_cli("export", str(SAMPLES), "--engine", "dask", "-j", "2", "-o", str(tmp_path / "out.jsonl"),
+                  shims={"sitecustomize.py": LOG_PARTS}, tmp=tmp_path, timeout=300)
+    assert res.returncode == local.returncode == 0, res.stderr.decode()
+    assert (tmp_path / "out.jsonl").read_bytes() == local.stdout
+    copied = log.read_text().split()
+    assert copied and {Path(p).parent.parent for p in copied} == {scratch}
+    assert all(Path(p).parent.name.startswith(".out.jsonl.parts-") for p in copied)
+    assert list(scratch.iterdir()) == []
+    monkeypatch.setenv("NEWSCLI_PARTS_DIR", str(tmp_path / "missing"))
+    res = run_cli("export", str(SAMPLES), "--engine", "dask", "-j", "1", "-o", str(tmp_path / "again.jsonl"), timeout=300)
+    assert res.returncode == 2 and b"NEWSCLI_PARTS_DIR=" in res.stderr and b"not a directory" in res.stderr
+    assert not (tmp_path / "again.jsonl").exists()
