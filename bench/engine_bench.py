@@ -3,8 +3,9 @@
 Whole processes (interleaved): wall time and peak RSS of the process tree. Then one in-process Dask
 run (LocalCluster with N worker processes) for what a whole-process timer cannot see: the client's
 peak RSS, each worker's peak RSS, the bytes the workers sent to the client and the client to the
-workers by stage, and the bytes passed between tasks by stage (the shuffle of band rows, candidate
-pairs, and pairs with their first record's rows).
+workers by stage, the bytes passed between tasks by stage (the shuffle of band rows, candidate
+pairs, and pairs with their first record's rows), and the bytes of the output's lines the workers
+wrote in parts (stage 7) for the client to copy.
 
     pip install '.[dask]' && python bench/engine_bench.py [--jobs 2] [--runs 1] [--limit N]
 """
@@ -36,30 +37,31 @@ def concat(target: Path, limit: int | None) -> int:
     return n
 
 
-def in_process(path: Path, jobs: int) -> dict:
+def in_process(path: Path, jobs: int, out: Path) -> dict:
+    """As the CLI runs it: each partition's lines written to a part beside the output by its worker,
+    the parts copied in order into the output by the client's writer."""
     from newscli.dask_engine import DaskEngine
     from newscli.export import ExportOptions, steps_for
+    from newscli.io import OutputSet, plan_outputs
     from newscli.pipeline import run
 
     options = ExportOptions()
     steps = steps_for(options)
-    written = 0
+    outs = OutputSet(plan_outputs([("output", str(out))], [str(path)], reads_stdin=False))
+    sink = outs.sink("output")
     with DaskEngine(jobs=jobs) as engine:
-        source = engine.chunks([str(path)], steps, options.dedupe, serialize=True)
+        source = engine.chunks([str(path)], steps, options.dedupe, serialize=True, parts=str(out.parent),
+                               parts_name=f".{out.name}")
         source.measure = True
-
-        def on_record(rec) -> None:
-            nonlocal written
-            written += 1
-
         t0 = time.perf_counter()
-        run(None, steps=steps, on_record=on_record, on_reject=lambda r: None, dedupe_options=options.dedupe,
-            chunk_source=source)
+        run(None, steps=steps, on_record=sink.write_lines_file, on_reject=lambda r: None,
+            dedupe_options=options.dedupe, chunk_source=source)
+        outs.commit()
         wall = time.perf_counter() - t0
         workers = engine.client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
     return {"wall": wall, "client_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
             "workers_mib": sorted(workers.values()), "moved": dict(source.moved), "sent": dict(source.sent),
-            "shuffled": dict(source.shuffled), "written": written}
+            "shuffled": dict(source.shuffled), "written": sink.count, "parts": source.part_bytes}
 
 
 def main() -> int:
@@ -75,7 +77,7 @@ def main() -> int:
         size = path.stat().st_size
         base = [py, "-m", "newscli", "-q", "export", str(path), "-o", str(Path(tmp) / "out.jsonl"), "-j", str(args.jobs)]
         results = interleaved({"local": base, "dask": base + ["--engine", "dask"]}, args.runs)
-        detail = in_process(path, args.jobs)
+        detail = in_process(path, args.jobs, Path(tmp) / "in-process.jsonl")
     print(f"machine: {machine()}")
     print(f"{n} records, {size / 1e6:.0f} MB uncompressed JSONL (the four shared JSONL corpora); -j {args.jobs}; "
           f"median of {args.runs} interleaved whole-process runs after a warm-up")
@@ -84,8 +86,11 @@ def main() -> int:
         print(f"  --engine {name:<6} wall {walls[name]:7.1f} s  {n / walls[name]:7.0f} rec/s  "
               f"CPU {median([c for _, c, _ in rows]):6.1f} s  peak RSS {median([m for _, _, m in rows]):5.0f} MiB")
     print(f"  dask / local wall: {walls['dask'] / walls['local']:.2f}x")
-    print(f"in-process dask run (lines serialized on the workers, as the CLI does): wall {detail['wall']:.1f} s; "
-          f"client peak {detail['client_mib']} MiB; workers' peaks {detail['workers_mib']} MiB; {detail['written']} written")
+    print(f"in-process dask run (lines written in parts by the workers, copied by the client, as the CLI does): "
+          f"wall {detail['wall']:.1f} s; client peak {detail['client_mib']} MiB; workers' peaks "
+          f"{detail['workers_mib']} MiB; {detail['written']} written")
+    print(f"  workers -> parts on shared storage (beside the output): {detail['parts'] / 1e6:.1f} MB "
+          f"({detail['parts'] / n:.0f} B/record)")
     for title, key in (("workers -> client", "moved"), ("client -> workers", "sent"),
                        ("between tasks (pickled pieces; those on the same worker do not cross the network)", "shuffled")):
         total = sum(detail[key].values())

@@ -21,8 +21,14 @@ later stages move only small keyed arrays.
 6. Each partition gets its members' verdicts and emits its records in order with their `dup`
    field (`dup_field`, `single_dup`), as local's `_emit` does.
 
-Records then reach the client partition by partition, in order, for the writer (stage 7, each
-partition writing its part beside the output, is not done yet: see docs/scale.md).
+7. With ``parts`` (JSON lines of whole records to a place the workers see), each partition's task
+   writes its lines to a part file in a run-private directory (beside the output by default) and
+   returns only (path, bytes, lines); the client copies the parts in order into the one writer
+   (`newscli.io.outputs.Sink.write_lines_file`: one file or shards cut at the same line counts,
+   compression, atomic commit), removing each part once copied and the directory after the run
+   (success, failure or interrupt). Before any work every worker writes a probe file there that
+   the client must see (else a usage error naming the directory). Otherwise the records (or
+   lines) reach the client partition by partition, in order, through Dask.
 """
 
 from __future__ import annotations
@@ -30,6 +36,8 @@ from __future__ import annotations
 import operator
 import os
 import pickle
+import shutil
+import tempfile
 from collections import Counter
 from dataclasses import replace
 from typing import Any, Iterator
@@ -37,8 +45,8 @@ from typing import Any, Iterator
 import numpy as np
 import orjson
 
-from newscli.dask_tasks import (_nbytes, band_rows, bucket_candidates, emit, hold, left_rows, members_of, summary_of,
-                                verify_right)
+from newscli.dask_tasks import (_nbytes, band_rows, bucket_candidates, emit, hold, left_rows, members_of, probe_parts,
+                                summary_of, verify_right)
 
 __all__ = ["DistributedDedupe"]
 
@@ -49,8 +57,12 @@ class DistributedDedupe:
     `dedupe_records` to run stages 3-6 on the cluster."""
 
     def __init__(self, engine: Any, paths: list[str], steps: list, options: Any, text_field: str,
-                 html_field: str | None, chunk_records: int, keep_empty: bool, serialize: bool = False) -> None:
+                 html_field: str | None, chunk_records: int, keep_empty: bool, serialize: bool = False,
+                 parts: tuple[str, str] | None = None) -> None:
         self.engine, self.client, self.serialize = engine, engine.client, serialize
+        self.parts = parts  # (directory, name): where the run-private parts directory goes
+        self.parts_dir: str | None = None
+        self.part_bytes = 0  # bytes of the output's lines written in parts by the workers
         self.args = (paths, steps, options, text_field, html_field, chunk_records, keep_empty)
         self.held: list = []
         self.sizes: list[int] = []
@@ -70,6 +82,8 @@ class DistributedDedupe:
         paths, steps, options, text_field, html_field, chunk_records, keep_empty = self.args
         cwd = os.getcwd()
         try:
+            if self.parts is not None:
+                self._open_parts()
             for part in self.engine.partitions(paths):
                 self.held.append(self._submit(hold, part, steps, options, text_field, html_field, chunk_records,
                                               keep_empty, cwd))
@@ -85,6 +99,32 @@ class DistributedDedupe:
             self.release()
             raise
 
+    def _open_parts(self) -> None:
+        """The run-private parts directory, and a probe: every worker writes a file there that the
+        client must see (a usage error naming the directory otherwise, before any work)."""
+        from newscli.io import UsageError
+
+        base, name = self.parts  # type: ignore[misc]
+        try:
+            self.parts_dir = tempfile.mkdtemp(prefix=f"{name}.parts-", dir=base)
+        except OSError as exc:
+            raise UsageError(f"cannot make the output's parts directory in {base}: {exc.strerror or exc}") from None
+        self.engine.scratch.append(self.parts_dir)
+        hint = "the client and every Dask worker must see the output's directory (shared storage), or set " \
+               "NEWSCLI_PARTS_DIR to a directory they all see"
+        for worker, (status, what) in sorted(self.client.run(probe_parts, self.parts_dir).items()):
+            if status != "ok":
+                raise UsageError(f"the Dask worker {worker} cannot write in {self.parts_dir}: {what} ({hint})")
+            try:
+                with open(what, encoding="ascii") as fh:
+                    seen = fh.read() == os.path.basename(what)
+            except OSError:
+                seen = False
+            if not seen:
+                raise UsageError(f"the Dask worker {worker} writes {self.parts_dir} where the client does not see it "
+                                 f"({hint})")
+            os.unlink(what)
+
     def release(self) -> None:
         for fut in self.held:
             try:
@@ -92,6 +132,11 @@ class DistributedDedupe:
             except Exception:  # the client may be closing already
                 pass
         self.held = []
+        if self.parts_dir is not None:
+            shutil.rmtree(self.parts_dir, ignore_errors=True)
+            if not os.path.exists(self.parts_dir) and self.parts_dir in self.engine.scratch:
+                self.engine.scratch.remove(self.parts_dir)  # else a cancelled task wrote in it: close() retries
+            self.parts_dir = None
 
     def dedupe(self, chunks: Any, options: Any, stats: Any = None) -> Iterator[dict]:
         """Stages 3-6 once every chunk has been read; yields the records in input order."""
@@ -202,7 +247,8 @@ class DistributedDedupe:
             ofs = [None if cl.kept[g] == mem[g] else orjson.loads(ids[int(kept_at[g])]) for g in sel.tolist()]
             if self.measure:
                 self.sent["6 verdicts"] += _nbytes((sub, ofs))
-            return self._submit(emit, self.held[p], sub, ofs, int(bounds[p]), opt, self.serialize)
+            part = None if self.parts_dir is None else os.path.join(self.parts_dir, f"part-{p:05d}.jsonl")
+            return self._submit(emit, self.held[p], sub, ofs, int(bounds[p]), opt, self.serialize, part)
 
         todo = iter(range(len(self.held)))
         try:
@@ -222,6 +268,19 @@ class DistributedDedupe:
     def _records(self, fut: Any, st: Any) -> Iterator[dict]:
         out = self.engine._result(fut)
         fut.release()
+        if self.parts_dir is not None:  # (path, bytes, lines) of a part the worker wrote
+            from newscli.io import LinesFile
+
+            path, size, lines = out
+            self.moved["7 parts (path, bytes, lines)"] += _nbytes(out)
+            self.part_bytes += size
+            st.emitted += lines
+            yield LinesFile(path, size, lines, self.parts_dir)
+            try:  # copied: its disk space goes now
+                os.unlink(path)
+            except OSError:
+                pass
+            return
         if self.serialize:  # bytes: the output's lines, written as they are
             self.moved["6 records"] += sum(len(line) for line in out)
             st.emitted += len(out)

@@ -30,6 +30,7 @@ __all__ = ["DaskEngine", "Partition", "INSTALL_HINT", "plan_partitions", "requir
 
 INSTALL_HINT = "--engine dask needs the optional extra: pip install 'newscli[dask]'"
 _SCHEDULER_ENV = "NEWSCLI_SCHEDULER"
+PARTS_ENV = "NEWSCLI_PARTS_DIR"
 NO_WORKER_SECONDS = 60.0
 _POLL_SECONDS = 2.0
 _CONNECT_SECONDS = 15
@@ -138,6 +139,7 @@ class DaskEngine:
 
         self.partition_bytes = partition_bytes
         self.cluster = None
+        self.scratch: list[str] = []  # run-private directories on shared storage, removed at close()
         _quiet_logs()
         address = scheduler or os.environ.get(_SCHEDULER_ENV) or None
         if address:
@@ -165,6 +167,7 @@ class DaskEngine:
         """An engine over an existing client (the tests' in-process cluster)."""
         self = cls.__new__(cls)
         self.client, self.cluster, self.partition_bytes = client, None, partition_bytes
+        self.scratch = []
         return self
 
     def workers(self) -> int:
@@ -180,11 +183,15 @@ class DaskEngine:
 
     def chunks(self, paths: list[str], steps: list, dedupe_options: Any, *, text_field: str = "text",
                html_field: str | None = None, chunk_records: int | None = None,
-               keep_empty: bool = False, serialize: bool = False) -> Any:
+               keep_empty: bool = False, serialize: bool = False, parts: str | None = None,
+               parts_name: str = ".newscli") -> Any:
         """The chunks of a run for `newscli.pipeline.run`'s chunk_source, in input order: without
         dedupe, (records and Rejects, None, counts) chunk by chunk; with dedupe, a
         `newscli.dask_dedupe.DistributedDedupe` (the records stay on the workers), which with
-        ``serialize`` gives the output's JSON lines (bytes) instead of records."""
+        ``serialize`` gives the output's JSON lines (bytes) instead of records, and with ``parts``
+        (a directory the client and every worker see) a `newscli.io.LinesFile` per partition: its
+        lines, written by its worker in a run-private directory ``parts/{parts_name}.parts-XXXXXXXX``
+        (removed after the run)."""
         from newscli.pipeline import CHUNK_RECORDS
 
         if dedupe_options is not None and getattr(dedupe_options, "on_cluster", None) is not None:
@@ -193,7 +200,8 @@ class DaskEngine:
             from newscli.dask_dedupe import DistributedDedupe
 
             return DistributedDedupe(self, paths, steps, dedupe_options, text_field, html_field,
-                                     chunk_records or CHUNK_RECORDS, keep_empty, serialize)
+                                     chunk_records or CHUNK_RECORDS, keep_empty, serialize,
+                                     (parts, parts_name) if serialize and parts else None)
         return self._chunks(paths, steps, text_field, html_field, chunk_records or CHUNK_RECORDS, keep_empty)
 
     def _chunks(self, paths: list[str], steps: list, text_field: str, html_field: str | None, chunk_records: int,
@@ -239,9 +247,29 @@ class DaskEngine:
                     raise RuntimeError(f"no Dask worker for {NO_WORKER_SECONDS:.0f} s (they died or never "
                                        "connected to the scheduler)") from None
 
+    def parts_place(self, target: Any) -> tuple[str, str] | None:
+        """Where the workers write their parts of the output (stage 7) for a planned output
+        (`newscli.io.Target`), as (directory, name prefix): $NEWSCLI_PARTS_DIR, else the output
+        file's own directory, else (standard output, a FIFO, a device) the temporary directory when
+        the workers are this machine's (a LocalCluster started here); else None (the lines then
+        reach the client through Dask). Raises ValueError for a $NEWSCLI_PARTS_DIR that is not a
+        directory."""
+        import tempfile
+
+        name = f".{os.path.basename(target.real)}" if target.kind == "file" else ".newscli"
+        chosen = os.environ.get(PARTS_ENV)
+        if chosen:
+            if not os.path.isdir(chosen):
+                raise ValueError(f"{PARTS_ENV}={chosen}: not a directory")
+            return chosen, name
+        if target.kind == "file":
+            return os.path.dirname(target.real), name
+        return (tempfile.gettempdir(), name) if self.cluster is not None else None
+
     def close(self) -> None:
         import contextlib
         import io
+        import shutil
         import warnings
 
         # shutting down after Ctrl-C or an error: Dask may still complain; the user has had newscli's message
@@ -256,6 +284,9 @@ class DaskEngine:
                     self.cluster.close(timeout=10)
                 except Exception:
                     pass
+        for directory in self.scratch:  # left by a run that ended early (a task still writing then)
+            shutil.rmtree(directory, ignore_errors=True)
+        self.scratch = []
 
     def __enter__(self) -> "DaskEngine":
         return self

@@ -18,7 +18,7 @@ import numpy as np
 import orjson
 
 __all__ = ["Held", "hold", "summary_of", "bucket_of", "band_rows", "bucket_candidates", "left_rows", "verify_right",
-           "members_of", "emit"]
+           "members_of", "emit", "probe_parts"]
 
 
 class Held:
@@ -215,34 +215,116 @@ def members_of(held: Held, local: np.ndarray) -> tuple[np.ndarray, np.ndarray, b
     return held.spool.column("date")[local], held.spool.column("tlen")[local], blob, off
 
 
-def emit(held: Held, cl: Any, ofs: list, offset: int, options: Any, serialize: bool) -> list:
+def emit(held: Held, cl: Any, ofs: list, offset: int, options: Any, serialize: bool, part: str | None = None) -> Any:
     """Stage 6: this partition's records in order, as `options.emit` selects them, each with its
     ``dup`` field (``cl``: the verdicts of its clustered records, positions local): as (record
-    line, dup) pairs, or with ``serialize`` as the output's JSON lines (the writer's own
-    serialization, done here, so the client only writes bytes)."""
+    line, dup) pairs; with ``serialize`` as the output's JSON lines (the writer's own
+    serialization, done here); with ``part`` (stage 7) those lines written to the file ``part``,
+    in a directory the client sees too, returning only (path, bytes, lines)."""
     from newscli.dedupe.engine import dup_field, single_dup
 
-    mode, mem, out = options.emit, cl.mem, _Lines() if serialize else []
+    writer = _Part(part) if part is not None else None
+    out: list = []
+    add = writer.add if writer is not None else (
+        (lambda line, dup: out.append(_line(line, dup))) if serialize else (lambda line, dup: out.append((line, dup))))
+    mode, mem = options.emit, cl.mem
     nm, mi = len(mem), 0
     next_mem = int(mem[0]) if nm else -1
-    with open(held.spool.path("records"), "rb") as f:
-        for i, line in enumerate(f):
-            if i == next_mem and cl.size[mi] > 1:
-                is_kept = int(cl.kept[mi]) == i + offset
-                if not ((mode == "kept" and not is_kept) or (mode == "removed" and is_kept)):
-                    out.append((line, dup_field(cl, mi, is_kept, ofs[mi], options)))
-            elif mode != "removed":
-                out.append((line, single_dup(i + offset)))
-            if i == next_mem:
-                mi += 1
-                next_mem = int(mem[mi]) if mi < nm else -1
-    return list(out) if serialize else out
+    try:
+        with open(held.spool.path("records"), "rb") as f:
+            for i, line in enumerate(f):
+                if i == next_mem and cl.size[mi] > 1:
+                    is_kept = int(cl.kept[mi]) == i + offset
+                    if not ((mode == "kept" and not is_kept) or (mode == "removed" and is_kept)):
+                        add(line, dup_field(cl, mi, is_kept, ofs[mi], options))
+                elif mode != "removed":
+                    add(line, single_dup(i + offset))
+                if i == next_mem:
+                    mi += 1
+                    next_mem = int(mem[mi]) if mi < nm else -1
+    except BaseException:
+        if writer is not None:
+            writer.abandon()
+        raise
+    return writer.close() if writer is not None else out
 
 
-class _Lines(list):
-    """Output lines as `newscli.io.outputs.Sink.write_record` writes them (a record with its `dup`)."""
+def _line(line: bytes, dup: Any) -> bytes:
+    """An output line as `newscli.io.outputs.Sink.write_record` writes it (a record with its `dup`)."""
+    rec = orjson.loads(line)
+    rec["dup"] = dup
+    return orjson.dumps(rec, option=orjson.OPT_APPEND_NEWLINE)
 
-    def append(self, item: tuple) -> None:
-        rec = orjson.loads(item[0])
-        rec["dup"] = item[1]
-        super().append(orjson.dumps(rec, option=orjson.OPT_APPEND_NEWLINE))
+
+def _where() -> str:
+    try:
+        from distributed import get_worker
+
+        return f"the Dask worker {get_worker().address}"
+    except Exception:  # not in a worker (a test calling the task directly)
+        return "a Dask worker"
+
+
+class _Part:
+    """One partition's part of the output, written to a temporary name and renamed when whole (a
+    task Dask runs again, its worker lost, rewrites it from the start)."""
+
+    def __init__(self, path: str) -> None:
+        import threading
+
+        self.path, self.size, self.lines = path, 0, 0
+        self.tmp = f"{path}.{os.getpid()}-{threading.get_ident()}.tmp"
+        try:
+            self.fh = open(self.tmp, "wb", buffering=1 << 20)
+        except OSError as exc:
+            raise _part_error(path, exc) from None
+
+    def add(self, line: bytes, dup: Any) -> None:
+        data = _line(line, dup)
+        try:
+            self.fh.write(data)
+        except OSError as exc:
+            self.abandon()
+            raise _part_error(self.path, exc) from None
+        self.size += len(data)
+        self.lines += 1
+
+    def close(self) -> tuple[str, int, int]:
+        try:
+            self.fh.close()
+            os.replace(self.tmp, self.path)
+        except OSError as exc:
+            self.abandon()
+            raise _part_error(self.path, exc) from None
+        return self.path, self.size, self.lines
+
+    def abandon(self) -> None:
+        try:
+            self.fh.close()
+        except OSError:
+            pass
+        try:
+            os.unlink(self.tmp)
+        except OSError:
+            pass
+
+
+def _part_error(path: str, exc: OSError) -> Exception:
+    from newscli.io import PartError
+
+    return PartError(f"{_where()} cannot write its part of the output in {os.path.dirname(path)}: "
+                     f"{exc.strerror or exc} (the client and every worker must see that directory)")
+
+
+def probe_parts(directory: str) -> tuple[str, str]:
+    """On every worker before a run (``client.run``): write a file in the parts directory; the
+    client then checks that it sees it. Returns ("ok", the file's path) or ("error", why)."""
+    import uuid
+
+    path = os.path.join(directory, f"probe-{uuid.uuid4().hex}")
+    try:
+        with open(path, "w", encoding="ascii") as fh:
+            fh.write(os.path.basename(path))
+    except OSError as exc:
+        return "error", str(exc.strerror or exc)
+    return "ok", path

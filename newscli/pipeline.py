@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterable, Iterator
 import orjson
 
 from newscli import chars
-from newscli.io import RawLine, Reject, parse_line
+from newscli.io import LinesFile, RawLine, Reject, parse_line
 from newscli.io.jsonl import RawBlock, raw_lines, take_lines
 from newscli.io.web import HTML_KEY
 
@@ -406,7 +406,7 @@ def run(
     dedupe = getattr(chunk_source, "dedupe", None) or dedupe_records
     for rec in dedupe(entering(), dedupe_options, stats):
         on_record(rec)
-        summary.written += 1
+        summary.written += rec.lines if type(rec) is LinesFile else 1  # a part written on a Dask worker
     summary.dropped = entered - summary.written
     summary.clusters = getattr(stats, "clusters", 0)
     summary.duplicates = getattr(stats, "duplicates", 0)

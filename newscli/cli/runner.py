@@ -17,8 +17,8 @@ import orjson
 import typer
 
 from newscli.cli.fields import select_fields
-from newscli.io import (STDIN, STDOUT, InputInfo, OutputSet, Reject, Target, UsageError, expand_inputs, plan_outputs,
-                        read_inputs, write_reject)
+from newscli.io import (STDIN, STDOUT, InputInfo, LinesFile, OutputSet, PartError, Reject, Target, UsageError,
+                        expand_inputs, plan_outputs, read_inputs, write_reject)
 from newscli.export import steps_for
 from newscli.pipeline import StrictStop, Summary, run
 
@@ -253,9 +253,11 @@ def run_command(
         with handled_signals():
             # records serialized on the workers when the output is JSON lines of whole records
             lines = text_writer is None and select is None and planned[0].fmt != "parquet"
+            parts = _parts_place(cluster, planned[0]) if cluster is not None and lines else None
             remote = None if cluster is None else (
                 lambda opts: cluster.chunks(paths, steps_for(opts), opts.dedupe, text_field=text_field,
-                                            html_field=html_field, keep_empty=opts.keep_empty, serialize=lines))
+                                            html_field=html_field, keep_empty=opts.keep_empty, serialize=lines,
+                                            parts=parts and parts[0], parts_name=parts[1] if parts else ""))
             summary = _run(state, items, info, outs, options=options, steps=steps, rejects=rejects, jobs=jobs,
                            strict=strict, select=select, text_writer=text_writer, fmt=fmt, keep_empty=keep_empty,
                            clusters=clusters is not None, remote=remote)
@@ -265,6 +267,13 @@ def run_command(
     if not state.quiet:
         err(summary.line())
     raise typer.Exit(exit_code(summary))
+
+
+def _parts_place(cluster: Any, target: Target) -> tuple[str, str] | None:
+    try:
+        return cluster.parts_place(target)
+    except ValueError as exc:
+        raise usage(str(exc)) from None
 
 
 def _input_format(fmt: str, text_writer: Callable[[dict], str] | None) -> str:
@@ -340,6 +349,9 @@ def _run(state: State, items: Any, info: InputInfo, outs: OutputSet, *, options:
     progress = Progress(sys.stderr.isatty() and not state.quiet)
 
     def on_record(rec: dict) -> None:
+        if type(rec) is LinesFile:  # a part of the output written by a Dask worker (--engine dask)
+            out.write_lines_file(rec)  # type: ignore[union-attr]
+            return
         if type(rec) is bytes:  # a line serialized on a Dask worker (--engine dask)
             out.write_bytes(rec)  # type: ignore[union-attr]
             return
@@ -390,6 +402,10 @@ def _run(state: State, items: Any, info: InputInfo, outs: OutputSet, *, options:
     except UsageError as exc:
         _fail(progress, messages, outs)
         raise usage(f"{exc}; no output written") from None
+    except PartError as exc:  # --engine dask: a part of the output not written or not visible here
+        _fail(progress, messages, outs)
+        err(f"{exc}; no output written")
+        raise typer.Exit(EXIT_DATA) from None
     except OSError as exc:  # disk full, permission denied on the output...
         _fail(progress, messages, outs)
         what = getattr(exc, "what", "output")

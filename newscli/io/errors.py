@@ -35,6 +35,12 @@ class UsageError(Exception):
     """A problem with how newscli was called (exit code 2)."""
 
 
+class PartError(Exception):
+    """A part of the output written elsewhere (`--engine dask`: by a worker, in a directory the
+    client and the workers must share) that could not be written or is not visible here (exit 1,
+    one line: the message names the directory)."""
+
+
 
 def _oserror(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:

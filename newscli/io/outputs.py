@@ -21,7 +21,9 @@ stale shards of the same name pattern left by an earlier, longer run.
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -30,8 +32,26 @@ from typing import IO, Any
 import orjson
 
 from newscli.io.compression import _compressor
-from newscli.io.errors import Reject, UsageError
+from newscli.io.errors import PartError, Reject, UsageError
 from newscli.io.targets import STDOUT, Target, existing_shards, shard_name
+
+_COPY_BLOCK = 1 << 20
+# copy_file_range not possible here (another file system on old kernels, unsupported): copy by blocks
+_NO_COPY_RANGE = frozenset({errno.EXDEV, errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EBADF, errno.EPERM,
+                            errno.ETXTBSY})
+
+
+@dataclass(frozen=True)
+class LinesFile:
+    """A file of output lines written elsewhere (`--engine dask`: one partition's part, written by
+    a worker): `lines` JSON lines, `size` bytes, exactly as `Sink.write_record` would write them.
+    `Sink.write_lines_file` copies it into the output; `where` names the directory it lies in."""
+
+    path: str
+    size: int
+    lines: int
+    where: str = ""
+
 
 def _umask() -> int:
     mask = os.umask(0)
@@ -51,6 +71,10 @@ class _Writer:
 
     def write(self, data: bytes) -> None:
         self._fh.write(data)
+
+    def copy_from(self, src: IO[bytes]) -> None:
+        """The rest of a binary file, streamed in (a block at a time)."""
+        shutil.copyfileobj(src, self._fh, _COPY_BLOCK)
 
     def _end_compressor(self) -> None:
         """Write the compressor's trailer (gzip, zstd, ...) and flush what lies under it."""
@@ -75,6 +99,25 @@ class AtomicFile(_Writer):
         self._raw = os.fdopen(fd, "wb", buffering=1 << 20)
         self._fh = _compressor(name or path, self._raw)
         self.finished = self.closed = False
+
+    def copy_from(self, src: IO[bytes]) -> None:
+        """Uncompressed: `os.copy_file_range` (no bytes through this process where the file system
+        copies itself: a reflink, NFS 4.2 server-side copy), else a block at a time."""
+        if self._fh is not self._raw or not hasattr(os, "copy_file_range"):
+            return super().copy_from(src)
+        self._raw.flush()
+        start, done = src.tell(), 0
+        try:
+            while True:
+                n = os.copy_file_range(src.fileno(), self._raw.fileno(), _COPY_BLOCK << 6)
+                if not n:
+                    return
+                done += n
+        except OSError as exc:
+            if done or exc.errno not in _NO_COPY_RANGE:
+                raise
+        src.seek(start)
+        super().copy_from(src)
 
     def finish(self) -> None:
         if self.finished:
@@ -211,6 +254,59 @@ class Sink:
         with self._named_errors():
             self._file().write(data)
         self.count += 1
+
+    def write_lines_file(self, part: LinesFile) -> None:
+        """Copy a file of output lines in, streamed (never a whole part in memory), as `write_bytes`
+        line by line would write it: shards are cut at the same line counts. Raises PartError when
+        the file is not here or not whole (written where this process does not see it)."""
+        if self.target.fmt == "parquet":
+            raise UsageError(f"plain-text output cannot go to a Parquet file ({self.target.path})")
+        where = part.where or os.path.dirname(part.path)
+        try:
+            src = open(part.path, "rb")
+        except OSError as exc:
+            raise PartError(f"cannot read the part {os.path.basename(part.path)} of the output in {where}: "
+                            f"{exc.strerror or exc} (the client and every worker must see that directory)") from None
+        with src:
+            size = os.fstat(src.fileno()).st_size
+            if size != part.size:
+                raise PartError(f"the part {os.path.basename(part.path)} of the output in {where} has {size} bytes here, "
+                                f"{part.size} where it was written (the client and every worker must see that directory)")
+            with self._named_errors():
+                if not self.target.shard_size:
+                    if part.lines:
+                        self._file().copy_from(src)
+                    self.count += part.lines
+                else:
+                    self._copy_lines(src, part.lines)
+
+    def _copy_lines(self, src: IO[bytes], lines: int) -> None:
+        """`lines` lines from src, a shard's remaining room at a time (a full shard closed first)."""
+        buf, at, left = b"", 0, lines
+        while left:
+            fh = self._file()
+            room = self.target.shard_size - self.count % self.target.shard_size  # type: ignore[operator]
+            take = min(room, left)
+            k = take
+            while k:
+                if at >= len(buf):
+                    buf, at = src.read(_COPY_BLOCK), 0
+                    if not buf:
+                        raise PartError(f"a part of the output ends {k} lines early: {src.name}")
+                end = at
+                while k:
+                    nl = buf.find(b"\n", end)
+                    if nl < 0:
+                        break
+                    end, k = nl + 1, k - 1
+                if k:  # no more whole lines in this block: its rest belongs to the same shard
+                    end = len(buf)
+                fh.write(buf[at:end] if at or end < len(buf) else buf)
+                at = end
+            self.count += take
+            left -= take
+        if at < len(buf) or src.read(1):
+            raise PartError(f"a part of the output has more than its {lines} lines: {src.name}")
 
     def _named_errors(self) -> "_NamedErrors":
         return _NamedErrors(self.target)
