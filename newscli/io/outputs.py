@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -72,9 +71,15 @@ class _Writer:
     def write(self, data: bytes) -> None:
         self._fh.write(data)
 
-    def copy_from(self, src: IO[bytes]) -> None:
-        """The rest of a binary file, streamed in (a block at a time)."""
-        shutil.copyfileobj(src, self._fh, _COPY_BLOCK)
+    def copy_from(self, src: IO[bytes], size: int) -> None:
+        """`size` bytes of a binary file, streamed in (a block at a time); PartError if it has fewer."""
+        left = size
+        while left:
+            block = src.read(min(left, _COPY_BLOCK))
+            if not block:
+                raise PartError(f"a part of the output ends {left} bytes early: {src.name}")
+            self._fh.write(block)
+            left -= len(block)
 
     def _end_compressor(self) -> None:
         """Write the compressor's trailer (gzip, zstd, ...) and flush what lies under it."""
@@ -100,24 +105,28 @@ class AtomicFile(_Writer):
         self._fh = _compressor(name or path, self._raw)
         self.finished = self.closed = False
 
-    def copy_from(self, src: IO[bytes]) -> None:
+    def copy_from(self, src: IO[bytes], size: int) -> None:
         """Uncompressed: `os.copy_file_range` (no bytes through this process where the file system
-        copies itself: a reflink, NFS 4.2 server-side copy), else a block at a time."""
+        copies itself: a reflink, NFS 4.2 server-side copy), else a block at a time. A range copy
+        that stops short of `size` (some file systems return 0 without copying) is redone by blocks."""
         if self._fh is not self._raw or not hasattr(os, "copy_file_range"):
-            return super().copy_from(src)
+            return super().copy_from(src, size)
         self._raw.flush()
         start, done = src.tell(), 0
         try:
-            while True:
-                n = os.copy_file_range(src.fileno(), self._raw.fileno(), _COPY_BLOCK << 6)
+            while done < size:
+                n = os.copy_file_range(src.fileno(), self._raw.fileno(), min(size - done, _COPY_BLOCK << 6))
                 if not n:
-                    return
+                    break
                 done += n
         except OSError as exc:
-            if done or exc.errno not in _NO_COPY_RANGE:
+            if exc.errno not in _NO_COPY_RANGE:
                 raise
+        if done == size:
+            return
+        os.lseek(self._raw.fileno(), -done, os.SEEK_CUR)  # what was copied is written again by blocks
         src.seek(start)
-        super().copy_from(src)
+        super().copy_from(src, size)
 
     def finish(self) -> None:
         if self.finished:
@@ -275,7 +284,7 @@ class Sink:
             with self._named_errors():
                 if not self.target.shard_size:
                     if part.lines:
-                        self._file().copy_from(src)
+                        self._file().copy_from(src, part.size)
                     self.count += part.lines
                 else:
                     self._copy_lines(src, part.lines)
