@@ -22,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._pairs import SHARED, CORPORA, load_pairs, shingle_set  # noqa: E402
+from bench._pairs import load_pairs, records_by_id, shingle_set  # noqa: E402
 from newscli.dedupe import DedupeOptions, compare_slots, normalize_for_dedupe, prepare, similarity  # noqa: E402
 from newscli.dedupe.spool import date_key  # noqa: E402
 from newscli.dedupe.verify import day_numbers  # noqa: E402
@@ -33,21 +33,10 @@ FEATURES = ("jaccard", "containment", "size_ratio", "lead200", "lead400", "lead_
 
 
 def _dates(pairs) -> dict:
-    import gzip
-
-    import orjson
-
     want: dict[str, set] = {}
     for p in pairs:
         want.setdefault(p.corpus, set()).update((p.id_a, p.id_b))
-    out = {}
-    for corpus, ids in want.items():
-        with gzip.open(SHARED / CORPORA[corpus]) as fh:
-            for line in fh:
-                rec = orjson.loads(line)
-                if rec["id"] in ids:
-                    out[(corpus, rec["id"])] = rec.get("date")
-    return out
+    return {(corpus, i): rec.get("date") for corpus, ids in want.items() for i, rec in records_by_id(corpus, ids).items()}
 
 
 def features(pairs) -> np.ndarray:

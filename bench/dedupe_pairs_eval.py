@@ -19,25 +19,20 @@ dedupe verifies: the MinHash similarity estimate (128 permutations, char:5) and 
 from __future__ import annotations
 
 import argparse
-import gzip
+import sys
 from pathlib import Path
 
 import numpy as np
-import orjson
 
-from newscli.dedupe import DedupeOptions, compare_slots, prepare, similarity
-from newscli.dedupe.spool import date_key
-from newscli.dedupe.verify import accept, day_numbers
-from newscli.records import parse_date
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._pairs import records_by_id  # noqa: E402
+from newscli.dedupe import DedupeOptions, compare_slots, prepare, similarity  # noqa: E402
+from newscli.dedupe.spool import date_key  # noqa: E402
+from newscli.dedupe.verify import accept, day_numbers  # noqa: E402
+from newscli.records import parse_date  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
-SHARED = BENCH.parents[0] / ".." / "shared" / "corpora"
-CORPORA = {
-    "saudinewsnet": "saudinewsnet/saudinewsnet.jsonl.gz",
-    "ant_multisource_2018": "ant_multisource_2018/ant_multisource_2018.jsonl.gz",
-    "egypt_news_credibility_2013_week": "egypt_news_credibility_2013_week/egypt_news_2013-03-20_to_26.jsonl.gz",
-    "ant_jawharafm_tunisia": "ant_jawharafm_tunisia/ant_jawharafm_v1_1.jsonl.gz",
-}
 
 
 def read_tsv(path: Path) -> list[dict]:
@@ -56,14 +51,7 @@ def texts(rows: list[dict]) -> dict[tuple[str, str], dict]:
     want: dict[str, set] = {}
     for r in rows:
         want.setdefault(r["corpus"], set()).update((r["a"], r["b"]))
-    out = {}
-    for corpus, ids in want.items():
-        with gzip.open(SHARED / CORPORA[corpus]) as fh:
-            for line in fh:
-                rec = orjson.loads(line)
-                if rec["id"] in ids:
-                    out[(corpus, rec["id"])] = rec
-    return out
+    return {(corpus, i): rec for corpus, ids in want.items() for i, rec in records_by_id(corpus, ids).items()}
 
 
 def features(rows: list[dict], opt: DedupeOptions) -> dict[str, np.ndarray]:
