@@ -12,7 +12,7 @@ from newscli.dedupe.cluster import leader_clusters
 from newscli.dedupe.options import SIM_BANDS, DedupeOptions, DedupeStats
 from newscli.dedupe.signing import Signed, prepare
 from newscli.dedupe.spool import Rows, Spool, exact_pairs, read_ids, trim
-from newscli.dedupe.verify import verified_edges
+from newscli.dedupe.verify import needed, verified_edges
 
 __all__ = ["dedupe_records", "Clusters", "representatives", "cluster_members", "cluster_rows", "dup_field", "single_dup"]
 
@@ -156,17 +156,8 @@ def _why(cl: Clusters, k: int, opt: DedupeOptions) -> dict:
     differ, far = int(cl.differ[k]), bool(cl.far[k])
     plain = differ == 0 and not far
     return {"rule": "similar" if plain else "similar_despite_slots", "sim": round(float(cl.sim[k]), 4),
-            "threshold": _needed(differ, far, opt),
+            "threshold": float(needed(differ, far, opt)),
             "slots_agree": int(cl.agree[k]), "slots_differ": differ, "dates_apart": far}
-
-
-def _needed(differ: int, far: bool, opt: DedupeOptions) -> float:
-    """The similarity the verification rule (`newscli.dedupe.verify.accept`) asked of this pair."""
-    if far or differ >= 2:
-        return max(opt.threshold, opt.slot_threshold)
-    if differ == 1:
-        return max(opt.threshold, min(opt.single_slot_threshold, opt.slot_threshold))
-    return opt.threshold
 
 
 def _emit(spool: Spool, cl: Clusters, id_of: Callable, opt: DedupeOptions, st: DedupeStats) -> Iterator[dict]:

@@ -11,7 +11,7 @@ from newscli.dedupe.signing import Signed
 from newscli.dedupe.slots import compare_slots
 from newscli.dedupe.spool import READ_BLOCK, Rows, Spool, trim
 
-__all__ = ["Edges", "accept", "check_pairs", "rows_of", "verified_edges", "day_numbers"]
+__all__ = ["Edges", "accept", "needed", "check_pairs", "rows_of", "verified_edges", "day_numbers"]
 
 _PAIR_FLUSH = 1_000_000  # candidate pairs collected over bands before they are verified
 
@@ -59,19 +59,22 @@ def _days(k: np.ndarray) -> np.ndarray:
     return days.astype(np.float32)
 
 
-def accept(sim: np.ndarray, differ: np.ndarray, far: np.ndarray, options: DedupeOptions) -> np.ndarray:
-    """The verification rule: similar enough (threshold); when the texts differ in exactly one slot
-    (a shared template's number, date or place), similar enough for a copy that edited it
-    (single_slot_threshold); when they differ in two or more slots or their publication dates are
-    more than max_days apart, similar enough for a re-publication that updated them
-    (slot_threshold)."""
-    sim = np.asarray(sim)
+def needed(differ, far, options: DedupeOptions) -> np.ndarray:
+    """The similarity the verification rule asks of a pair (arrays or scalars): the threshold; when
+    the texts differ in exactly one slot (a shared template's number, date or place), enough for a
+    copy that edited it (single_slot_threshold); when they differ in two or more slots or their
+    publication dates are more than max_days apart, enough for a re-publication that updated them
+    (slot_threshold). Never below the threshold."""
+    one = max(options.threshold, min(options.single_slot_threshold, options.slot_threshold))
+    many = max(options.threshold, options.slot_threshold)
     differ = np.asarray(differ)
-    need = np.where(differ == 0, options.threshold,
-                    np.where(differ == 1, max(options.threshold, min(options.single_slot_threshold, options.slot_threshold)),
-                             options.slot_threshold))
-    need = np.where(np.asarray(far, dtype=bool), max(options.threshold, options.slot_threshold), need)
-    return sim >= need - 1e-9
+    need = np.where(differ == 0, options.threshold, np.where(differ == 1, one, many))
+    return np.where(np.asarray(far, dtype=bool), many, need)
+
+
+def accept(sim: np.ndarray, differ: np.ndarray, far: np.ndarray, options: DedupeOptions) -> np.ndarray:
+    """The verification rule: similarity at least `needed` for the pair's differing slots and dates."""
+    return np.asarray(sim) >= needed(differ, far, options) - 1e-9
 
 
 _TILE = 4096  # rows per tile: a tile pair with many candidate pairs is read as two contiguous ranges

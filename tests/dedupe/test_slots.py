@@ -43,3 +43,19 @@ def test_sketch_is_a_bottom_k_sample_independent_of_the_batch():
     assert (whole[2] == SLOT_EMPTY).all() and (whole[3] == SLOT_EMPTY).all()
     row = whole[0][whole[0] != SLOT_EMPTY]
     assert (np.diff(row.astype(np.float64)) > 0).all()
+
+
+def test_the_rule_never_asks_less_than_the_threshold_and_explain_reports_what_it_asked():
+    """`accept` and `dup.why.threshold` come from one function (`needed`): with slot_threshold set
+    below the threshold, two differing slots or far dates still need the threshold (before, accept
+    took slot_threshold alone there, while --explain reported the threshold)."""
+    from newscli.dedupe import DedupeOptions
+    from newscli.dedupe.verify import accept, needed
+
+    opt = DedupeOptions(threshold=0.7, slot_threshold=0.6)
+    sims, differ, far = [0.65, 0.65, 0.65, 0.65], [0, 1, 2, 0], [False, False, False, True]
+    assert accept(sims, differ, far, opt).tolist() == [False, False, False, False]
+    assert needed(differ, far, opt).tolist() == [0.7, 0.7, 0.7, 0.7]
+    opt = DedupeOptions()  # the defaults: 0.7, one slot 0.8, two slots or far dates 0.95
+    assert needed([0, 1, 2, 0], [False, False, False, True], opt).tolist() == [0.7, 0.8, 0.95, 0.95]
+    assert accept([0.79, 0.8, 0.94, 0.95], [1, 1, 2, 3], [False] * 4, opt).tolist() == [False, True, False, True]
