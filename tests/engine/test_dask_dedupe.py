@@ -48,6 +48,25 @@ def _huge(tmp_path: Path, copies: int = 90) -> Path:
     return path
 
 
+def local_then_dask(tmp_path: Path, command: str, args, copies: int, shims: dict | None = None,
+                    timeout: float = 300) -> dict:
+    """`command` through the CLI on the huge and tricky fixtures, local then dask (-j 2 worker
+    processes), each in its own directory ``tmp_path/ENGINE``; ``args(d)`` gives the output options
+    for that directory; ``shims`` patch the dask run only. Returns {engine: (directory, result)}."""
+    from _support import run_cli
+
+    huge, tricky = _huge(tmp_path, copies=copies), _tricky(tmp_path)
+    results = {}
+    for engine in ("local", "dask"):
+        d = tmp_path / engine
+        d.mkdir()
+        flags = ["--engine", "dask", "-j", "2"] if engine == "dask" else []
+        res = run_cli(command, str(huge), str(tricky), "--emit", "all", "--explain", *args(d), *flags,
+                      shims=shims if engine == "dask" else None, tmp=tmp_path, timeout=timeout)
+        results[engine] = (d, res)
+    return results
+
+
 def test_huge_buckets_byte_identical(client, tmp_path):
     """Buckets far above max_bucket go through head_pairs in the bucket tasks: same pairs, same stats."""
     path = _huge(tmp_path)
@@ -125,22 +144,16 @@ def test_bucket_of_is_the_same_in_every_process():
 def test_cli_shards_and_compression_lines_serialized_on_workers(tmp_path):
     """Through the CLI (worker processes): the workers serialize the output lines; gzip shards named
     as local names them, the same bytes, the same rejects, clusters and stats."""
-    from _support import run_cli
+    import gzip
 
-    huge, tricky = _huge(tmp_path, copies=40), _tricky(tmp_path)
+    runs = local_then_dask(tmp_path, "dedupe", lambda d: [
+        "--shard-size", "25", "-o", str(d / "out.jsonl.gz"), "--rejects", str(d / "rej.jsonl"),
+        "--clusters", str(d / "clusters.jsonl"), "--stats", str(d / "stats.json")], copies=40)
     results = {}
-    for engine in ("local", "dask"):
-        d = tmp_path / engine
-        d.mkdir()
-        extra = ["--engine", "dask", "-j", "2"] if engine == "dask" else []
-        res = run_cli("dedupe", str(huge), str(tricky), "--emit", "all", "--explain", "--shard-size", "25",
-                      "-o", str(d / "out.jsonl.gz"), "--rejects", str(d / "rej.jsonl"),
-                      "--clusters", str(d / "clusters.jsonl"), "--stats", str(d / "stats.json"), *extra, timeout=300)
+    for engine, (d, res) in runs.items():
         assert res.returncode == 1, res.stderr.decode()  # the fixture's bad lines
         stats = json.loads((d / "stats.json").read_text())
         assert len(stats.pop("outputs")) > 3
-        import gzip
-
         results[engine] = ([p.name for p in sorted(d.iterdir())], [gzip.decompress(p.read_bytes()) for p in sorted(d.glob("out*"))],
                            (d / "rej.jsonl").read_bytes(), (d / "clusters.jsonl").read_bytes(), stats)
     assert results["local"] == results["dask"]
