@@ -210,18 +210,10 @@ def read_partition(part: Partition, text_field: str = "text", html_field: str | 
 
 def _line_record(line: bytes, lineno: int, name: str, text_field: str, html_field: str | None, lazy: bool) -> Any:
     """One JSONL line as the local reader reads it (None for a blank line)."""
-    from newscli.io.jsonl import RawLine, parse_line
+    from newscli.io.jsonl import chomp, line_item, parse_line
 
-    if line.endswith(b"\n"):
-        line = line[:-1]
-        if line.endswith(b"\r"):
-            line = line[:-1]
-    if lineno == 1 and line.startswith(b"\xef\xbb\xbf"):
-        line = line[3:]
-    if not line.strip():
-        return None
-    raw = RawLine(line, name, lineno, text_field, html_field)
-    return raw if lazy else parse_line(raw)
+    raw = line_item(chomp(line), lineno, name, text_field, html_field)
+    return raw if raw is None or lazy else parse_line(raw)
 
 
 def _read_url(url: str, text_field: str, html_field: str | None, lazy: bool) -> Iterator[Any]:

@@ -18,7 +18,7 @@ from newscli.io.compression import COMPRESSED_SUFFIXES, _decompress_errors, open
 from newscli.io.errors import Reject, _oserror
 from newscli.io.web import is_html_name, is_single_gzip_warc, is_warc_name, looks_like_html, looks_like_warc, read_html, read_warc
 from newscli.io.discovery import (JSONL_SUFFIXES, STDIN, STDIN_NAME, Unreadable, display_name)
-from newscli.io.jsonl import RawBlock, RawLine, _raw, parse_line
+from newscli.io.jsonl import RawBlock, RawLine, _raw, chomp, line_item, parse_line
 from newscli.records import derive_id, new_record
 
 def _is_jsonl_name(path: str) -> bool | None:
@@ -77,7 +77,7 @@ FORMATS = ("auto", "jsonl", "text")
 
 def read_inputs(paths: list[str], *, text_field: str = "text", html_field: str | None = None,
                 info: InputInfo | None = None,
-                lazy: bool = False, fmt: str = "auto") -> Iterator[dict | Reject | RawLine]:
+                lazy: bool = False, fmt: str = "auto") -> Iterator[dict | Reject | RawBlock]:
     """Every record (or Reject) from every input, in order. With lazy=True, JSONL comes as RawBlocks
     of whole lines, to be split (newscli.io.jsonl.raw_lines) and turned into records (parse_line) in
     a worker process.
@@ -249,11 +249,7 @@ def _numbered_lines(stream: Iterable[bytes], name: str, kind: str | None) -> Ite
             yield Reject(name, lineno + 1, f"corrupt or truncated {kind or 'compressed'} data after line {lineno}: {_oserror(exc)}")
             return
         lineno += 1
-        if line.endswith(b"\n"):
-            line = line[:-1]
-            if line.endswith(b"\r"):
-                line = line[:-1]
-        yield lineno, line
+        yield lineno, chomp(line)
 
 
 def _read_jsonl(stream: Iterable[bytes], name: str, kind: str | None, text_field: str,
@@ -262,13 +258,9 @@ def _read_jsonl(stream: Iterable[bytes], name: str, kind: str | None, text_field
         if isinstance(item, Reject):
             yield item
             return
-        lineno, line = item
-        if lineno == 1 and line.startswith(b"\xef\xbb\xbf"):  # a byte-order mark (files saved on Windows)
-            line = line[3:]
-        if not line.strip():
-            continue
-        raw = RawLine(line, name, lineno, text_field, html_field)
-        yield raw if lazy else parse_line(raw)
+        raw = line_item(item[1], item[0], name, text_field, html_field)
+        if raw is not None:
+            yield raw if lazy else parse_line(raw)
 
 
 _READ_BYTES = 1 << 13  # per read: a buffered reader's own unit, so a corrupt compressed stream

@@ -48,10 +48,26 @@ class RawBlock:
 _BOM = b"\xef\xbb\xbf"
 
 
+def chomp(line: bytes) -> bytes:
+    """A line without its \n, or \r\n (a last line with no \n keeps a final \r)."""
+    if line.endswith(b"\n"):
+        line = line[:-1]
+        if line.endswith(b"\r"):
+            line = line[:-1]
+    return line
+
+
+def line_item(line: bytes, lineno: int, name: str, text_field: str, html_field: str | None) -> RawLine | None:
+    """A line (its end removed) as every reader gives it: a byte-order mark removed from the
+    input's first line (files saved on Windows); None for a blank line, which is no record."""
+    if lineno == 1 and line.startswith(_BOM):
+        line = line[3:]
+    return RawLine(line, name, lineno, text_field, html_field) if line.strip() else None
+
+
 def raw_lines(block: RawBlock) -> list[RawLine]:
     """The non-blank lines of a block as RawLines, as reading the input line by line gives them:
-    split on \n only, the \n (and a \r before it) removed, a byte-order mark removed from the
-    input's first line, blank lines left out, each with its line number."""
+    split on \n only, the \n (and a \r before it) removed, then `line_item`."""
     data = block.data
     parts = data.split(b"\n")
     ended = data.endswith(b"\n")
@@ -65,10 +81,9 @@ def raw_lines(block: RawBlock) -> list[RawLine]:
         lineno += 1
         if line.endswith(b"\r") and (ended or k < last):
             line = line[:-1]
-        if lineno == 1 and line.startswith(_BOM):  # a byte-order mark (files saved on Windows)
-            line = line[3:]
-        if line.strip():
-            out.append(RawLine(line, name, lineno, field, html))
+        item = line_item(line, lineno, name, field, html)
+        if item is not None:
+            out.append(item)
     return out
 
 
