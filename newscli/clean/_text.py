@@ -58,7 +58,7 @@ def key_of_folded(folded: str) -> str:
 # not counted: the fold deletes it and the spaces around it collapse, so a rule that counted it
 # would decide differently on the folded output and clean would not be idempotent. (The mark stays
 # in the text; only the count ignores it.)
-_FOLDABLE_MARKS = chars.DIACRITICS + chars.LETTER_MARKS
+_FOLDABLE_MARKS = chars.DIACRITICS  # the letters' madda and hamza marks included (chars.LETTER_MARKS)
 _LONE_MARKS = re.compile(" " + chars.char_class(_FOLDABLE_MARKS) + "+(?![^ ])")
 _SPACE_MARK = re.compile(" " + chars.char_class(_FOLDABLE_MARKS))  # a fast gate for _LONE_MARKS
 
