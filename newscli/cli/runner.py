@@ -253,7 +253,9 @@ def run_command(
         with handled_signals():
             # records serialized on the workers when the output is JSON lines of whole records
             lines = text_writer is None and select is None and planned[0].fmt != "parquet"
-            parts = _parts_place(cluster, planned[0]) if cluster is not None and lines else None
+            # parts only with dedupe (without it the records come to the client through Dask)
+            deduped = options is not None and options.dedupe is not None
+            parts = _parts_place(cluster, planned[0]) if cluster is not None and lines and deduped else None
             remote = None if cluster is None else (
                 lambda opts: cluster.chunks(paths, steps_for(opts), opts.dedupe, text_field=text_field,
                                             html_field=html_field, keep_empty=opts.keep_empty, serialize=lines,

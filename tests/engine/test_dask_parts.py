@@ -299,3 +299,8 @@ def test_parts_elsewhere_with_NEWSCLI_PARTS_DIR(tmp_path, monkeypatch):
     res = run_cli("export", str(SAMPLES), "--engine", "dask", "-j", "1", "-o", str(tmp_path / "again.jsonl"), timeout=300)
     assert res.returncode == 2 and b"NEWSCLI_PARTS_DIR=" in res.stderr and b"not a directory" in res.stderr
     assert not (tmp_path / "again.jsonl").exists()
+    # without dedupe no part is written, so the setting is not looked at (before: exit 2 here too)
+    res = run_cli("export", str(SAMPLES), "--no-dedupe", "--engine", "dask", "-j", "1", "-o",
+                  str(tmp_path / "plain.jsonl"), timeout=300)
+    assert res.returncode == 0, res.stderr.decode()
+    assert (tmp_path / "plain.jsonl").read_bytes() == run_cli("export", str(SAMPLES), "--no-dedupe", "-o", "-").stdout
