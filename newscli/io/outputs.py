@@ -22,6 +22,7 @@ stale shards of the same name pattern left by an earlier, longer run.
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import sys
 import tempfile
@@ -257,9 +258,12 @@ class Sink:
                 fh.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
         self.count += 1
 
-    def write_bytes(self, data: bytes) -> None:
+    def _no_parquet(self) -> None:
         if self.target.fmt == "parquet":
             raise UsageError(f"plain-text output cannot go to a Parquet file ({self.target.path})")
+
+    def write_bytes(self, data: bytes) -> None:
+        self._no_parquet()
         with self._named_errors():
             self._file().write(data)
         self.count += 1
@@ -268,8 +272,7 @@ class Sink:
         """Copy a file of output lines in, streamed (never a whole part in memory), as `write_bytes`
         line by line would write it: shards are cut at the same line counts. Raises PartError when
         the file is not here or not whole (written where this process does not see it)."""
-        if self.target.fmt == "parquet":
-            raise UsageError(f"plain-text output cannot go to a Parquet file ({self.target.path})")
+        self._no_parquet()
         where = part.where or os.path.dirname(part.path)
         try:
             src = open(part.path, "rb")
@@ -291,30 +294,19 @@ class Sink:
 
     def _copy_lines(self, src: IO[bytes], lines: int) -> None:
         """`lines` lines from src, a shard's remaining room at a time (a full shard closed first)."""
-        buf, at, left = b"", 0, lines
+        left = lines
         while left:
             fh = self._file()
-            room = self.target.shard_size - self.count % self.target.shard_size  # type: ignore[operator]
-            take = min(room, left)
-            k = take
-            while k:
-                if at >= len(buf):
-                    buf, at = src.read(_COPY_BLOCK), 0
-                    if not buf:
-                        raise PartError(f"a part of the output ends {k} lines early: {src.name}")
-                end = at
-                while k:
-                    nl = buf.find(b"\n", end)
-                    if nl < 0:
-                        break
-                    end, k = nl + 1, k - 1
-                if k:  # no more whole lines in this block: its rest belongs to the same shard
-                    end = len(buf)
-                fh.write(buf[at:end] if at or end < len(buf) else buf)
-                at = end
+            take = min(self.target.shard_size - self.count % self.target.shard_size, left)  # type: ignore[operator]
+            n = 0
+            for line in itertools.islice(src, take):
+                fh.write(line)
+                n += 1
+            if n < take:
+                raise PartError(f"a part of the output ends {left - n} lines early: {src.name}")
             self.count += take
             left -= take
-        if at < len(buf) or src.read(1):
+        if src.read(1):
             raise PartError(f"a part of the output has more than its {lines} lines: {src.name}")
 
     def _named_errors(self) -> "_NamedErrors":
