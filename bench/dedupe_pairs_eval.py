@@ -80,7 +80,9 @@ def rule(f, thr: float, slot_thr: float, max_days: float = float("inf"), single:
     """The verification rule of `newscli.dedupe.verify.accept` on the pairs' features."""
     opt = DedupeOptions(threshold=thr, slot_threshold=slot_thr if slot_thr <= 1 else 1.0,
                         single_slot_threshold=min(1.0, slot_thr if single is None else single))
-    ok = accept(f["sim"], f["differ"], f["days"] > max_days, opt)
+    with np.errstate(invalid="ignore"):  # as verify.check_pairs: one slot on another day is far too
+        far = (f["days"] > max_days) | ((f["differ"] == 1) & (f["days"] >= opt.single_slot_days))
+    ok = accept(f["sim"], f["differ"], far, opt)
     if slot_thr > 1:  # the grid's "no slot acceptance at all" column
         ok &= (f["differ"] == 0) & ~(f["days"] > max_days)
     return ok | f["exact"]

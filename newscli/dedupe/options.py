@@ -50,6 +50,10 @@ class DedupeOptions:
         not far apart): a copy that edited one number or name (a toll revised, a place added to a
         list) differs in one slot; a templated report of another day or country mostly in two or
         more. Default 0.8 (never below threshold; never above slot_threshold).
+    single_slot_days: single_slot_threshold holds only for publication dates less than this many
+        days apart (or a date missing): one slot that differs between days is a daily template's
+        next bulletin (weather, market close) as often as an edited copy, so it needs
+        slot_threshold. Default 1 (the same day).
     max_days: publication dates (the records' ``date``) further apart than this many days count as
         a differing slot. Default 2. A missing date never differs.
     shingle: ``char:N`` (N-character windows over the normalized text, spaces included) or ``word:N``.
@@ -75,6 +79,7 @@ class DedupeOptions:
     threshold: float = 0.7
     slot_threshold: float = 0.95
     single_slot_threshold: float = 0.8
+    single_slot_days: float = 1.0
     max_days: float = 2.0
     shingle: str = "char:5"
     num_perm: int = 128
@@ -89,8 +94,10 @@ class DedupeOptions:
     max_leaders: int = 8
 
     def __post_init__(self) -> None:
-        if isinstance(self.max_days, bool) or not isinstance(self.max_days, (int, float)) or not self.max_days >= 0:
-            raise ValueError(f"max_days must be a number >= 0, got {self.max_days!r}")
+        for name in ("max_days", "single_slot_days"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0:
+                raise ValueError(f"{name} must be a number >= 0, got {v!r}")
         for name in ("threshold", "slot_threshold", "single_slot_threshold"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 < v <= 1.0:

@@ -143,7 +143,9 @@ def check_pairs(a: Signed, b: Signed, days_a: np.ndarray, days_b: np.ndarray, op
     if above.any():
         agree[above], differ[above] = compare_slots(a.slots[above], b.slots[above])
     with np.errstate(invalid="ignore"):
-        far = np.abs(days_a - days_b) > opt.max_days  # NaN (a date missing): not far
+        apart = np.abs(days_a - days_b)  # NaN (a date missing): never apart
+        # far: more than max_days apart, or one slot differing on another day (a daily template)
+        far = (apart > opt.max_days) | ((differ == 1) & (apart >= opt.single_slot_days))
     good = accept(sim, differ, far, opt)
     return good, sim, agree, differ, far, int((above & ~good).sum())
 
