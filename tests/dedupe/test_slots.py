@@ -59,3 +59,30 @@ def test_the_rule_never_asks_less_than_the_threshold_and_explain_reports_what_it
     opt = DedupeOptions()  # the defaults: 0.7, one slot 0.8, two slots or far dates 0.95
     assert needed([0, 1, 2, 0], [False, False, False, True], opt).tolist() == [0.7, 0.8, 0.95, 0.95]
     assert accept([0.79, 0.8, 0.94, 0.95], [1, 1, 2, 3], [False] * 4, opt).tolist() == [False, True, False, True]
+
+
+def test_a_sample_cut_inside_a_context_does_not_make_a_difference():
+    """A full sketch may end part-way through the values of its last context: a market wrap with
+    thirty "بنسبة N في المائة" has more values in that context than the sketch keeps. A copy that
+    drops ten of those sentences samples other values there; they are not differences (before,
+    contexts at the cut-off were compared and this copy had differing slots)."""
+    lines = [f"وارتفع سهم الشركة رقم {i} بنسبة {i * 7 % 97 + 1}.{i} في المائة خلال جلسة التداول." for i in range(30)]
+    whole = "\n".join(lines)
+    shorter = "\n".join(lines[10:])
+    s = slot_sketches(normalize_batch([whole, shorter]))
+    assert (s[0] != SLOT_EMPTY).all()  # the long text's sample is full: the case under test
+    assert pair(whole, shorter)[1] == 0
+    assert pair(shorter, whole)[1] == 0
+
+
+def test_an_epithet_dropped_from_a_place_name_is_no_difference():
+    """"بمكة المكرمة" in one copy and "بمكة" in the other name one city; "الجديد", "جنوب", "الشيخ" are
+    ordinary words inside place names, not slots of their own."""
+    a = "وأدى المصلون صلاة الجمعة في المسجد الحرام بمكة المكرمة حيث ازدحمت الساحات بالزوار منذ الفجر."
+    b = "وأدى المصلون صلاة الجمعة في المسجد الحرام بمكة حيث ازدحمت الساحات بالزوار منذ الفجر."
+    assert pair(a, b)[1] == 0
+    words = set(slot_words())
+    assert {"المكرمه", "الجديد", "جنوب", "الشيخ"}.isdisjoint(words)
+    assert {"مكه", "بمكه", "افريقيا", "الاسكندريه"} <= words
+    # a different city in the same place is still a difference
+    assert pair(b, b.replace("بمكة", "بجدة"))[1] >= 1
