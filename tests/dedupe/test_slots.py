@@ -75,14 +75,12 @@ def test_a_sample_cut_inside_a_context_does_not_make_a_difference():
     assert pair(shorter, whole)[1] == 0
 
 
-def test_an_epithet_dropped_from_a_place_name_is_no_difference():
-    """"بمكة المكرمة" in one copy and "بمكة" in the other name one city; "الجديد", "جنوب", "الشيخ" are
-    ordinary words inside place names, not slots of their own."""
-    a = "وأدى المصلون صلاة الجمعة في المسجد الحرام بمكة المكرمة حيث ازدحمت الساحات بالزوار منذ الفجر."
-    b = "وأدى المصلون صلاة الجمعة في المسجد الحرام بمكة حيث ازدحمت الساحات بالزوار منذ الفجر."
-    assert pair(a, b)[1] == 0
+
+def test_directions_stay_slots_weather_bulletins_name_regions():
+    """"جنوب" and "شمال" are slot words: two days' weather bulletins differ in the regions they name
+    ("جنوب وغرب المملكة" / "معظم مناطق المملكة"). Making them ordinary words was tried and measured
+    on saudinewsnet: the 2 August bulletin was then dropped as a copy of the 1 August one."""
     words = set(slot_words())
-    assert {"المكرمه", "الجديد", "جنوب", "الشيخ"}.isdisjoint(words)
-    assert {"مكه", "بمكه", "افريقيا", "الاسكندريه"} <= words
-    # a different city in the same place is still a difference
-    assert pair(b, b.replace("بمكة", "بجدة"))[1] >= 1
+    assert {"جنوب", "شمال", "وجنوب"} <= words
+    a = "توقعت الأرصاد سماء غائمة جزئيا على جنوب المملكة مع رياح نشطة."
+    assert pair(a, a.replace("جنوب", "شمال"))[1] >= 1
