@@ -179,13 +179,11 @@ def compare_slots(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     a = np.atleast_2d(a)
     b = np.atleast_2d(b)
     ca, cb = a >> _U64(32), b >> _U64(32)
-    # only contexts strictly below both samples' cut-offs are comparable: a full sample may end
-    # part-way through the values of its last context (a market report's "بنسبة N في المائة"), and
-    # the values it did not keep would count as differing
+    # only contexts below both samples' cut-offs are comparable (a full sample ends at its cut-off)
     cut = np.minimum(_cutoff(a, ca), _cutoff(b, cb))[:, None]
     va, vb = a != SLOT_EMPTY, b != SLOT_EMPTY
-    va &= ca < cut
-    vb &= cb < cut
+    va &= ca <= cut
+    vb &= cb <= cut
     same_ctx = (ca[:, :, None] == cb[:, None, :]) & va[:, :, None] & vb[:, None, :]
     same_val = same_ctx & (a[:, :, None] == b[:, None, :])
     a_shared, b_shared = same_ctx.any(axis=2), same_ctx.any(axis=1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from _dedupe_texts import ARTICLE, MARKET_A, MARKET_B, UPDATE, cable, weather
 
 from newscli.dedupe import compare_slots, normalize_batch, slot_sketches
@@ -61,11 +62,16 @@ def test_the_rule_never_asks_less_than_the_threshold_and_explain_reports_what_it
     assert accept([0.79, 0.8, 0.94, 0.95], [1, 1, 2, 3], [False] * 4, opt).tolist() == [False, True, False, True]
 
 
+@pytest.mark.xfail(strict=True, reason="known, kept on purpose: values past a full sample's cut-off count as differing")
 def test_a_sample_cut_inside_a_context_does_not_make_a_difference():
     """A full sketch may end part-way through the values of its last context: a market wrap with
     thirty "بنسبة N في المائة" has more values in that context than the sketch keeps. A copy that
-    drops ten of those sentences samples other values there; they are not differences (before,
-    contexts at the cut-off were compared and this copy had differing slots)."""
+    drops ten of those sentences samples other values there, and they count as differing slots.
+
+    Comparing only contexts strictly below the cut-off fixes this case; measured on 2026-12-01 it
+    also dropped 25 more records in three corpora, read by eye: 21 copies, 3 distinct articles (a
+    follow-up, a feature, a roundup) and 1 unsure. The spurious differences lean towards keeping,
+    so the comparison stays as it is until follow-ups are told apart (docs/dedupe.md)."""
     lines = [f"وارتفع سهم الشركة رقم {i} بنسبة {i * 7 % 97 + 1}.{i} في المائة خلال جلسة التداول." for i in range(30)]
     whole = "\n".join(lines)
     shorter = "\n".join(lines[10:])
