@@ -143,7 +143,7 @@ def load(limit: int | None = None) -> list[dict]:
 
 
 def no_neighbour(recs: list[dict]) -> list[dict]:
-    opt = DedupeOptions(threshold=0.3, bands=64, emit="all", slot_threshold=0.3)
+    opt = DedupeOptions(threshold=0.3, bands=64, emit="all", slot_threshold=0.3, new_lead_threshold=0.3)
     chunks = ((recs[i : i + 2000], None) for i in range(0, len(recs), 2000))
     return [r for r in dedupe_records(chunks, opt) if r["dup"]["size"] == 1 and len(r["text"]) >= 400]
 

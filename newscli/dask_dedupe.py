@@ -222,7 +222,8 @@ class DistributedDedupe:
             self.moved["4 edges"] += sum(a.nbytes for a in arrays)
             k = len(arrays[0])
             st.candidate_pairs += m
-            st.rejected_by_slots += by_slots
+            st.rejected_by_slots += by_slots[0]
+            st.rejected_new_lead += by_slots[1]
             st.accepted_pairs += k
             st.rejected_pairs += m - k
             parts.append(arrays)

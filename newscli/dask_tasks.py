@@ -189,22 +189,23 @@ def left_rows(held: Held, pieces: list, n: int, offset: int, bounds: np.ndarray)
 
 def verify_right(held: Held, pieces: list, offset: int, options: Any) -> tuple[tuple, int, int]:
     """Stage 4, second half: verify the pairs whose second record is here with the local rule.
-    Returns (accepted edges as `Edges.arrays()`, pairs rejected on slots or dates, pairs)."""
+    Returns (accepted edges as `Edges.arrays()`, (pairs rejected on slots or dates, pairs kept
+    apart by a new lead alone), pairs)."""
     from newscli.dedupe.verify import Edges, check_pairs
 
     pieces = [p for p in pieces if len(p[0])]
     edges = Edges()
     if not pieces:
-        return edges.arrays(), 0, 0
+        return edges.arrays(), (0, 0), 0
     i = np.concatenate([p[0] for p in pieces])
     j = np.concatenate([p[1] for p in pieces])
     left = _concat([p[2] for p in pieces])
     days_i = np.concatenate([p[3] for p in pieces])
     right, days_j = _rows(held, j - offset)
-    good, sim, agree, differ, far, by_slots = check_pairs(left, right, days_i, days_j, options)
+    good, sim, agree, differ, far, by_slots, by_lead = check_pairs(left, right, days_i, days_j, options)
     if good.any():
         edges.add(i[good], j[good], sim[good], agree[good], differ[good], far[good])
-    return edges.arrays(), by_slots, len(i)
+    return edges.arrays(), (by_slots - by_lead, by_lead), len(i)
 
 
 def members_of(held: Held, local: np.ndarray) -> tuple[np.ndarray, np.ndarray, bytes, np.ndarray]:

@@ -53,6 +53,7 @@ class Summary:
     exact_duplicates: int = 0
     near_duplicates: int = 0
     duplicates_by_similarity: dict = field(default_factory=dict)  # dedupe's DedupeStats.by_band
+    kept_new_lead: int = 0  # near pairs kept apart in doubt for a new lead (DedupeStats.rejected_new_lead)
     interrupted: bool = False
     outputs: list[str] = field(default_factory=list)
 
@@ -72,6 +73,7 @@ class Summary:
             "duplicate_clusters": self.clusters, "duplicates": self.duplicates,
             "exact_duplicates": self.exact_duplicates, "near_duplicates": self.near_duplicates,
             "duplicates_by_similarity": self.duplicates_by_similarity,
+            "near_pairs_kept_for_a_new_lead": self.kept_new_lead,
             "interrupted": self.interrupted, "outputs": self.outputs,
         }
 
@@ -89,6 +91,8 @@ class Summary:
             if self.duplicates_by_similarity:
                 parts.append("duplicates by similarity to the kept copy: " + ", ".join(
                     f"{k.replace('ge_', '>=').replace('below_', 'below ').replace('_', '-')} {v}" for k, v in self.duplicates_by_similarity.items()))
+        if self.kept_new_lead:
+            parts.append(f"near pairs kept apart for a new lead {self.kept_new_lead}")
         if self.removed_lines:
             parts.append(f"lines removed {self.removed_lines}")
         if self.dates:
@@ -413,4 +417,5 @@ def run(
     summary.exact_duplicates = getattr(stats, "exact", getattr(stats, "exact_duplicates", 0))
     summary.near_duplicates = getattr(stats, "near", getattr(stats, "near_duplicates", 0))
     summary.duplicates_by_similarity = dict(getattr(stats, "by_band", {}))
+    summary.kept_new_lead = getattr(stats, "rejected_new_lead", 0)
     return summary

@@ -86,7 +86,7 @@ Bands = Annotated[Optional[int], typer.Option("--bands", min=1, metavar="N", hel
                                              "rows; unset, derived from --threshold and --num-perm like datasketch's "
                                              "optimal_param \\[default: 18]", show_default=False)]
 DedupeExplain = Annotated[bool, flag("--explain", help="Give each dropped record's evidence in dup.why (similarity, "
-                                     "threshold, agreeing and differing slots).")]
+                                     "threshold, agreeing and differing slots, dates apart, a new lead).")]
 Emit = Annotated[str, typer.Option("--emit", metavar="[kept|removed|all]", help="Which records to write.")]
 Clusters = Annotated[Optional[str], typer.Option("--clusters", metavar="FILE", help="Write one JSON line per "
                                                  "duplicate cluster here.", show_default=False)]

@@ -12,7 +12,7 @@ from newscli.dedupe.cluster import leader_clusters
 from newscli.dedupe.options import SIM_BANDS, DedupeOptions, DedupeStats
 from newscli.dedupe.signing import Signed, prepare
 from newscli.dedupe.spool import Rows, Spool, exact_pairs, read_ids, trim
-from newscli.dedupe.verify import needed, verified_edges
+from newscli.dedupe.verify import DATES_FAR, NEW_LEAD, needed, verified_edges
 
 __all__ = ["dedupe_records", "Clusters", "representatives", "cluster_members", "cluster_rows", "dup_field", "single_dup"]
 
@@ -131,7 +131,7 @@ def cluster_members(columns: Callable, u: np.ndarray, first: np.ndarray, edges: 
     has = edge >= 0
     agree = np.zeros(m, np.int64)
     differ = np.zeros(m, np.int64)
-    far = np.zeros(m, bool)
+    far = np.zeros(m, np.uint8)  # flags: verify.DATES_FAR, verify.NEW_LEAD
     agree[has], differ[has], far[has] = eagree[edge[has]], ediffer[edge[has]], efar[edge[has]]
     dropped = kept != np.arange(m)
     st.clusters = int(len(np.unique(cluster[size > 1])))
@@ -148,16 +148,19 @@ def cluster_members(columns: Callable, u: np.ndarray, first: np.ndarray, edges: 
 
 
 def _why(cl: Clusters, k: int, opt: DedupeOptions) -> dict:
-    """``dup.why`` (with --explain): rule ("exact" | "similar" | "similar_despite_slots"), sim, the
-    threshold it passed, agreeing and differing slots, and whether the dates are far apart."""
+    """``dup.why`` (with --explain): rule ("exact" | "similar" | "similar_despite_slots" |
+    "similar_despite_new_lead"), sim, the
+    threshold it passed, agreeing and differing slots, whether the dates are far apart and whether
+    the leads differ."""
     if cl.exact[k]:
         return {"rule": "exact", "sim": 1.0, "threshold": opt.threshold, "slots_agree": None, "slots_differ": None,
-                "dates_apart": None}
-    differ, far = int(cl.differ[k]), bool(cl.far[k])
-    plain = differ == 0 and not far
-    return {"rule": "similar" if plain else "similar_despite_slots", "sim": round(float(cl.sim[k]), 4),
-            "threshold": float(needed(differ, far, opt)),
-            "slots_agree": int(cl.agree[k]), "slots_differ": differ, "dates_apart": far}
+                "dates_apart": None, "new_lead": None}
+    differ, flags = int(cl.differ[k]), int(cl.far[k])
+    far, lead = bool(flags & DATES_FAR), bool(flags & NEW_LEAD)
+    rule = "similar_despite_slots" if differ or far else "similar_despite_new_lead" if lead else "similar"
+    return {"rule": rule, "sim": round(float(cl.sim[k]), 4),
+            "threshold": float(needed(differ, flags, opt)),
+            "slots_agree": int(cl.agree[k]), "slots_differ": differ, "dates_apart": far, "new_lead": lead}
 
 
 def _emit(spool: Spool, cl: Clusters, id_of: Callable, opt: DedupeOptions, st: DedupeStats) -> Iterator[dict]:

@@ -56,6 +56,12 @@ class DedupeOptions:
         slot_threshold. Default 1 (the same day).
     max_days: publication dates (the records' ``date``) further apart than this many days count as
         a differing slot. Default 2. A missing date never differs.
+    new_lead_threshold: the similarity needed when the two texts' leads differ (their first 200
+        normalized characters have an estimated Jaccard similarity below new_lead_below): a
+        follow-up that puts a new lead (a verdict, a claim, a second call) over the earlier body,
+        which the rest of the rule cannot tell from a copy. Default 0.9; set it to the threshold to
+        turn the lead check off. Measured in docs/dedupe.md ("The lead check").
+    new_lead_below: lead similarity below which the leads differ. Default 0.4.
     shingle: ``char:N`` (N-character windows over the normalized text, spaces included) or ``word:N``.
     num_perm: MinHash signature length. Default 128.
     bands: LSH bands, each of ``num_perm // bands`` rows (the first bands x rows signature values
@@ -81,6 +87,8 @@ class DedupeOptions:
     single_slot_threshold: float = 0.8
     single_slot_days: float = 1.0
     max_days: float = 2.0
+    new_lead_threshold: float = 0.9
+    new_lead_below: float = 0.4
     shingle: str = "char:5"
     num_perm: int = 128
     bands: int | None = None
@@ -98,7 +106,10 @@ class DedupeOptions:
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0:
                 raise ValueError(f"{name} must be a number >= 0, got {v!r}")
-        for name in ("threshold", "slot_threshold", "single_slot_threshold"):
+        if isinstance(self.new_lead_below, bool) or not isinstance(self.new_lead_below, (int, float)) \
+                or not 0.0 <= self.new_lead_below <= 1.0:
+            raise ValueError(f"new_lead_below must be in [0, 1], got {self.new_lead_below!r}")
+        for name in ("threshold", "slot_threshold", "single_slot_threshold", "new_lead_threshold"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 < v <= 1.0:
                 raise ValueError(f"{name} must be in (0, 1], got {v!r}")
@@ -142,7 +153,9 @@ class DedupeStats:
     cluster; empty_texts: records with no text after normalization (never matched); short_texts:
     non-empty texts below min_chars (exact matching only); candidate_pairs: distinct LSH candidate
     pairs verified; accepted_pairs / rejected_pairs: verification outcomes; rejected_by_slots:
-    pairs above the threshold rejected because their slots differ (templated reports);
+    pairs above the threshold rejected because their slots or dates differ (templated reports);
+    rejected_new_lead: pairs that would have passed but for a new lead (`new_lead_threshold`): kept
+    apart in doubt;
     unjoined: records with a verified pair whose partner was itself a dropped copy and that matched
     no kept copy (kept: the leader rule never chains); large_buckets: buckets above max_bucket;
     largest_bucket: largest LSH bucket seen; emitted: records yielded; by_band: dropped records by
@@ -161,6 +174,7 @@ class DedupeStats:
     accepted_pairs: int = 0
     rejected_pairs: int = 0
     rejected_by_slots: int = 0
+    rejected_new_lead: int = 0
     unjoined: int = 0
     large_buckets: int = 0
     largest_bucket: int = 0

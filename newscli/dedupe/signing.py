@@ -12,12 +12,15 @@ import numpy as np
 import orjson
 import xxhash
 
-from newscli.dedupe.minhash import band_keys, batch_signatures
+from newscli.dedupe.minhash import band_keys, batch_signatures, signatures_from_counts
 from newscli.dedupe.options import DedupeOptions
 from newscli.dedupe.slots import slot_sketches
-from newscli.dedupe.text import normalize_batch, parse_shingle
+from newscli.dedupe.text import NormalizedBatch, char_shingle_hashes, normalize_batch, parse_shingle
 
-__all__ = ["Signed", "prepare", "signatures", "Packed"]
+__all__ = ["Signed", "prepare", "signatures", "lead_signatures", "lead_similarity", "Packed", "LEAD_CHARS", "LEAD_PERM"]
+
+LEAD_CHARS = 200  # the lead: the first 200 characters of the normalized text
+LEAD_PERM = 64  # values of a lead signature (uint16 each: 128 bytes per record)
 
 
 @dataclass
@@ -26,8 +29,8 @@ class Signed:
 
     exact: uint64 hash (xxh3) of each normalized text (0 for an empty one); sig: MinHash signatures,
     n x num_perm uint32; bands: band keys, n x bands uint32; slots: slot sketches, n x SLOT_K uint64
-    (`newscli.dedupe.slots`); nchars: length of each normalized text; signing: (shingle, num_perm,
-    seed) used.
+    (`newscli.dedupe.slots`); nchars: length of each normalized text; lead: MinHash of each text's
+    lead (`lead_signatures`), n x LEAD_PERM uint16; signing: (shingle, num_perm, seed) used.
     """
 
     exact: np.ndarray
@@ -35,10 +38,33 @@ class Signed:
     bands: np.ndarray
     slots: np.ndarray
     nchars: np.ndarray
+    lead: np.ndarray | None = None
     signing: tuple = field(default=())
 
     def __len__(self) -> int:
         return len(self.exact)
+
+
+def lead_signatures(batch: NormalizedBatch, seed: int) -> np.ndarray:
+    """MinHash signatures (n x LEAD_PERM, uint16: the low 16 bits of each value) of the char-5
+    shingles of each text's lead, its first LEAD_CHARS normalized characters."""
+    n = len(batch.lengths)
+    lens = np.minimum(batch.lengths, LEAD_CHARS).astype(np.int64)
+    total = int(lens.sum())
+    new_starts = np.cumsum(lens + 1) - (lens + 1)
+    codes = np.zeros(total + n, dtype=batch.codes.dtype)
+    if total:
+        doc = np.repeat(np.arange(n), lens)
+        off = np.arange(total) - np.repeat(np.cumsum(lens) - lens, lens)
+        codes[new_starts[doc] + off] = batch.codes[batch.starts[doc] + off]
+    lead = NormalizedBatch(codes=codes, starts=new_starts, lengths=lens)
+    sig = signatures_from_counts(*char_shingle_hashes(lead, 5, seed), LEAD_PERM)
+    return (sig & np.uint32(0xFFFF)).astype(np.uint16)
+
+
+def lead_similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Estimated Jaccard similarity of two rows of lead signatures (row-wise)."""
+    return (np.atleast_2d(a) == np.atleast_2d(b)).mean(axis=1)
 
 
 def signatures(texts: list[str], options: DedupeOptions) -> np.ndarray:
@@ -71,6 +97,7 @@ def prepare(texts: list[str], options: DedupeOptions) -> Signed:
         bands=np.concatenate([p.bands for p in parts]),
         slots=np.concatenate([p.slots for p in parts]),
         nchars=np.concatenate([p.nchars for p in parts]),
+        lead=np.concatenate([p.lead for p in parts]),
         signing=options.signing,
     )
 
@@ -86,7 +113,7 @@ def _prepare(texts: list[str], options: DedupeOptions) -> Signed:
         count=len(batch.lengths),
     )
     return Signed(exact=exact, sig=sig, bands=band_keys(sig, options.bands), slots=slot_sketches(batch),
-                  nchars=batch.lengths.copy(), signing=options.signing)
+                  nchars=batch.lengths.copy(), lead=lead_signatures(batch, options.seed), signing=options.signing)
 
 
 class Packed(tuple):

@@ -20,6 +20,7 @@ from newscli.dedupe.cluster import exact_groups
 from newscli.dedupe.minhash import EMPTY, band_keys
 from newscli.dedupe.options import DedupeOptions
 from newscli.dedupe.signing import Packed, Signed
+from newscli.dedupe.signing import LEAD_PERM
 from newscli.dedupe.slots import SLOT_K
 
 __all__ = ["Spool", "Rows", "date_key", "trim", "exact_pairs", "read_ids", "READ_BLOCK"]
@@ -67,7 +68,8 @@ class Spool:
     def __init__(self, tmpdir: str | None, options: DedupeOptions):
         self.dir = tempfile.mkdtemp(prefix="newscli-dedupe-", dir=tmpdir)
         self.opt = options
-        self.row_bytes = options.num_perm * 4 + SLOT_K * 8  # signature (uint32) + slot sketch (uint64)
+        # signature (uint32) + slot sketch (uint64) + lead signature (uint16)
+        self.row_bytes = options.num_perm * 4 + SLOT_K * 8 + LEAD_PERM * 2
         self.files = {}
         for name in ("records", "ids", "rows", "bands", *self._COLS):
             self.files[name] = open(self.path(name), "wb", buffering=1 << 20)
@@ -117,8 +119,10 @@ class Spool:
             self.id_end = int(idend[-1])
         sig = np.ascontiguousarray(s.sig, dtype=np.uint32)
         rows = np.empty((m, self.row_bytes), dtype=np.uint8)
-        rows[:, : self.row_bytes - SLOT_K * 8] = sig.view(np.uint8).reshape(m, -1)
-        rows[:, self.row_bytes - SLOT_K * 8 :] = np.ascontiguousarray(s.slots, dtype=np.uint64).view(np.uint8).reshape(m, -1)
+        w_sig, w_slots = sig.shape[1] * 4, SLOT_K * 8
+        rows[:, :w_sig] = sig.view(np.uint8).reshape(m, -1)
+        rows[:, w_sig : w_sig + w_slots] = np.ascontiguousarray(s.slots, dtype=np.uint64).view(np.uint8).reshape(m, -1)
+        rows[:, w_sig + w_slots :] = np.ascontiguousarray(s.lead, dtype=np.uint16).view(np.uint8).reshape(m, -1)
         f["rows"].write(rows.data)
         bands = s.bands if s.bands.shape[1:] == (self.opt.bands,) else band_keys(sig, self.opt.bands)
         a = 0
@@ -185,7 +189,8 @@ class Rows:
         self.num_perm = spool.opt.num_perm
 
     def read(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(signatures, slot sketches) of ``positions`` (any order, repeats allowed)."""
+        """(signatures, the rest of each row as uint64: slot sketch then lead signature; split by
+        `newscli.dedupe.verify.rows_of`) of ``positions`` (any order, repeats allowed)."""
         positions = np.asarray(positions, dtype=np.int64)
         order = np.argsort(positions, kind="stable")
         srt = positions[order]
@@ -211,7 +216,7 @@ class Rows:
         return sig, nums
 
     def read_range(self, a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
-        """(signatures, slot sketches) of the consecutive positions a..b-1, with one read."""
+        """Like `read`, for the consecutive positions a..b-1, with one read."""
         buf = np.empty((b - a, self.width), dtype=np.uint8)
         os.preadv(self.fd, [memoryview(buf).cast("B")], a * self.width)
         return buf[:, : self.num_perm * 4].view(np.uint32), buf[:, self.num_perm * 4 :].view(np.uint64)

@@ -7,18 +7,22 @@ import numpy as np
 from newscli.dedupe.cluster import bucket_pairs, head_pairs
 from newscli.dedupe.minhash import similarity
 from newscli.dedupe.options import DedupeOptions, DedupeStats
-from newscli.dedupe.signing import Signed
-from newscli.dedupe.slots import compare_slots
+from newscli.dedupe.signing import Signed, lead_similarity
+from newscli.dedupe.slots import SLOT_K, compare_slots
 from newscli.dedupe.spool import READ_BLOCK, Rows, Spool, trim
 
-__all__ = ["Edges", "accept", "needed", "check_pairs", "rows_of", "verified_edges", "day_numbers"]
+__all__ = ["Edges", "accept", "needed", "check_pairs", "rows_of", "verified_edges", "day_numbers", "DATES_FAR", "NEW_LEAD"]
+
+# flags of a verified pair (`Edges`, `check_pairs`' "far"): why it needed more than the threshold
+DATES_FAR = 1  # publication dates more than max_days apart, or one slot differing on another day
+NEW_LEAD = 2  # the leads differ (lead similarity below new_lead_below): a follow-up's new lead
 
 _PAIR_FLUSH = 1_000_000  # candidate pairs collected over bands before they are verified
 
 
 class Edges:
     """Verified pairs: positions i < j, estimated similarity, agreeing and differing slot counts,
-    and whether their publication dates are more than max_days apart."""
+    and flags (`DATES_FAR`, `NEW_LEAD`)."""
 
     def __init__(self) -> None:
         self.parts: list[tuple[np.ndarray, ...]] = []
@@ -26,12 +30,12 @@ class Edges:
     def add(self, i, j, sim, agree, differ, far) -> None:
         self.parts.append((i.astype(np.int64), j.astype(np.int64), sim.astype(np.float32),
                            np.minimum(agree, 255).astype(np.uint8), np.minimum(differ, 255).astype(np.uint8),
-                           far.astype(bool)))
+                           np.asarray(far).astype(np.uint8)))
 
     def arrays(self) -> tuple[np.ndarray, ...]:
         if not self.parts:
             z = np.zeros(0, np.int64)
-            return z, z, np.zeros(0, np.float32), np.zeros(0, np.uint8), np.zeros(0, np.uint8), np.zeros(0, bool)
+            return z, z, np.zeros(0, np.float32), np.zeros(0, np.uint8), np.zeros(0, np.uint8), np.zeros(0, np.uint8)
         return tuple(np.concatenate(c) for c in zip(*self.parts))
 
 
@@ -63,17 +67,20 @@ def needed(differ, far, options: DedupeOptions) -> np.ndarray:
     """The similarity the verification rule asks of a pair (arrays or scalars): the threshold; when
     the texts differ in exactly one slot (a shared template's number, date or place), enough for a
     copy that edited it (single_slot_threshold); when they differ in two or more slots or their
-    publication dates are more than max_days apart, enough for a re-publication that updated them
-    (slot_threshold). Never below the threshold."""
+    publication dates are more than max_days apart (flag `DATES_FAR`; ``True`` means the same),
+    enough for a re-publication that updated them (slot_threshold); when their leads differ (flag
+    `NEW_LEAD`), at least new_lead_threshold. Never below the threshold."""
     one = max(options.threshold, min(options.single_slot_threshold, options.slot_threshold))
     many = max(options.threshold, options.slot_threshold)
     differ = np.asarray(differ)
+    flags = np.asarray(far).astype(np.uint8)
     need = np.where(differ == 0, options.threshold, np.where(differ == 1, one, many))
-    return np.where(np.asarray(far, dtype=bool), many, need)
+    need = np.where(flags & DATES_FAR, many, need)
+    return np.where(flags & NEW_LEAD, np.maximum(need, max(options.threshold, options.new_lead_threshold)), need)
 
 
 def accept(sim: np.ndarray, differ: np.ndarray, far: np.ndarray, options: DedupeOptions) -> np.ndarray:
-    """The verification rule: similarity at least `needed` for the pair's differing slots and dates."""
+    """The verification rule: similarity at least `needed` for the pair's differing slots, dates and leads."""
     return np.asarray(sim) >= needed(differ, far, options) - 1e-9
 
 
@@ -113,9 +120,10 @@ def _verify(code: np.ndarray, n: int, rows: Rows, days: np.ndarray, opt: DedupeO
 
 def _check(i, j, sga, sgb, sla, slb, days, opt: DedupeOptions, st: DedupeStats, edges: Edges) -> None:
     m = len(i)
-    good, sim, agree, differ, far, by_slots = check_pairs(rows_of(sga, sla), rows_of(sgb, slb), days[i], days[j], opt)
+    good, sim, agree, differ, far, by_slots, by_lead = check_pairs(rows_of(sga, sla), rows_of(sgb, slb), days[i], days[j], opt)
     st.candidate_pairs += m
-    st.rejected_by_slots += by_slots
+    st.rejected_by_slots += by_slots - by_lead
+    st.rejected_new_lead += by_lead
     k = int(good.sum())
     st.accepted_pairs += k
     st.rejected_pairs += m - k
@@ -123,31 +131,37 @@ def _check(i, j, sga, sgb, sla, slb, days, opt: DedupeOptions, st: DedupeStats, 
         edges.add(i[good], j[good], sim[good], agree[good], differ[good], far[good])
 
 
-def rows_of(sig: np.ndarray, slots: np.ndarray) -> Signed:
-    """The per-record data verification reads (signatures and slot sketches, as the spool's rows
-    hold them), as a `Signed` slice for `check_pairs`."""
-    return Signed(exact=None, sig=sig, bands=None, slots=slots, nchars=None)
+def rows_of(sig: np.ndarray, rest: np.ndarray) -> Signed:
+    """The per-record data verification reads, as the spool's rows hold them (signatures; slot
+    sketch and lead signature as uint64 columns), as a `Signed` slice for `check_pairs`."""
+    lead = np.ascontiguousarray(rest[:, SLOT_K:]).view(np.uint16)
+    return Signed(exact=None, sig=sig, bands=None, slots=rest[:, :SLOT_K], nchars=None, lead=lead)
 
 
 def check_pairs(a: Signed, b: Signed, days_a: np.ndarray, days_b: np.ndarray, opt: DedupeOptions):
     """The verification of candidate pairs, row by row: ``a`` and ``b`` are row-aligned slices of
     per-record data (pair k is a[k], b[k]), days_a/days_b their publication days (`day_numbers`).
 
-    Returns (accepted mask, similarity, agreeing slots, differing slots, dates far apart, pairs
-    similar enough but rejected on slots or dates). Every engine verifies with this function."""
+    Returns (accepted mask, similarity, agreeing slots, differing slots, flags (`DATES_FAR`,
+    `NEW_LEAD`), pairs similar enough but rejected on slots or dates, of which for a new lead alone).
+    Every engine verifies with this function."""
     m = len(a.sig)
     sim = similarity(a.sig, b.sig)
     above = sim >= opt.threshold - 1e-9
     agree = np.zeros(m, np.int64)
     differ = np.zeros(m, np.int64)
+    new_lead = np.zeros(m, bool)
     if above.any():
         agree[above], differ[above] = compare_slots(a.slots[above], b.slots[above])
+        new_lead[above] = lead_similarity(a.lead[above], b.lead[above]) < opt.new_lead_below - 1e-9
     with np.errstate(invalid="ignore"):
         apart = np.abs(days_a - days_b)  # NaN (a date missing): never apart
         # far: more than max_days apart, or one slot differing on another day (a daily template)
         far = (apart > opt.max_days) | ((differ == 1) & (apart >= opt.single_slot_days))
-    good = accept(sim, differ, far, opt)
-    return good, sim, agree, differ, far, int((above & ~good).sum())
+    flags = far.astype(np.uint8) * np.uint8(DATES_FAR) | new_lead.astype(np.uint8) * np.uint8(NEW_LEAD)
+    good = accept(sim, differ, flags, opt)
+    by_lead = int((above & ~good & accept(sim, differ, far, opt)).sum())  # kept apart by the lead alone
+    return good, sim, agree, differ, flags, int((above & ~good).sum()), by_lead
 
 
 def _unique(code: np.ndarray) -> np.ndarray:

@@ -57,8 +57,11 @@ def test_updated_republications_merge():
             rec(3, v["swap"], "2015-07-23")]
     out, st = run(recs, explain=True)
     assert [r["dup"]["of"] for r in out] == [None, "r0", "r0", "r0"]
-    for r in out[1:]:
+    for r in out[1:3]:
         assert r["dup"]["sim"] >= 0.5 and r["dup"]["why"]["rule"] == "similar" and r["dup"]["why"]["slots_differ"] == 0
+    # the swapped copy starts with another paragraph: its lead differs, it merges above new_lead_threshold
+    w = out[3]["dup"]["why"]
+    assert w["rule"] == "similar_despite_new_lead" and w["new_lead"] is True and w["threshold"] == 0.9 <= w["sim"]
 
 
 def test_chain_a_b_c_keeps_c_when_a_and_c_are_distinct():
@@ -67,7 +70,9 @@ def test_chain_a_b_c_keeps_c_when_a_and_c_are_distinct():
     sig = prepare([a, b, c], DedupeOptions()).sig
     o = DedupeOptions(threshold=0.45)
     assert similarity(sig[0], sig[1]) >= 0.45 and similarity(sig[1], sig[2]) >= 0.45 > similarity(sig[0], sig[2])
-    out, _ = run([rec(0, a, "2015-07-21"), rec(1, b, "2015-07-22"), rec(2, c, "2015-07-23")], threshold=o.threshold)
+    # (B starts one paragraph later than A: with the lead check on, B would stay apart for its lead)
+    out, _ = run([rec(0, a, "2015-07-21"), rec(1, b, "2015-07-22"), rec(2, c, "2015-07-23")], threshold=o.threshold,
+                 new_lead_threshold=o.threshold)
     assert [r["dup"]["of"] for r in out] == [None, "r0", None]  # C was only similar to B, a dropped copy
     assert out[1]["dup"]["size"] == 2 and out[2]["dup"]["size"] == 1
 
@@ -79,7 +84,7 @@ def test_explain_gives_the_evidence_of_every_dropped_record():
     assert all(r["dup"]["why"] is None for r in out if r["dup"]["of"] is None)
     for r in dropped:
         w = r["dup"]["why"]
-        assert list(w) == ["rule", "sim", "threshold", "slots_agree", "slots_differ", "dates_apart"]
+        assert list(w) == ["rule", "sim", "threshold", "slots_agree", "slots_differ", "dates_apart", "new_lead"]
         assert w["sim"] == r["dup"]["sim"] >= w["threshold"]
         assert (w["rule"] == "exact") == r["dup"]["exact"]
 
@@ -292,3 +297,25 @@ def test_one_differing_slot_on_another_day_needs_the_slot_threshold():
     assert out[1]["dup"]["of"] == "r0"
     out, _ = run([rec(0, ARTICLE, "2015-08-03"), rec(1, one, "2015-08-04")], single_slot_days=2.0)
     assert out[1]["dup"]["of"] == "r0"
+
+
+FOLLOW_UP_LEAD = ("استقبل مستشفى أبها الجديد صباح اليوم الاثنين أول مرضاه بعد يوم من إعلان افتتاحه، "
+                  "إذ أجرى فريق القلب أول عملية قسطرة لمريض في الستين من عمره وصفت حالته بالمستقرة.\n")
+REWORDED_LEAD = ("افتتحت وزارة الصحة السعودية اليوم الأحد مستشفى جديداً في مدينة أبها يتسع لثلاثمائة سرير، "
+                 "في إطار خطة الوزارة لتوسيع الخدمات الصحية بمنطقة عسير.\n")
+
+
+def test_a_follow_up_with_a_new_lead_stays_apart_and_a_reworded_lead_merges():
+    """A next-day story that puts a new lead over the whole earlier article (similarity about 0.8,
+    no slot differs) is another article: its lead is new (lead similarity about 0.2), so it needs
+    new_lead_threshold (0.9) and is kept, counted in rejected_new_lead. A copy whose lead was only
+    reworded (lead similarity about 0.6) still merges. Before the lead check both were dropped."""
+    body = ARTICLE.split("\n", 1)[1]
+    recs = [rec(0, ARTICLE, "2015-07-21"), rec(1, FOLLOW_UP_LEAD + ARTICLE, "2015-07-22"),
+            rec(2, REWORDED_LEAD + body, "2015-07-21")]
+    out, st = run(recs, explain=True)
+    assert [r["dup"]["of"] for r in out] == [None, None, "r0"]
+    assert out[2]["dup"]["why"]["new_lead"] is False and out[2]["dup"]["why"]["rule"] == "similar"
+    assert st.rejected_new_lead == 1 and st.rejected_by_slots == 0
+    off, st_off = run(recs, new_lead_threshold=0.7)  # the check off: the follow-up is dropped
+    assert [r["dup"]["of"] for r in off] == [None, "r0", "r0"] and st_off.rejected_new_lead == 0

@@ -90,3 +90,14 @@ def test_directions_stay_slots_weather_bulletins_name_regions():
     assert {"جنوب", "شمال", "وجنوب"} <= words
     a = "توقعت الأرصاد سماء غائمة جزئيا على جنوب المملكة مع رياح نشطة."
     assert pair(a, a.replace("جنوب", "شمال"))[1] >= 1
+
+
+def test_a_new_lead_asks_new_lead_threshold_and_dates_apart_still_ask_slot_threshold():
+    from newscli.dedupe import DedupeOptions
+    from newscli.dedupe.verify import DATES_FAR, NEW_LEAD, needed
+
+    opt = DedupeOptions()  # 0.7; one slot 0.8; two slots or dates apart 0.95; a new lead 0.9
+    flags = [0, NEW_LEAD, NEW_LEAD, NEW_LEAD | DATES_FAR, DATES_FAR]
+    assert needed([0, 0, 1, 0, 0], flags, opt).tolist() == [0.7, 0.9, 0.9, 0.95, 0.95]
+    assert needed([2], [NEW_LEAD], opt).tolist() == [0.95]
+    assert needed([0], [NEW_LEAD], DedupeOptions(new_lead_threshold=0.7)).tolist() == [0.7]  # the check off
