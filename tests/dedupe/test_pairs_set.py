@@ -60,3 +60,17 @@ def test_ids_resolve_and_jaccard_column_matches():
     assert len(pairs) == len(read_tsv(TSV))
     for p in pairs[::15]:  # the column is what bench/_pairs.jaccard computes (3 decimals)
         assert abs(jaccard(p.text_a, p.text_b) - p.jaccard) <= 0.0015, (p.id_a, p.id_b)
+
+
+def test_lead_reads_are_ids_and_labels_only():
+    """bench/dedupe_lead_reads.tsv (the records read for the lead check) holds ids, numbers and
+    English notes only, and its counts are the ones docs/dedupe.md reports."""
+    path = REPO / "bench" / "dedupe_lead_reads.tsv"
+    lines = [ln for ln in path.read_text(encoding="utf-8").split("\n") if ln and not ln.startswith("#")]
+    assert lines[0].split("\t") == ["sample", "corpus", "id", "kept_id", "sim", "lead", "flagged", "label", "note"]
+    rows = [ln.split("\t") for ln in lines[1:]]
+    assert all(len(r) == 9 and r[7] in ("distinct", "unsure", "copy") and not ARABIC.search(ln)
+               for r, ln in zip(rows, lines[1:]))
+    counted = Counter(r[7] for r in rows if r[0].startswith("released") and r[6] == "yes")
+    assert counted == {"distinct": 13, "unsure": 13, "copy": 23}
+    assert Counter(r[7] for r in rows if r[0] == "newly_dropped") == {"copy": 23, "unsure": 2}
