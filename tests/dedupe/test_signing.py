@@ -18,12 +18,14 @@ def test_prepare_is_independent_of_batch():
         one = prepare([t], o)
         assert (one.sig[0] == whole.sig[i]).all() and one.exact[0] == whole.exact[i]
         assert (one.slots[0] == whole.slots[i]).all() and (one.bands[0] == whole.bands[i]).all()
+        assert (one.lead[0] == whole.lead[i]).all()  # a text's lead signature does not depend on the batch
 
 
 @pytest.mark.parametrize(
     "kw",
     [dict(threshold=0), dict(threshold=1.5), dict(bands=0), dict(bands=200), dict(num_perm=4), dict(emit="some"), dict(shingle="chars:5"),
-     dict(min_chars=-1), dict(slot_threshold=0), dict(max_leaders=0)],
+     dict(min_chars=-1), dict(slot_threshold=0), dict(max_leaders=0), dict(new_lead_threshold=0),
+     dict(new_lead_threshold=1.2), dict(new_lead_below=-0.1), dict(new_lead_below=True)],
 )
 def test_options_validation(kw):
     with pytest.raises(ValueError) as e:
