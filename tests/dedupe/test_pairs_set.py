@@ -74,3 +74,4 @@ def test_lead_reads_are_ids_and_labels_only():
     counted = Counter(r[7] for r in rows if r[0].startswith("released") and r[6] == "yes")
     assert counted == {"distinct": 13, "unsure": 13, "copy": 23}
     assert Counter(r[7] for r in rows if r[0] == "newly_dropped") == {"copy": 23, "unsure": 2}
+    assert Counter(r[7] for r in rows if r[0] == "final_near_drops") == {"copy": 38, "unsure": 1, "distinct": 1}
