@@ -218,12 +218,12 @@ class DistributedDedupe:
             st.large_buckets += n_large
         parts = []
         for fut in right:
-            arrays, by_slots, m = self.engine._result(fut)
+            arrays, (by_slots, by_lead), m = self.engine._result(fut)
             self.moved["4 edges"] += sum(a.nbytes for a in arrays)
             k = len(arrays[0])
             st.candidate_pairs += m
-            st.rejected_by_slots += by_slots[0]
-            st.rejected_new_lead += by_slots[1]
+            st.rejected_by_slots += by_slots
+            st.rejected_new_lead += by_lead
             st.accepted_pairs += k
             st.rejected_pairs += m - k
             parts.append(arrays)

@@ -205,7 +205,7 @@ def verify_right(held: Held, pieces: list, offset: int, options: Any) -> tuple[t
     good, sim, agree, differ, far, by_slots, by_lead = check_pairs(left, right, days_i, days_j, options)
     if good.any():
         edges.add(i[good], j[good], sim[good], agree[good], differ[good], far[good])
-    return edges.arrays(), (by_slots - by_lead, by_lead), len(i)
+    return edges.arrays(), (by_slots, by_lead), len(i)
 
 
 def members_of(held: Held, local: np.ndarray) -> tuple[np.ndarray, np.ndarray, bytes, np.ndarray]:
@@ -267,23 +267,23 @@ def _where() -> str:
 
 
 class _Part:
-    """One partition's part of the output, written to a temporary name and renamed when whole (a
-    task Dask runs again, its worker lost, rewrites it from the start)."""
+    """One partition's part of the output: an `AtomicFile` (a temporary name, renamed when whole, so
+    a task Dask runs again, its worker lost, rewrites it from the start) that counts its lines and
+    says in one line which directory it could not write."""
 
     def __init__(self, path: str) -> None:
-        import threading
+        from newscli.io import AtomicFile
 
         self.path, self.size, self.lines = path, 0, 0
-        self.tmp = f"{path}.{os.getpid()}-{threading.get_ident()}.tmp"
         try:
-            self.fh = open(self.tmp, "wb", buffering=1 << 20)
+            self.file = AtomicFile(path)
         except OSError as exc:
             raise _part_error(path, exc) from None
 
     def add(self, line: bytes, dup: Any) -> None:
         data = _line(line, dup)
         try:
-            self.fh.write(data)
+            self.file.write(data)
         except OSError as exc:
             self.abandon()
             raise _part_error(self.path, exc) from None
@@ -292,22 +292,14 @@ class _Part:
 
     def close(self) -> tuple[str, int, int]:
         try:
-            self.fh.close()
-            os.replace(self.tmp, self.path)
+            self.file.commit()
         except OSError as exc:
             self.abandon()
             raise _part_error(self.path, exc) from None
         return self.path, self.size, self.lines
 
     def abandon(self) -> None:
-        try:
-            self.fh.close()
-        except OSError:
-            pass
-        try:
-            os.unlink(self.tmp)
-        except OSError:
-            pass
+        self.file.abort()
 
 
 def _part_error(path: str, exc: OSError) -> Exception:

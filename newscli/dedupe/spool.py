@@ -19,8 +19,7 @@ from newscli.isodate import sort_key
 from newscli.dedupe.cluster import exact_groups
 from newscli.dedupe.minhash import EMPTY, band_keys
 from newscli.dedupe.options import DedupeOptions
-from newscli.dedupe.signing import Packed, Signed
-from newscli.dedupe.signing import LEAD_PERM
+from newscli.dedupe.signing import LEAD_PERM, Packed, Signed
 from newscli.dedupe.slots import SLOT_K
 
 __all__ = ["Spool", "Rows", "date_key", "trim", "exact_pairs", "read_ids", "READ_BLOCK"]

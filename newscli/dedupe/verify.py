@@ -122,7 +122,7 @@ def _check(i, j, sga, sgb, sla, slb, days, opt: DedupeOptions, st: DedupeStats, 
     m = len(i)
     good, sim, agree, differ, far, by_slots, by_lead = check_pairs(rows_of(sga, sla), rows_of(sgb, slb), days[i], days[j], opt)
     st.candidate_pairs += m
-    st.rejected_by_slots += by_slots - by_lead
+    st.rejected_by_slots += by_slots
     st.rejected_new_lead += by_lead
     k = int(good.sum())
     st.accepted_pairs += k
@@ -134,8 +134,8 @@ def _check(i, j, sga, sgb, sla, slb, days, opt: DedupeOptions, st: DedupeStats, 
 def rows_of(sig: np.ndarray, rest: np.ndarray) -> Signed:
     """The per-record data verification reads, as the spool's rows hold them (signatures; slot
     sketch and lead signature as uint64 columns), as a `Signed` slice for `check_pairs`."""
-    lead = np.ascontiguousarray(rest[:, SLOT_K:]).view(np.uint16)
-    return Signed(exact=None, sig=sig, bands=None, slots=rest[:, :SLOT_K], nchars=None, lead=lead)
+    return Signed(exact=None, sig=sig, bands=None, slots=rest[:, :SLOT_K], nchars=None,
+                  lead=rest[:, SLOT_K:].view(np.uint16))  # views of the row buffer, no copy
 
 
 def check_pairs(a: Signed, b: Signed, days_a: np.ndarray, days_b: np.ndarray, opt: DedupeOptions):
@@ -143,8 +143,8 @@ def check_pairs(a: Signed, b: Signed, days_a: np.ndarray, days_b: np.ndarray, op
     per-record data (pair k is a[k], b[k]), days_a/days_b their publication days (`day_numbers`).
 
     Returns (accepted mask, similarity, agreeing slots, differing slots, flags (`DATES_FAR`,
-    `NEW_LEAD`), pairs similar enough but rejected on slots or dates, of which for a new lead alone).
-    Every engine verifies with this function."""
+    `NEW_LEAD`), pairs similar enough but rejected on slots or dates, pairs kept apart by a new lead
+    alone). Every engine verifies with this function."""
     m = len(a.sig)
     sim = similarity(a.sig, b.sig)
     above = sim >= opt.threshold - 1e-9
@@ -161,7 +161,7 @@ def check_pairs(a: Signed, b: Signed, days_a: np.ndarray, days_b: np.ndarray, op
     flags = far.astype(np.uint8) * np.uint8(DATES_FAR) | new_lead.astype(np.uint8) * np.uint8(NEW_LEAD)
     good = accept(sim, differ, flags, opt)
     by_lead = int((above & ~good & accept(sim, differ, far, opt)).sum())  # kept apart by the lead alone
-    return good, sim, agree, differ, flags, int((above & ~good).sum()), by_lead
+    return good, sim, agree, differ, flags, int((above & ~good).sum()) - by_lead, by_lead
 
 
 def _unique(code: np.ndarray) -> np.ndarray:
