@@ -9,7 +9,9 @@ dedupe verifies: the MinHash similarity estimate (128 permutations, char:5) and 
 - the rule (`newscli.dedupe.verify.accept`): ``sim >= threshold`` with no differing slot,
   ``>= single_slot_threshold`` with exactly one, ``>= slot_threshold`` with two or more or with
   publication dates more than max_days apart, ``>= new_lead_threshold`` when the leads differ
-  (lead similarity below new_lead_below); over grids (the first grids without the lead check);
+  (lead similarity below new_lead_below, or with `lead_outcomes` one lead naming an outcome the
+  other text never names: `newscli.dedupe.outcomes`); over grids (the first grids without the
+  lead check);
 - the baseline: one threshold on the exact Jaccard (TSV column), best accuracy after the fact.
 
 "dup precision" = labeled dup among pairs predicted dup; accuracy over all scored pairs.
@@ -30,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench._pairs import records_by_id  # noqa: E402
 from newscli.dedupe import DedupeOptions, compare_slots, prepare, similarity  # noqa: E402
 from newscli.dedupe.spool import date_key  # noqa: E402
+from newscli.dedupe.outcomes import new_outcome  # noqa: E402
 from newscli.dedupe.signing import lead_similarity  # noqa: E402
 from newscli.dedupe.verify import DATES_FAR, NEW_LEAD, accept, day_numbers  # noqa: E402
 from newscli.records import parse_date  # noqa: E402
@@ -67,7 +70,7 @@ def features(rows: list[dict], opt: DedupeOptions) -> dict[str, np.ndarray]:
     days = np.abs(day_numbers([date_key(parse_date(x.get("date"))) for x in ra])
                   - day_numbers([date_key(parse_date(x.get("date"))) for x in rb]))
     return {"sim": similarity(a.sig, b.sig), "agree": agree, "differ": differ, "exact": a.exact == b.exact, "days": days,
-            "lead": lead_similarity(a.lead, b.lead),
+            "lead": lead_similarity(a.lead, b.lead), "outcome": new_outcome(a.outcomes, b.outcomes),
             "jac": np.array([r["jaccard"] for r in rows]), "dup": np.array([r["label"] == "dup" for r in rows])}
 
 
@@ -80,15 +83,16 @@ def score(pred: np.ndarray, dup: np.ndarray) -> dict:
 
 
 def rule(f, thr: float, slot_thr: float, max_days: float = float("inf"), single: float | None = None,
-         lead_thr: float | None = None, lead_below: float = 0.4) -> np.ndarray:
+         lead_thr: float | None = None, lead_below: float = 0.4, outcomes: bool = True) -> np.ndarray:
     """The verification rule of `newscli.dedupe.verify.accept` on the pairs' features (the lead
-    check only when lead_thr is given)."""
+    check only when lead_thr is given; its outcome words when ``outcomes``)."""
     opt = DedupeOptions(threshold=thr, slot_threshold=slot_thr if slot_thr <= 1 else 1.0,
                         single_slot_threshold=min(1.0, slot_thr if single is None else single),
                         new_lead_threshold=thr if lead_thr is None else max(thr, lead_thr), new_lead_below=lead_below)
     with np.errstate(invalid="ignore"):  # as verify.check_pairs: one slot on another day is far too
         far = (f["days"] > max_days) | ((f["differ"] == 1) & (f["days"] >= opt.single_slot_days))
-    flags = far.astype(np.uint8) * DATES_FAR | (f["lead"] < lead_below - 1e-9).astype(np.uint8) * NEW_LEAD
+    new_lead = (f["lead"] < lead_below - 1e-9) | (f["outcome"] & outcomes)
+    flags = far.astype(np.uint8) * DATES_FAR | new_lead.astype(np.uint8) * NEW_LEAD
     ok = accept(f["sim"], f["differ"], flags, opt)
     if slot_thr > 1:  # the grid's "no slot acceptance at all" column
         ok &= (f["differ"] == 0) & ~(f["days"] > max_days)
@@ -144,19 +148,23 @@ def main() -> None:
           f"threshold {opt.threshold}, slots and dates as the defaults; without it: {fmt(nolead)}")
     for below in (0.3, 0.4, 0.5):
         for lt in (0.85, 0.9, 0.95):
-            print(f"  new_lead_below {below:.2f} new_lead_threshold {lt:.2f}: "
-                  f"{fmt(score(rule(f, opt.threshold, opt.slot_threshold, opt.max_days, opt.single_slot_threshold, lt, below), dup))}")
+            for oc in (False, True):
+                print(f"  new_lead_below {below:.2f} new_lead_threshold {lt:.2f} outcome words {'on ' if oc else 'off'}: "
+                      f"{fmt(score(rule(f, opt.threshold, opt.slot_threshold, opt.max_days, opt.single_slot_threshold, lt, below, oc), dup))}")
+    print(f"  pairs whose lead names an outcome the other text never names: {int((f['outcome'] & dup).sum())} dup, "
+          f"{int((f['outcome'] & ~dup).sum())} distinct; at sim >= {opt.threshold}: "
+          f"{int((f['outcome'] & dup & (f['sim'] >= opt.threshold)).sum())} dup, {int((f['outcome'] & ~dup & (f['sim'] >= opt.threshold)).sum())} distinct")
     d = score(rule(f, opt.threshold, opt.slot_threshold, opt.max_days, opt.single_slot_threshold,
-                   opt.new_lead_threshold, opt.new_lead_below), dup)
+                   opt.new_lead_threshold, opt.new_lead_below, opt.lead_outcomes), dup)
     print(f"\ndefault (threshold {opt.threshold}, single_slot_threshold {opt.single_slot_threshold}, "
           f"slot_threshold {opt.slot_threshold}, max_days {opt.max_days}, new_lead_threshold {opt.new_lead_threshold}, "
-          f"new_lead_below {opt.new_lead_below}): {fmt(d)}")
+          f"new_lead_below {opt.new_lead_below}, lead_outcomes {opt.lead_outcomes}): {fmt(d)}")
     print(f"  differing slots among distinct pairs with sim >= {opt.threshold}: "
           f"{int(((f['differ'] > 0) & ~dup & (f['sim'] >= opt.threshold)).sum())} of {int((~dup & (f['sim'] >= opt.threshold)).sum())}; "
           f"among dup pairs: {int(((f['differ'] > 0) & dup).sum())} of {int(dup.sum())}")
     if args.errors:
         pred = rule(f, opt.threshold, opt.slot_threshold, opt.max_days, opt.single_slot_threshold,
-                    opt.new_lead_threshold, opt.new_lead_below)
+                    opt.new_lead_threshold, opt.new_lead_below, opt.lead_outcomes)
         for k in np.flatnonzero(pred != dup):
             r = rows[k]
             print(f"  {'FP' if pred[k] else 'FN'} {r['corpus'][:12]} {r['a']} {r['b']} {r['kind']:<11} jac {r['jaccard']:.3f} "

@@ -62,6 +62,10 @@ class DedupeOptions:
         which the rest of the rule cannot tell from a copy. Default 0.9; set it to the threshold to
         turn the lead check off. Measured in docs/dedupe.md ("The lead check").
     new_lead_below: lead similarity below which the leads differ. Default 0.4.
+    lead_outcomes: a lead that names an outcome (a court's postponement or verdict;
+        `newscli.dedupe.outcomes`) which the other text never names is a new lead too, whatever
+        the lead similarity: the court that postponed the case it was to hear that morning.
+        Default True. Measured in docs/dedupe.md ("Outcome words").
     shingle: ``char:N`` (N-character windows over the normalized text, spaces included) or ``word:N``.
     num_perm: MinHash signature length. Default 128.
     bands: LSH bands, each of ``num_perm // bands`` rows (the first bands x rows signature values
@@ -89,6 +93,7 @@ class DedupeOptions:
     max_days: float = 2.0
     new_lead_threshold: float = 0.9
     new_lead_below: float = 0.4
+    lead_outcomes: bool = True
     shingle: str = "char:5"
     num_perm: int = 128
     bands: int | None = None
@@ -109,6 +114,8 @@ class DedupeOptions:
         if isinstance(self.new_lead_below, bool) or not isinstance(self.new_lead_below, (int, float)) \
                 or not 0.0 <= self.new_lead_below <= 1.0:
             raise ValueError(f"new_lead_below must be in [0, 1], got {self.new_lead_below!r}")
+        if not isinstance(self.lead_outcomes, bool):
+            raise ValueError(f"lead_outcomes must be True or False, got {self.lead_outcomes!r}")
         for name in ("threshold", "slot_threshold", "single_slot_threshold", "new_lead_threshold"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 < v <= 1.0:

@@ -14,7 +14,8 @@ import xxhash
 
 from newscli.dedupe.minhash import band_keys, batch_signatures, signatures_from_counts
 from newscli.dedupe.options import DedupeOptions
-from newscli.dedupe.slots import slot_sketches
+from newscli.dedupe.outcomes import outcome_bits
+from newscli.dedupe.slots import slot_sketches, word_tokens
 from newscli.dedupe.text import NormalizedBatch, char_shingle_hashes, normalize_batch, parse_shingle
 
 __all__ = ["Signed", "prepare", "signatures", "lead_signatures", "lead_similarity", "Packed", "LEAD_CHARS", "LEAD_PERM"]
@@ -30,7 +31,9 @@ class Signed:
     exact: uint64 hash (xxh3) of each normalized text (0 for an empty one); sig: MinHash signatures,
     n x num_perm uint32; bands: band keys, n x bands uint32; slots: slot sketches, n x SLOT_K uint64
     (`newscli.dedupe.slots`); nchars: length of each normalized text; lead: MinHash of each text's
-    lead (`lead_signatures`), n x LEAD_PERM uint16; signing: (shingle, num_perm, seed) used.
+    lead (`lead_signatures`), n x LEAD_PERM uint16; outcomes: outcome classes of each text's lead and
+    of all of it (`newscli.dedupe.outcomes.outcome_bits`), n uint64; signing: (shingle, num_perm,
+    seed) used.
     """
 
     exact: np.ndarray
@@ -39,6 +42,7 @@ class Signed:
     slots: np.ndarray
     nchars: np.ndarray
     lead: np.ndarray | None = None
+    outcomes: np.ndarray | None = None
     signing: tuple = field(default=())
 
     def __len__(self) -> int:
@@ -98,6 +102,7 @@ def prepare(texts: list[str], options: DedupeOptions) -> Signed:
         slots=np.concatenate([p.slots for p in parts]),
         nchars=np.concatenate([p.nchars for p in parts]),
         lead=np.concatenate([p.lead for p in parts]),
+        outcomes=np.concatenate([p.outcomes for p in parts]),
         signing=options.signing,
     )
 
@@ -112,8 +117,10 @@ def _prepare(texts: list[str], options: DedupeOptions) -> Signed:
         dtype=np.uint64,
         count=len(batch.lengths),
     )
-    return Signed(exact=exact, sig=sig, bands=band_keys(sig, options.bands), slots=slot_sketches(batch),
-                  nchars=batch.lengths.copy(), lead=lead_signatures(batch, options.seed), signing=options.signing)
+    tokens = word_tokens(codes)  # once, for the slot sketches and the outcome words
+    return Signed(exact=exact, sig=sig, bands=band_keys(sig, options.bands), slots=slot_sketches(batch, tokens),
+                  nchars=batch.lengths.copy(), lead=lead_signatures(batch, options.seed),
+                  outcomes=outcome_bits(batch, tokens, LEAD_CHARS), signing=options.signing)
 
 
 class Packed(tuple):

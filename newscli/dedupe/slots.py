@@ -24,7 +24,7 @@ import numpy as np
 
 from newscli.dedupe.text import NormalizedBatch, mix64, normalize_batch
 
-__all__ = ["SLOT_K", "SLOT_EMPTY", "slot_sketches", "compare_slots", "slot_words"]
+__all__ = ["SLOT_K", "SLOT_EMPTY", "slot_sketches", "compare_slots", "slot_words", "word_tokens"]
 
 SLOT_K = 24  # entries per text (uint64: context << 32 | value)
 SLOT_EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -67,7 +67,7 @@ def slot_words() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> np.ndarray:
-    h, _, _ = _tokens(normalize_batch([" ".join(slot_words())]).codes)
+    h, _, _, _ = word_tokens(normalize_batch([" ".join(slot_words())]).codes)
     return np.unique(h)
 
 
@@ -75,8 +75,9 @@ _PREFIX = 16  # a token is hashed on its first 16 code points and its length
 _P = np.uint64(0x100000001B3)
 
 
-def _tokens(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Hash, document index and is-a-number flag of every word token of a batch's code points.
+def word_tokens(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Hash, document index, is-a-number flag and start (index into ``codes``) of every word token
+    of a batch's code points.
 
     Memory is one byte per code point plus a few words per token (a 60 MB word is one token), and
     time is linear: each token is hashed on its first ``_PREFIX`` code points and its length (long
@@ -85,7 +86,7 @@ def _tokens(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """
     N = len(codes)
     if not N:
-        return np.zeros(0, _U64), np.zeros(0, np.int64), np.zeros(0, bool)
+        return np.zeros(0, _U64), np.zeros(0, np.int64), np.zeros(0, bool), np.zeros(0, np.int64)
     blank = (codes == 32) | (codes == 0)
     word = ~blank
     starts = np.flatnonzero(word[1:] & blank[:-1]) + 1
@@ -121,14 +122,15 @@ def _tokens(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         num &= (last >= 48) & (last <= 57)
         h ^= ln.astype(_U64)
     doc = np.searchsorted(np.flatnonzero(codes == 0), starts)
-    return mix64(h), doc.astype(np.int64), num
+    return mix64(h), doc.astype(np.int64), num, starts.astype(np.int64)
 
 
-def slot_sketches(batch: NormalizedBatch) -> np.ndarray:
-    """Slot sketch of every text of the batch: n x SLOT_K uint64, sorted, padded with SLOT_EMPTY."""
+def slot_sketches(batch: NormalizedBatch, tokens=None) -> np.ndarray:
+    """Slot sketch of every text of the batch: n x SLOT_K uint64, sorted, padded with SLOT_EMPTY.
+    ``tokens``: `word_tokens` of the batch's code points, when the caller has them already."""
     n = len(batch.lengths)
     out = np.full((n, SLOT_K), SLOT_EMPTY, dtype=_U64)
-    h, doc, is_num = _tokens(batch.codes)
+    h, doc, is_num, _ = word_tokens(batch.codes) if tokens is None else tokens
     if not len(h):
         return out
     vocab = _vocabulary()  # sorted

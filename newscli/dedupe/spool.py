@@ -67,8 +67,8 @@ class Spool:
     def __init__(self, tmpdir: str | None, options: DedupeOptions):
         self.dir = tempfile.mkdtemp(prefix="newscli-dedupe-", dir=tmpdir)
         self.opt = options
-        # signature (uint32) + slot sketch (uint64) + lead signature (uint16)
-        self.row_bytes = options.num_perm * 4 + SLOT_K * 8 + LEAD_PERM * 2
+        # signature (uint32) + slot sketch (uint64) + lead signature (uint16) + outcome bits (uint64)
+        self.row_bytes = options.num_perm * 4 + SLOT_K * 8 + LEAD_PERM * 2 + 8
         self.files = {}
         for name in ("records", "ids", "rows", "bands", *self._COLS):
             self.files[name] = open(self.path(name), "wb", buffering=1 << 20)
@@ -121,7 +121,9 @@ class Spool:
         w_sig, w_slots = sig.shape[1] * 4, SLOT_K * 8
         rows[:, :w_sig] = sig.view(np.uint8).reshape(m, -1)
         rows[:, w_sig : w_sig + w_slots] = np.ascontiguousarray(s.slots, dtype=np.uint64).view(np.uint8).reshape(m, -1)
-        rows[:, w_sig + w_slots :] = np.ascontiguousarray(s.lead, dtype=np.uint16).view(np.uint8).reshape(m, -1)
+        w_lead = LEAD_PERM * 2
+        rows[:, w_sig + w_slots : w_sig + w_slots + w_lead] = np.ascontiguousarray(s.lead, dtype=np.uint16).view(np.uint8).reshape(m, -1)
+        rows[:, w_sig + w_slots + w_lead :] = np.ascontiguousarray(s.outcomes, dtype=np.uint64).view(np.uint8).reshape(m, -1)
         f["rows"].write(rows.data)
         bands = s.bands if s.bands.shape[1:] == (self.opt.bands,) else band_keys(sig, self.opt.bands)
         a = 0
@@ -188,7 +190,7 @@ class Rows:
         self.num_perm = spool.opt.num_perm
 
     def read(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(signatures, the rest of each row as uint64: slot sketch then lead signature; split by
+        """(signatures, the rest of each row as uint64: slot sketch, lead signature, outcome bits; split by
         `newscli.dedupe.verify.rows_of`) of ``positions`` (any order, repeats allowed)."""
         positions = np.asarray(positions, dtype=np.int64)
         order = np.argsort(positions, kind="stable")

@@ -7,7 +7,8 @@ import numpy as np
 from newscli.dedupe.cluster import bucket_pairs, head_pairs
 from newscli.dedupe.minhash import similarity
 from newscli.dedupe.options import DedupeOptions, DedupeStats
-from newscli.dedupe.signing import Signed, lead_similarity
+from newscli.dedupe.outcomes import new_outcome
+from newscli.dedupe.signing import LEAD_PERM, Signed, lead_similarity
 from newscli.dedupe.slots import SLOT_K, compare_slots
 from newscli.dedupe.spool import READ_BLOCK, Rows, Spool, trim
 
@@ -15,7 +16,8 @@ __all__ = ["Edges", "accept", "needed", "check_pairs", "rows_of", "verified_edge
 
 # flags of a verified pair (`Edges`, `check_pairs`' "far"): why it needed more than the threshold
 DATES_FAR = 1  # publication dates more than max_days apart, or one slot differing on another day
-NEW_LEAD = 2  # the leads differ (lead similarity below new_lead_below): a follow-up's new lead
+NEW_LEAD = 2  # the leads differ (lead similarity below new_lead_below, or one lead names an outcome
+# the other text never names): a follow-up's new lead
 
 _PAIR_FLUSH = 1_000_000  # candidate pairs collected over bands before they are verified
 
@@ -133,9 +135,10 @@ def _check(i, j, sga, sgb, sla, slb, days, opt: DedupeOptions, st: DedupeStats, 
 
 def rows_of(sig: np.ndarray, rest: np.ndarray) -> Signed:
     """The per-record data verification reads, as the spool's rows hold them (signatures; slot
-    sketch and lead signature as uint64 columns), as a `Signed` slice for `check_pairs`."""
+    sketch, lead signature and outcome bits as uint64 columns), as a `Signed` slice for `check_pairs`."""
+    end = SLOT_K + LEAD_PERM // 4
     return Signed(exact=None, sig=sig, bands=None, slots=rest[:, :SLOT_K], nchars=None,
-                  lead=rest[:, SLOT_K:].view(np.uint16))  # views of the row buffer, no copy
+                  lead=rest[:, SLOT_K:end].view(np.uint16), outcomes=rest[:, end])  # views of the row buffer
 
 
 def check_pairs(a: Signed, b: Signed, days_a: np.ndarray, days_b: np.ndarray, opt: DedupeOptions):
@@ -154,6 +157,8 @@ def check_pairs(a: Signed, b: Signed, days_a: np.ndarray, days_b: np.ndarray, op
     if above.any():
         agree[above], differ[above] = compare_slots(a.slots[above], b.slots[above])
         new_lead[above] = lead_similarity(a.lead[above], b.lead[above]) < opt.new_lead_below - 1e-9
+        if opt.lead_outcomes:
+            new_lead[above] |= new_outcome(a.outcomes[above], b.outcomes[above])
     with np.errstate(invalid="ignore"):
         apart = np.abs(days_a - days_b)  # NaN (a date missing): never apart
         # far: more than max_days apart, or one slot differing on another day (a daily template)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import orjson
 import pytest
-from _dedupe_texts import ARTICLE, MARKET_A, MARKET_B, OTHER, UPDATE, cable, rec, run, variants, weather
+from _dedupe_texts import (ARTICLE, COURT_HEARING, COURT_POSTPONED, COURT_POSTPONED_COPY, MARKET_A, MARKET_B, OTHER, UPDATE, cable, rec,
+                           run, variants, weather)
 
 from newscli.dedupe import DedupeOptions, dedupe_records, prepare, similarity
 
@@ -318,4 +319,20 @@ def test_a_follow_up_with_a_new_lead_stays_apart_and_a_reworded_lead_merges():
     assert out[2]["dup"]["why"]["new_lead"] is False and out[2]["dup"]["why"]["rule"] == "similar"
     assert st.rejected_new_lead == 1 and st.rejected_by_slots == 0
     off, st_off = run(recs, new_lead_threshold=0.7)  # the check off: the follow-up is dropped
+    assert [r["dup"]["of"] for r in off] == [None, "r0", "r0"] and st_off.rejected_new_lead == 0
+
+
+def test_a_court_postponement_hours_later_stays_apart_and_its_copy_merges():
+    """The follow-up repeats the earlier story's lead wording and background (similarity about 0.89,
+    lead similarity about 0.56, no slot differs) but its lead reports a postponement the earlier
+    story never names: it needs new_lead_threshold and is kept, counted with the new leads. Another
+    outlet's copy of the follow-up names the postponement too and merges with it. Without the outcome
+    words (or before them, 1cc0d74) the follow-up was dropped as a copy of the hearing."""
+    recs = [rec(0, COURT_HEARING, "2013-03-25T10:20:00"), rec(1, COURT_POSTPONED, "2013-03-25T15:52:00"),
+            rec(2, COURT_POSTPONED_COPY, "2013-03-25T16:30:00")]
+    out, st = run(recs, explain=True)
+    assert [r["dup"]["of"] for r in out] == [None, None, "r1"]
+    assert out[2]["dup"]["why"]["new_lead"] is False
+    assert st.rejected_new_lead >= 1 and st.rejected_by_slots == 0
+    off, st_off = run(recs, explain=True, lead_outcomes=False)
     assert [r["dup"]["of"] for r in off] == [None, "r0", "r0"] and st_off.rejected_new_lead == 0
