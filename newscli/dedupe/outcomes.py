@@ -17,6 +17,7 @@ from importlib import resources
 
 import numpy as np
 
+from newscli.dedupe.slots import in_vocabulary, vocabulary_filter, word_tokens
 from newscli.dedupe.text import NormalizedBatch, normalize_batch
 
 __all__ = ["outcome_classes", "outcome_bits", "new_outcome"]
@@ -44,10 +45,9 @@ def outcome_classes() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 @lru_cache(maxsize=1)
-def _table() -> tuple[np.ndarray, np.ndarray]:
-    """Sorted token hashes of every outcome form (folded, with prefixes) and each one's class bit."""
-    from newscli.dedupe.slots import word_tokens
-
+def _table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sorted token hashes of every outcome form (folded, with prefixes), each one's class bits, and
+    their `newscli.dedupe.slots.vocabulary_filter`."""
     forms, bits = [], []
     for k, (_, words) in enumerate(outcome_classes()):
         for w in normalize_batch([" ".join(words)]).text(0).split():
@@ -60,7 +60,7 @@ def _table() -> tuple[np.ndarray, np.ndarray]:
     # one hash per form; a form in two classes gets both bits
     keep = np.concatenate([[True], h[1:] != h[:-1]])
     start = np.flatnonzero(keep)
-    return h[keep], np.bitwise_or.reduceat(b, start)
+    return h[keep], np.bitwise_or.reduceat(b, start), vocabulary_filter(h[keep])
 
 
 def outcome_bits(batch: NormalizedBatch, tokens, lead_chars: int) -> np.ndarray:
@@ -72,12 +72,11 @@ def outcome_bits(batch: NormalizedBatch, tokens, lead_chars: int) -> np.ndarray:
     h, doc, _, start = tokens
     if not len(h):
         return out
-    vocab, vbits = _table()
-    at = np.minimum(np.searchsorted(vocab, h), len(vocab) - 1)
-    hit = vocab[at] == h
-    if not hit.any():
+    vocab, vbits, table = _table()
+    hit = in_vocabulary(h, vocab, table)
+    if not len(hit):
         return out
-    doc, bits, start = doc[hit], vbits[at[hit]], start[hit]
+    doc, bits, start = doc[hit], vbits[np.searchsorted(vocab, h[hit])], start[hit]
     lead = (start - batch.starts[doc]) < lead_chars
     np.bitwise_or.at(out, doc, bits << _U64(32))
     np.bitwise_or.at(out, doc[lead], bits[lead])

@@ -71,6 +71,31 @@ def _vocabulary() -> np.ndarray:
     return np.unique(h)
 
 
+_FILTER_BITS = 18  # a token hash's low bits index a table (256 KiB) of the vocabulary's: most tokens stop there
+
+
+def vocabulary_filter(vocab: np.ndarray) -> np.ndarray:
+    """A table (bool, 2**_FILTER_BITS entries) marking the low bits of a sorted vocabulary's hashes."""
+    table = np.zeros(1 << _FILTER_BITS, dtype=bool)
+    table[(vocab & _U64((1 << _FILTER_BITS) - 1)).astype(np.intp)] = True
+    return table
+
+
+def in_vocabulary(h: np.ndarray, vocab: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Indices of the tokens whose hash is in the sorted ``vocab`` (``table``: `vocabulary_filter`).
+    The table lookup is one gather per token; only its few hits are searched in ``vocab``."""
+    cand = np.flatnonzero(table[(h & _U64((1 << _FILTER_BITS) - 1)).astype(np.intp)])
+    if not len(cand) or not len(vocab):
+        return cand[:0]
+    hc = h[cand]
+    return cand[vocab[np.minimum(np.searchsorted(vocab, hc), len(vocab) - 1)] == hc]
+
+
+@lru_cache(maxsize=1)
+def _vocabulary_filter() -> np.ndarray:
+    return vocabulary_filter(_vocabulary())
+
+
 _PREFIX = 16  # a token is hashed on its first 16 code points and its length
 _P = np.uint64(0x100000001B3)
 
@@ -133,8 +158,8 @@ def slot_sketches(batch: NormalizedBatch, tokens=None) -> np.ndarray:
     h, doc, is_num, _ = word_tokens(batch.codes) if tokens is None else tokens
     if not len(h):
         return out
-    vocab = _vocabulary()  # sorted
-    slot = is_num | (vocab[np.minimum(np.searchsorted(vocab, h), len(vocab) - 1)] == h)
+    slot = is_num.copy()
+    slot[in_vocabulary(h, _vocabulary(), _vocabulary_filter())] = True
     if not slot.any():
         return out
     T = len(h)
