@@ -1,9 +1,9 @@
-"""Slots: the tokens a templated report fills differently (numbers, dates, weekdays, places).
+"""Slots: the tokens a templated report fills differently (numbers, dates, weekdays, places, status).
 
 Royal cables to different countries, weather bulletins of different days and market reports of
 different sessions share most of their shingles; what tells them apart is *where* they differ: a slot
-token (a number, a month or weekday name, a place from `newscli.gazetteer`) in the same place of a
-shared template. An update or a shortened copy differs elsewhere: it adds or removes paragraphs
+token (a number, a month or weekday name, a place from `newscli.gazetteer`, a status word such as
+"expected" or "final") in the same place of a shared template. An update or a shortened copy differs elsewhere: it adds or removes paragraphs
 (their slots have contexts the other text does not have) but keeps the shared slots equal.
 
 Per text we keep a *slot sketch*: for every maximal run of slot tokens, the pair
@@ -40,6 +40,10 @@ _DATE_WORDS = """
 كانون شباط آذار نيسان أيار حزيران تموز أيلول تشرين
 محرم صفر ربيع جمادى رجب شعبان رمضان شوال القعدة الحجة
 """
+# The status of a line-up or a result: "the expected line-up" and, two hours later, "the starting
+# line-up" are two reports, as are preliminary and final results. "الرسمية" (official) is left out:
+# next to an agency's name ("وكالة الأناضول الرسمية") it made copies differ (docs/dedupe.md).
+_STATUS_WORDS = "المنتظرة المتوقعة المرتقبة المحتملة الأساسية النهائية الأولية المبدئية"
 # words of multi-word place names that are too common to mark a slot on their own
 _NOT_SLOTS = {"ال", "مدينه", "منطقه", "جمهوريه", "مملكه", "دوله", "المملكه", "الجمهوريه", "الدوله", "العربيه",
               "المتحده", "الشماليه", "الجنوبيه", "الشرقيه", "الغربيه", "الوسطى", "بني", "ابو", "راس", "جزر", "سيدي"}
@@ -48,10 +52,10 @@ _PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "
 
 @lru_cache(maxsize=1)
 def slot_words() -> tuple[str, ...]:
-    """The folded slot words (dates and places, with clitic prefixes) used by `slot_sketches`."""
+    """The folded slot words (dates, places and status words, with clitic prefixes) used by `slot_sketches`."""
     from newscli.gazetteer import places
 
-    base = set(normalize_batch([_DATE_WORDS]).text(0).split())
+    base = set(normalize_batch([_DATE_WORDS + " " + _STATUS_WORDS]).text(0).split())
     for name in places():
         for w in normalize_batch([name]).text(0).split():
             if len(w) >= 3 and w not in _NOT_SLOTS:

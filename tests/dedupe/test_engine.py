@@ -8,8 +8,8 @@ from pathlib import Path
 
 import orjson
 import pytest
-from _dedupe_texts import (ARTICLE, COURT_HEARING, COURT_POSTPONED, COURT_POSTPONED_COPY, MARKET_A, MARKET_B, OTHER, UPDATE, cable, rec,
-                           run, variants, weather)
+from _dedupe_texts import (ARTICLE, COURT_HEARING, COURT_POSTPONED, COURT_POSTPONED_COPY, LINEUP_EXPECTED, LINEUP_STARTING,
+                           LINEUP_STARTING_COPY, MARKET_A, MARKET_B, OTHER, UPDATE, cable, rec, run, variants, weather)
 
 from newscli.dedupe import DedupeOptions, dedupe_records, prepare, similarity
 
@@ -336,3 +336,18 @@ def test_a_court_postponement_hours_later_stays_apart_and_its_copy_merges():
     assert st.rejected_new_lead >= 1 and st.rejected_by_slots == 0
     off, st_off = run(recs, explain=True, lead_outcomes=False)
     assert [r["dup"]["of"] for r in off] == [None, "r0", "r0"] and st_off.rejected_new_lead == 0
+
+
+def test_an_expected_line_up_and_the_starting_line_up_stay_apart_and_a_copy_merges():
+    """Two hours apart, the same preview with "the expected line-up" and then "the starting line-up"
+    (one player differs): similarity about 0.76, same lead. The status words are slots, so the two
+    differ in a slot and need slot_threshold; another outlet's copy of the starting line-up (a
+    byline, two words changed) merges with it. Before the status words (9e461d9) the starting
+    line-up was dropped as a copy of the expected one."""
+    s = prepare([LINEUP_EXPECTED, LINEUP_STARTING], DedupeOptions())
+    assert 0.7 <= similarity(s.sig[0], s.sig[1]) < 0.9
+    recs = [rec(0, LINEUP_EXPECTED, "2017-03-18T11:57:00"), rec(1, LINEUP_STARTING, "2017-03-18T13:58:00"),
+            rec(2, LINEUP_STARTING_COPY, "2017-03-18T14:10:00")]
+    out, st = run(recs, explain=True)
+    assert [r["dup"]["of"] for r in out] == [None, None, "r1"]
+    assert out[2]["dup"]["why"]["slots_differ"] == 0 and st.rejected_by_slots >= 1
