@@ -37,6 +37,13 @@ _CONNECT_SECONDS = 15
 _ADDRESS = re.compile(r"^(?:(?:tcp|tls|ucx)://)?[^\s/:]+:\d{1,5}$|^inproc://\S+$")
 
 
+# Dask's worker profiler samples every thread's stack (sys._current_frames) every 10 ms. On Python
+# 3.11 that call can start a garbage collection that deadlocks the process (CPython issue 116969,
+# dask/distributed issue 8616): a run hung for good in the test suite, every thread idle. newscli
+# reads no profiles, so the workers it starts run without the profiler.
+NO_PROFILER = {"distributed.worker.profile.enabled": False}
+
+
 def _quiet_logs() -> None:
     """Dask's own logging (task failures with tracebacks, shutdown noise) stays out of newscli's
     stderr: a failure reaches the user once, as newscli's one-line error."""
@@ -153,8 +160,10 @@ class DaskEngine:
         else:
             import warnings
 
-            with warnings.catch_warnings():  # "port 8787 in use" and the like: not the user's concern
-                warnings.simplefilter("ignore")
+            import dask
+
+            with warnings.catch_warnings(), dask.config.set(NO_PROFILER):
+                warnings.simplefilter("ignore")  # "port 8787 in use" and the like: not the user's concern
                 # silence_logs: a task's failure reaches the user once, as newscli's one-line error,
                 # not also as the workers' log with a traceback
                 self.cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=processes,

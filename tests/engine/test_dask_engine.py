@@ -25,9 +25,13 @@ from newscli.pipeline import Summary, run  # noqa: E402
 
 @pytest.fixture(scope="module")
 def client():
+    import dask
     from dask.distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=2, processes=False, threads_per_worker=1, dashboard_address=None) as cluster:
+    from newscli.dask_engine import NO_PROFILER
+
+    with dask.config.set(NO_PROFILER), LocalCluster(n_workers=2, processes=False, threads_per_worker=1,
+                                                    dashboard_address=None) as cluster:
         with Client(cluster, set_as_default=False) as c:
             yield c
 
@@ -228,3 +232,16 @@ def test_a_task_that_keeps_failing_fails_the_run_and_leaves_nothing(tmp_path):
     assert res.returncode == 1
     assert b"disk went away" in res.stderr and b"Traceback" not in res.stderr
     assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".out.jsonl")]
+
+
+@pytest.mark.parametrize("processes", [False, True])
+def test_the_workers_newscli_starts_run_without_the_profiler(processes):
+    """Dask's worker profiler calls sys._current_frames every 10 ms, which can deadlock Python 3.11
+    (a run of the test suite hung for good in a dedupe task, every thread idle): the LocalCluster
+    newscli starts, in-process or with worker processes, has no profiler on any worker."""
+    from newscli.dask_engine import DaskEngine
+
+    with DaskEngine(jobs=1, processes=processes) as engine:
+        callbacks = engine.client.run(lambda dask_worker: sorted(dask_worker.periodic_callbacks))
+    assert callbacks and all("profile" not in names and "profile-cycle" not in names for names in callbacks.values())
+    assert all("heartbeat" in names for names in callbacks.values())  # the worker's other callbacks are there
