@@ -5,27 +5,31 @@ from __future__ import annotations
 import pickle
 
 import pytest
-from _dedupe_texts import ARTICLE, MARKET_A, OTHER, variants
+from _dedupe_texts import ARTICLE, COURT_POSTPONED, MARKET_A, OTHER, variants
 
 from newscli.dedupe import DedupeOptions, Packed, optimal_bands, prepare
 
 
 def test_prepare_is_independent_of_batch():
-    texts = [ARTICLE, OTHER, *variants().values(), MARKET_A, "", "قصير"]
+    # a long text makes prepare work in two slices (the court story, with outcome bits, in the second)
+    texts = [ARTICLE, OTHER, *variants().values(), MARKET_A, "كلمة " * 30000, COURT_POSTPONED, "", "قصير"]
     o = DedupeOptions()
     whole = prepare(texts, o)
+    assert whole.outcomes[-3] != 0
     for i, t in enumerate(texts):
         one = prepare([t], o)
         assert (one.sig[0] == whole.sig[i]).all() and one.exact[0] == whole.exact[i]
         assert (one.slots[0] == whole.slots[i]).all() and (one.bands[0] == whole.bands[i]).all()
         assert (one.lead[0] == whole.lead[i]).all()  # a text's lead signature does not depend on the batch
+        assert one.outcomes[0] == whole.outcomes[i]  # nor its outcome bits
 
 
 @pytest.mark.parametrize(
     "kw",
     [dict(threshold=0), dict(threshold=1.5), dict(bands=0), dict(bands=200), dict(num_perm=4), dict(emit="some"), dict(shingle="chars:5"),
      dict(min_chars=-1), dict(slot_threshold=0), dict(max_leaders=0), dict(new_lead_threshold=0),
-     dict(new_lead_threshold=1.2), dict(new_lead_below=-0.1), dict(new_lead_below=True)],
+     dict(new_lead_threshold=1.2), dict(new_lead_below=-0.1), dict(new_lead_below=True), dict(lead_outcomes=1),
+     dict(lead_outcomes="no")],
 )
 def test_options_validation(kw):
     with pytest.raises(ValueError) as e:
