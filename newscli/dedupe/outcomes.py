@@ -24,8 +24,9 @@ __all__ = ["outcome_classes", "outcome_bits", "new_outcome"]
 
 _U64 = np.uint64
 _LOW = _U64(0xFFFFFFFF)
-# clitics and the article in front of an outcome word ("وبالسجن", "للإفراج")
-_PREFIXES = ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل", "ال", "وال", "بال", "فال", "لل", "ولل")
+# clitics and the article in front of an outcome word ("وبالتأجيل", "للتأجيل")
+_PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "ال", "وال", "بال", "فال", "كال", "وبال",
+             "فبال", "لل", "ولل", "فلل")
 
 
 @lru_cache(maxsize=1)
@@ -37,8 +38,12 @@ def outcome_classes() -> tuple[tuple[str, tuple[str, ...]], ...]:
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        name, _, words = line.partition(":")
+        name, colon, words = line.partition(":")
+        if not colon or not name.strip() or not words.split():
+            raise ValueError(f"outcomes.txt: a class line is 'name: word word ...', got {line[:60]!r}")
         out.append((name.strip(), tuple(words.split())))
+    if not out:
+        raise ValueError("outcomes.txt has no class")
     if len(out) > 32:
         raise ValueError(f"outcomes.txt has {len(out)} classes; at most 32 fit in a text's bits")
     return tuple(out)

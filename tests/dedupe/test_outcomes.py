@@ -56,3 +56,29 @@ def test_new_outcome_needs_a_lead_word_the_other_text_never_names():
     assert not new_outcome(o[3], o[1])  # the earlier story names a postponement further down
     assert new_outcome(o[[0, 1]], o[[1, 2]]).tolist() == [True, False]
     assert not new_outcome(np.uint64(0), np.uint64(0))
+
+
+@pytest.mark.parametrize("word", ["وبالتأجيل", "للتأجيل", "كالتأجيل", "فبالإعدام"])
+def test_stacked_clitics_match(word):
+    assert bits(f"وقال المتحدث إن المحكمة قررت {word} في القضية")[0] != (0, 0)
+
+
+@pytest.mark.parametrize("text", ["postpone تأجيل", "postpone:", ": تأجيل", "# only a comment"])
+def test_a_malformed_list_is_refused_in_one_line(monkeypatch, text):
+    from newscli.dedupe import outcomes
+
+    class Fake:
+        def joinpath(self, *parts):
+            return self
+
+        def read_text(self, encoding):
+            return text + "\n"
+
+    monkeypatch.setattr(outcomes.resources, "files", lambda package: Fake())
+    outcomes.outcome_classes.cache_clear()
+    try:
+        with pytest.raises(ValueError) as e:
+            outcomes.outcome_classes()
+        assert "outcomes.txt" in str(e.value) and "\n" not in str(e.value)
+    finally:
+        outcomes.outcome_classes.cache_clear()

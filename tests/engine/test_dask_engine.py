@@ -7,6 +7,7 @@ import gzip
 import itertools
 import json
 import os
+import sys
 from pathlib import Path
 
 import orjson
@@ -16,6 +17,10 @@ pytest.importorskip("dask")
 pytest.importorskip("distributed")
 
 from _support import SAMPLES, run_cli, shared_path  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dedupe"))  # the dedupe tests' Arabic texts
+from _dedupe_texts import (COURT_HEARING, COURT_POSTPONED, COURT_POSTPONED_COPY, LINEUP_EXPECTED,  # noqa: E402
+                           LINEUP_STARTING, LINEUP_STARTING_COPY)
 from newscli.dask_engine import DaskEngine, plan_partitions, read_partition  # noqa: E402
 from newscli.dedupe import DedupeStats  # noqa: E402
 from newscli.export import ExportOptions, steps_for  # noqa: E402
@@ -107,7 +112,9 @@ REPORT = ["أعلنت وزارة الصحة تسجيل حالات جديدة ف�
 
 
 def _tricky(tmp_path: Path) -> Path:
-    """Exact copies, date and length ties, a chain A~B~C, templated cables, a bad line."""
+    """Exact copies, date and length ties, a chain A~B~C, templated cables, a court follow-up whose
+    lead names a postponement (outcome words) and a line-up's expected and starting versions (status
+    words), each with a copy, a bad line."""
     rows = []
     for i, country in enumerate(["كولومبيا", "مصر", "عمان", "الأرجنتين"]):
         rows.append(_article(f"برقية تهنئة {i}", [CABLE.format(c=country)], "2015-07-20"))
@@ -120,6 +127,10 @@ def _tricky(tmp_path: Path) -> Path:
     chain_c = REPORT[2] + " وأشار إلى أن الحملة تشمل القرى النائية والمناطق الحدودية أيضاً."
     for t in (chain_a, chain_b, chain_c):
         rows.append(_article("سلسلة", [t], "2015-07-23"))
+    for k, t in enumerate((COURT_HEARING, COURT_POSTPONED, COURT_POSTPONED_COPY)):
+        rows.append(_article("محكمة", [t], f"2013-03-25T1{k}:00:00"))
+    for k, t in enumerate((LINEUP_EXPECTED, LINEUP_STARTING, LINEUP_STARTING_COPY)):
+        rows.append(_article("تشكيلة", [t], f"2017-03-18T1{k + 1}:00:00"))
     rows.append(_article("فارغ", ["  "], "2015-07-23"))  # empty: skipped, kept in --rejects with its line
     rows.append(_article("قائمة", ["** جميع المقالات المنشورة تمثل رأي كتابها فقط."], "2015-07-23"))  # emptied by clean
     lines = [json.dumps(r, ensure_ascii=False) for r in rows]
