@@ -17,18 +17,13 @@ from importlib import resources
 
 import numpy as np
 
-from newscli.dedupe.slots import in_vocabulary, vocabulary_filter, word_tokens
+from newscli.dedupe.slots import clitic_forms, in_vocabulary, vocabulary_filter, word_tokens
 from newscli.dedupe.text import NormalizedBatch, normalize_batch
 
 __all__ = ["outcome_classes", "outcome_bits", "new_outcome"]
 
 _U64 = np.uint64
 _LOW = _U64(0xFFFFFFFF)
-# clitics and the article in front of an outcome word ("وبالتأجيل", "للتأجيل")
-_PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "ال", "وال", "بال", "فال", "كال", "وبال",
-             "فبال", "لل", "ولل", "فلل")
-
-
 @lru_cache(maxsize=1)
 def outcome_classes() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(class name, words in ordinary spelling) of each outcome class, from the package data."""
@@ -55,10 +50,9 @@ def _table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     their `newscli.dedupe.slots.vocabulary_filter`."""
     forms, bits = [], []
     for k, (_, words) in enumerate(outcome_classes()):
-        for w in normalize_batch([" ".join(words)]).text(0).split():
-            for p in _PREFIXES:
-                forms.append(p + w)
-                bits.append(1 << k)
+        for form in sorted(clitic_forms(normalize_batch([" ".join(words)]).text(0).split(), article=True)):
+            forms.append(form)  # with clitics and the article: "وبالتأجيل", "للتأجيل"
+            bits.append(1 << k)
     h, _, _, _ = word_tokens(normalize_batch([" ".join(forms)]).codes)
     order = np.argsort(h, kind="stable")
     h, b = h[order], np.asarray(bits, dtype=_U64)[order]
@@ -78,10 +72,10 @@ def outcome_bits(batch: NormalizedBatch, tokens, lead_chars: int) -> np.ndarray:
     if not len(h):
         return out
     vocab, vbits, table = _table()
-    hit = in_vocabulary(h, vocab, table)
+    hit, at = in_vocabulary(h, vocab, table)
     if not len(hit):
         return out
-    doc, bits, start = doc[hit], vbits[np.searchsorted(vocab, h[hit])], start[hit]
+    doc, bits, start = doc[hit], vbits[at], start[hit]
     lead = (start - batch.starts[doc]) < lead_chars
     np.bitwise_or.at(out, doc, bits << _U64(32))
     np.bitwise_or.at(out, doc[lead], bits[lead])

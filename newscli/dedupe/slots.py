@@ -24,7 +24,8 @@ import numpy as np
 
 from newscli.dedupe.text import NormalizedBatch, mix64, normalize_batch
 
-__all__ = ["SLOT_K", "SLOT_EMPTY", "slot_sketches", "compare_slots", "slot_words", "word_tokens"]
+__all__ = ["SLOT_K", "SLOT_EMPTY", "slot_sketches", "compare_slots", "slot_words", "word_tokens", "clitic_forms",
+           "vocabulary_filter", "in_vocabulary"]
 
 SLOT_K = 24  # entries per text (uint64: context << 32 | value)
 SLOT_EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -60,13 +61,22 @@ def slot_words() -> tuple[str, ...]:
         for w in normalize_batch([name]).text(0).split():
             if len(w) >= 3 and w not in _NOT_SLOTS:
                 base.add(w)
+    return tuple(sorted(clitic_forms(base)))
+
+
+def clitic_forms(words, article: bool = False) -> set[str]:
+    """Folded words with the clitic prefixes in front (و ف ب ل ك and their pairs; ل + ال -> لل);
+    with ``article``, also each word that lacks the article with it ("تأجيل" -> "وبالتأجيل")."""
+    base = set(words)
+    if article:
+        base |= {"ال" + w for w in base if not w.startswith("ال")}
     out = set()
     for w in base:
         for p in _PREFIXES:
             out.add(p + w)
         if w.startswith("ال"):  # ل + ال -> لل
             out.update(("ل" + w[1:], "ول" + w[1:], "فل" + w[1:]))
-    return tuple(sorted(out))
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -85,14 +95,17 @@ def vocabulary_filter(vocab: np.ndarray) -> np.ndarray:
     return table
 
 
-def in_vocabulary(h: np.ndarray, vocab: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """Indices of the tokens whose hash is in the sorted ``vocab`` (``table``: `vocabulary_filter`).
-    The table lookup is one gather per token; only its few hits are searched in ``vocab``."""
+def in_vocabulary(h: np.ndarray, vocab: np.ndarray, table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(indices of the tokens whose hash is in the sorted ``vocab``, their positions in ``vocab``);
+    ``table``: `vocabulary_filter`. The table lookup is one gather per token; only its few hits are
+    searched in ``vocab``."""
     cand = np.flatnonzero(table[(h & _U64((1 << _FILTER_BITS) - 1)).astype(np.intp)])
     if not len(cand) or not len(vocab):
-        return cand[:0]
+        return cand[:0], cand[:0]
     hc = h[cand]
-    return cand[vocab[np.minimum(np.searchsorted(vocab, hc), len(vocab) - 1)] == hc]
+    at = np.minimum(np.searchsorted(vocab, hc), len(vocab) - 1)
+    ok = vocab[at] == hc
+    return cand[ok], at[ok]
 
 
 @lru_cache(maxsize=1)
@@ -163,7 +176,7 @@ def slot_sketches(batch: NormalizedBatch, tokens=None) -> np.ndarray:
     if not len(h):
         return out
     slot = is_num.copy()
-    slot[in_vocabulary(h, _vocabulary(), _vocabulary_filter())] = True
+    slot[in_vocabulary(h, _vocabulary(), _vocabulary_filter())[0]] = True
     if not slot.any():
         return out
     T = len(h)
