@@ -151,10 +151,10 @@ class DistributedDedupe:
             self.release()
 
     def _dedupe(self, opt: Any, st: Any) -> Iterator[dict]:
-        from newscli.dedupe.engine import cluster_members, cluster_rows, representatives
+        from newscli.dedupe.engine import apart_rows, cluster_members, cluster_rows, representatives
         from newscli.dedupe.verify import Edges
 
-        wopt = replace(opt, on_cluster=None)  # what workers get: the callback stays here
+        wopt = replace(opt, on_cluster=None, on_kept_apart=None)  # what workers get: the callbacks stay here
         sizes = np.asarray(self.sizes, dtype=np.int64)
         bounds = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
         n = int(sizes.sum())
@@ -162,7 +162,8 @@ class DistributedDedupe:
         flags = np.concatenate([c[1] for c in self.columns]) if self.columns else np.zeros(0, np.uint8)
         self.columns = []
         u, first, reps, _ = representatives(flags, exact, st)
-        edges = self._edges(reps, n, bounds, wopt, st) if len(reps) >= 2 else Edges().arrays()
+        collect = opt.on_kept_apart is not None
+        edges, apart = self._edges(reps, n, bounds, wopt, st, collect) if len(reps) >= 2 else (Edges().arrays(), Edges().apart_arrays())
         ids: dict = {}
 
         def columns(mem: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -187,10 +188,29 @@ class DistributedDedupe:
         if opt.on_cluster is not None:
             for row in cluster_rows(cl, id_of):
                 opt.on_cluster(row)
+        if collect:
+            pos = np.unique(np.concatenate(apart[:2]))
+            blobs = self._ids_of(pos, bounds)
+            for row in apart_rows(apart, pos, blobs.__getitem__, opt):
+                opt.on_kept_apart(row)
+            del blobs
         yield from self._emitted(cl, ids, bounds, sizes, wopt, st)
 
-    def _edges(self, reps: np.ndarray, n: int, bounds: np.ndarray, opt: Any, st: Any) -> tuple:
-        """Stages 3 and 4 on the cluster; the accepted edges gathered here."""
+    def _ids_of(self, pos: np.ndarray, bounds: np.ndarray) -> list:
+        """The JSON-encoded ids of global positions ``pos`` (ascending), read where they are held."""
+        owner = np.searchsorted(bounds, pos, side="right") - 1
+        out: list = [b""] * len(pos)
+        futs = {p: self._submit(members_of, self.held[p], pos[owner == p] - bounds[p]) for p in np.unique(owner).tolist()}
+        for p, fut in futs.items():
+            _, _, blob, off = self.engine._result(fut)
+            self.moved["5 members"] += len(blob) + off.nbytes
+            for k, g in enumerate(np.flatnonzero(owner == p).tolist()):
+                out[g] = blob[off[k]: off[k + 1]]
+        return out
+
+    def _edges(self, reps: np.ndarray, n: int, bounds: np.ndarray, opt: Any, st: Any, collect: bool = False) -> tuple:
+        """Stages 3 and 4 on the cluster; the accepted edges gathered here, and with ``collect``
+        the pairs kept apart in doubt (`Edges.apart_arrays`)."""
         P = len(self.held)
         T = max(P, self.engine.workers())
         owner = np.searchsorted(bounds, reps, side="right") - 1
@@ -206,7 +226,7 @@ class DistributedDedupe:
         left = [self._submit(left_rows, self.held[p], by_left[p], n, int(bounds[p]), bounds) for p in range(P)]
         lpieces = [self._submit(operator.getitem, lf, 0) for lf in left]
         by_right = [[self._submit(operator.getitem, lpieces[p], q) for p in range(P)] for q in range(P)]
-        right = [self._submit(verify_right, self.held[q], by_right[q], int(bounds[q]), opt) for q in range(P)]
+        right = [self._submit(verify_right, self.held[q], by_right[q], int(bounds[q]), opt, collect) for q in range(P)]
         if self.measure:
             sizing["3 candidate pairs"] = [f for row in by_left for f in row]
             sizing["4 pairs with rows"] = [f for row in by_right for f in row]
@@ -216,10 +236,11 @@ class DistributedDedupe:
             largest, n_large = self.engine._result(self._submit(operator.itemgetter(1, 2), fut))
             st.largest_bucket = max(st.largest_bucket, largest)
             st.large_buckets += n_large
-        parts = []
+        parts, aparts = [], []
         for fut in right:
-            arrays, (by_slots, by_lead), m = self.engine._result(fut)
-            self.moved["4 edges"] += sum(a.nbytes for a in arrays)
+            arrays, (by_slots, by_lead), m, apart = self.engine._result(fut)
+            self.moved["4 edges"] += sum(a.nbytes for a in arrays) + sum(a.nbytes for a in apart)
+            aparts.append(apart)
             k = len(arrays[0])
             st.candidate_pairs += m
             st.rejected_by_slots += by_slots
@@ -229,7 +250,7 @@ class DistributedDedupe:
             parts.append(arrays)
         for stage, futs in sizing.items():
             self.shuffled[stage] += sum(self._gather(futs))
-        return tuple(np.concatenate(c) for c in zip(*parts))
+        return tuple(np.concatenate(c) for c in zip(*parts)), tuple(np.concatenate(c) for c in zip(*aparts))
 
     def _emitted(self, cl: Any, ids: dict, bounds: np.ndarray, sizes: np.ndarray, opt: Any, st: Any) -> Iterator[dict]:
         """Stage 6: each partition's verdicts out, its records (with `dup`) back in order."""

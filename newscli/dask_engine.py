@@ -203,8 +203,9 @@ class DaskEngine:
         (removed after the run)."""
         from newscli.pipeline import CHUNK_RECORDS
 
-        if dedupe_options is not None and getattr(dedupe_options, "on_cluster", None) is not None:
-            dedupe_options = replace(dedupe_options, on_cluster=None)  # a client-side callback stays here
+        if dedupe_options is not None and (getattr(dedupe_options, "on_cluster", None) is not None
+                                           or getattr(dedupe_options, "on_kept_apart", None) is not None):
+            dedupe_options = replace(dedupe_options, on_cluster=None, on_kept_apart=None)  # client-side callbacks stay here
         if dedupe_options is not None:  # stages 2-6 on the cluster (newscli.dask_dedupe)
             from newscli.dask_dedupe import DistributedDedupe
 

@@ -187,16 +187,17 @@ def left_rows(held: Held, pieces: list, n: int, offset: int, bounds: np.ndarray)
     return [(i[a:b], j[a:b], _take(data, np.arange(a, b)), days[a:b]) for a, b in zip(cuts[:-1], cuts[1:])], len(code)
 
 
-def verify_right(held: Held, pieces: list, offset: int, options: Any) -> tuple[tuple, int, int]:
+def verify_right(held: Held, pieces: list, offset: int, options: Any, apart: bool = False) -> tuple[tuple, int, int, tuple]:
     """Stage 4, second half: verify the pairs whose second record is here with the local rule.
     Returns (accepted edges as `Edges.arrays()`, (pairs rejected on slots or dates, pairs kept
-    apart by a new lead alone), pairs)."""
-    from newscli.dedupe.verify import Edges, check_pairs
+    apart by a new lead alone), pairs, with ``apart`` the pairs kept apart in doubt as
+    `Edges.apart_arrays()`, else empty arrays)."""
+    from newscli.dedupe.verify import Edges, check_pairs, kept_apart
 
     pieces = [p for p in pieces if len(p[0])]
     edges = Edges()
     if not pieces:
-        return edges.arrays(), (0, 0), 0
+        return edges.arrays(), (0, 0), 0, edges.apart_arrays()
     i = np.concatenate([p[0] for p in pieces])
     j = np.concatenate([p[1] for p in pieces])
     left = _concat([p[2] for p in pieces])
@@ -205,7 +206,10 @@ def verify_right(held: Held, pieces: list, offset: int, options: Any) -> tuple[t
     good, sim, agree, differ, far, by_slots, by_lead = check_pairs(left, right, days_i, days_j, options)
     if good.any():
         edges.add(i[good], j[good], sim[good], agree[good], differ[good], far[good])
-    return edges.arrays(), (by_slots, by_lead), len(i)
+    if apart and by_slots + by_lead:
+        a = kept_apart(good, sim, options)
+        edges.add_apart(i[a], j[a], sim[a], agree[a], differ[a], far[a])
+    return edges.arrays(), (by_slots, by_lead), len(i), edges.apart_arrays()
 
 
 def members_of(held: Held, local: np.ndarray) -> tuple[np.ndarray, np.ndarray, bytes, np.ndarray]:

@@ -315,12 +315,13 @@ def _processed_chunks(items: Iterable, steps: list[Step], dedupe_options: Any, j
 
 
 def _for_workers(dedupe_options: Any) -> Any:
-    """Dedupe options as worker processes need them: without the on_cluster callback (only the
-    clustering process calls it)."""
-    if dedupe_options is not None and getattr(dedupe_options, "on_cluster", None) is not None:
+    """Dedupe options as worker processes need them: without the on_cluster and on_kept_apart
+    callbacks (only the clustering process calls them)."""
+    if dedupe_options is not None and (getattr(dedupe_options, "on_cluster", None) is not None
+                                       or getattr(dedupe_options, "on_kept_apart", None) is not None):
         import dataclasses
 
-        return dataclasses.replace(dedupe_options, on_cluster=None)
+        return dataclasses.replace(dedupe_options, on_cluster=None, on_kept_apart=None)
     return dedupe_options
 
 

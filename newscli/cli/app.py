@@ -12,7 +12,7 @@ import typer
 import typer.core
 
 from newscli import __version__
-from newscli.cli.options import (Bands, Boilerplate, DedupeExplain, Engine, Scheduler, Clusters, Emit, Explain, Fields, FilesFrom, Fold, Format, HtmlField, InputFormat,
+from newscli.cli.options import (Bands, Boilerplate, DedupeExplain, Engine, Scheduler, Clusters, KeptApart, Emit, Explain, Fields, FilesFrom, Fold, Format, HtmlField, InputFormat,
                                  Inputs, Lang, PageTimeout, web_options,
                                  Jobs, KeepEmpty, NumPerm, OutputOpt, Quiet, Rejects, Replace, ShardSize, Shingle,
                                  StatsOpt, Strict, TextField, Threshold, Verbose, clean_options, dates_options,
@@ -110,6 +110,7 @@ def export(
     bands: Bands = None,
     emit: Emit = "kept",
     clusters: Clusters = None,
+    kept_apart: KeptApart = None,
     strict: Strict = False,
     rejects: Rejects = None,
     jobs: Jobs = 1,
@@ -134,7 +135,7 @@ def export(
         dedupe=None if no_dedupe else dedupe_options(threshold, shingle, num_perm, bands, emit),
     )
     run_command(state=_state(ctx, quiet, verbose), **io_options(locals()), options=options, clusters=clusters,
-                fields=fields, fmt=fmt, extra_inputs=[] if no_clean else boilerplate or [], html_field=html_field)
+                kept_apart=kept_apart, fields=fields, fmt=fmt, extra_inputs=[] if no_clean else boilerplate or [], html_field=html_field)
 
 
 @app.command(cls=_Command)
@@ -246,6 +247,7 @@ def dedupe(
     bands: Bands = None,
     emit: Emit = "kept",
     clusters: Clusters = None,
+    kept_apart: KeptApart = None,
     explain: DedupeExplain = False,
     fields: Fields = None,
     strict: Strict = False,
@@ -268,7 +270,7 @@ def dedupe(
     options = ExportOptions(clean=None, dates=None,
                             dedupe=dedupe_options(threshold, shingle, num_perm, bands, emit, explain))
     run_command(state=_state(ctx, quiet, verbose), **io_options(locals()), options=options, clusters=clusters,
-                fields=fields, fmt=fmt)
+                kept_apart=kept_apart, fields=fields, fmt=fmt)
 
 
 @app.command(cls=_Command)

@@ -90,6 +90,10 @@ DedupeExplain = Annotated[bool, flag("--explain", help="Give each dropped record
 Emit = Annotated[str, typer.Option("--emit", metavar="[kept|removed|all]", help="Which records to write.")]
 Clusters = Annotated[Optional[str], typer.Option("--clusters", metavar="FILE", help="Write one JSON line per "
                                                  "duplicate cluster here.", show_default=False)]
+KeptApart = Annotated[Optional[str], typer.Option("--kept-apart", metavar="FILE", help="Write one JSON line per pair "
+                                                  "kept apart in doubt here: similar enough, but a differing slot, "
+                                                  "dates apart or a new lead asked for more (both records are kept).",
+                                                  show_default=False)]
 
 
 # ------------------------------------------------------------------ step builders

@@ -211,6 +211,7 @@ def run_command(
     options: Any = None,
     steps: list | None = None,
     clusters: str | None = None,
+    kept_apart: str | None = None,
     fields: str | None = None,
     text_writer: Callable[[dict], str] | None = None,
     fmt: str = "auto",
@@ -227,7 +228,7 @@ def run_command(
     if fmt not in ("auto", "jsonl", "text"):
         raise usage(f"--format must be auto, jsonl or text, not {fmt!r}")
     targets = [("output", output or STDOUT), ("rejects file", rejects), ("stats file", stats),
-               ("clusters file", clusters)]
+               ("clusters file", clusters), ("kept-apart file", kept_apart)]
     try:
         paths, planned = plan(inputs=inputs, files_from=files_from, targets=targets, shard_size=shard_size,
                               extra_inputs=list(extra_inputs), urls=engine == "dask")
@@ -262,7 +263,7 @@ def run_command(
                                             parts=parts and parts[0], parts_name=parts[1] if parts else ""))
             summary = _run(state, items, info, outs, options=options, steps=steps, rejects=rejects, jobs=jobs,
                            strict=strict, select=select, text_writer=text_writer, fmt=fmt, keep_empty=keep_empty,
-                           clusters=clusters is not None, remote=remote)
+                           clusters=clusters is not None, kept_apart=kept_apart is not None, remote=remote)
     finally:
         if cluster is not None:
             cluster.close()
@@ -341,7 +342,8 @@ class handled_signals:
 
 def _run(state: State, items: Any, info: InputInfo, outs: OutputSet, *, options: Any, steps: list | None,
          rejects: str | None, jobs: int, strict: bool, select: Any, text_writer: Callable[[dict], str] | None,
-         fmt: str, keep_empty: bool, clusters: bool, remote: Callable[[Any], Any] | None = None) -> Summary:
+         fmt: str, keep_empty: bool, clusters: bool, kept_apart: bool = False,
+         remote: Callable[[Any], Any] | None = None) -> Summary:
     from newscli.export import export
 
     summary = Summary()
@@ -379,6 +381,10 @@ def _run(state: State, items: Any, info: InputInfo, outs: OutputSet, *, options:
                 sink = outs.sink("clusters file")
                 options = dataclasses.replace(options, dedupe=dataclasses.replace(
                     options.dedupe, on_cluster=sink.write_record))  # type: ignore[union-attr]
+            if kept_apart and options.dedupe is not None:
+                sink = outs.sink("kept-apart file")
+                options = dataclasses.replace(options, dedupe=dataclasses.replace(
+                    options.dedupe, on_kept_apart=sink.write_record))  # type: ignore[union-attr]
             options = dataclasses.replace(options, jobs=jobs_count(jobs), keep_empty=keep_empty)
             export(items, options, on_record=on_record, on_reject=on_reject, on_skip=on_skip, tick=progress.tick,
                    strict=strict, summary=summary, chunk_source=None if remote is None else remote(options))

@@ -14,7 +14,8 @@ from newscli.dedupe.signing import Signed, prepare
 from newscli.dedupe.spool import Rows, Spool, exact_pairs, read_ids, trim
 from newscli.dedupe.verify import DATES_FAR, NEW_LEAD, needed, verified_edges
 
-__all__ = ["dedupe_records", "Clusters", "representatives", "cluster_members", "cluster_rows", "dup_field", "single_dup"]
+__all__ = ["dedupe_records", "Clusters", "representatives", "cluster_members", "cluster_rows", "apart_rows", "dup_field",
+           "single_dup"]
 
 _TRIM_EVERY = 16 << 20  # bytes of spooled records between two heap trims while records stream in
 
@@ -60,7 +61,7 @@ def dedupe_records(
                 trim()
                 next_trim = spool.bytes + _TRIM_EVERY
         spool.close_writers()
-        cl = _cluster(spool, opt, st)
+        cl, apart = _cluster(spool, opt, st)
         id_blob, id_off = read_ids(spool, cl.mem)
         trim()
 
@@ -70,18 +71,27 @@ def dedupe_records(
         if opt.on_cluster is not None:
             for row in cluster_rows(cl, id_of):
                 opt.on_cluster(row)
+        if opt.on_kept_apart is not None:
+            pos = np.unique(np.concatenate(apart[:2]))
+            blob, off = read_ids(spool, pos)
+            for row in apart_rows(apart, pos, lambda k: blob[off[k] : off[k + 1]], opt):
+                opt.on_kept_apart(row)
+            del blob, off
         yield from _emit(spool, cl, id_of, opt, st)
     finally:
         spool.cleanup()
 
 
-def _cluster(spool: Spool, opt: DedupeOptions, st: DedupeStats) -> Clusters:
-    """Exact groups, verified pairs among their representatives, then `leader_clusters`."""
+def _cluster(spool: Spool, opt: DedupeOptions, st: DedupeStats) -> tuple[Clusters, tuple]:
+    """Exact groups, verified pairs among their representatives, then `leader_clusters`; also the
+    pairs kept apart in doubt (`Edges.apart_arrays`, empty unless ``on_kept_apart`` is set)."""
     u, first, reps, nonempty = representatives(spool.column("flags"), spool.column("exact"), st)
     trim()
     rows = Rows(spool)
     try:
-        edges = verified_edges(spool, reps, rows, opt, st).arrays()
+        verified = verified_edges(spool, reps, rows, opt, st)
+        edges, apart = verified.arrays(), verified.apart_arrays()
+        del verified
     finally:
         rows.close()
     del reps
@@ -91,7 +101,7 @@ def _cluster(spool: Spool, opt: DedupeOptions, st: DedupeStats) -> Clusters:
         exact[~nonempty[mem]] = 0
         return spool.column("date")[mem], spool.column("tlen")[mem], exact
 
-    return cluster_members(columns, u, first, edges, st)
+    return cluster_members(columns, u, first, edges, st), apart
 
 
 def representatives(flags: np.ndarray, exact: np.ndarray, st: DedupeStats):
@@ -201,6 +211,24 @@ def dup_field(cl: Clusters, mi: int, is_kept: bool, of, opt: DedupeOptions) -> d
 def single_dup(pos: int) -> dict:
     """``dup`` of a record in no cluster (at input position ``pos``)."""
     return {"cluster": pos, "of": None, "sim": None, "exact": False, "size": 1, "why": None}
+
+
+def apart_rows(apart: tuple, pos: np.ndarray, id_json: Callable[[int], bytes], opt: DedupeOptions) -> Iterator[dict]:
+    """One row per pair kept apart in doubt (``apart``: `Edges.apart_arrays`, in any order), by
+    (pos_a, pos_b): the two ids, positions, similarity, the bar the pair missed (`needed`), its
+    agreeing and differing slots, whether the dates are apart and whether the leads differ.
+    ``pos``: the pairs' positions, unique and ascending; ``id_json(k)``: the JSON-encoded id of
+    ``pos[k]``."""
+    i, j, sim, agree, differ, flags = apart
+    order = np.lexsort((j, i))
+    ka, kb = np.searchsorted(pos, i), np.searchsorted(pos, j)
+    bar = needed(differ, flags, opt) if len(i) else np.zeros(0)
+    for k in order.tolist():
+        f = int(flags[k])
+        yield {"a": orjson.loads(id_json(int(ka[k]))), "b": orjson.loads(id_json(int(kb[k]))),
+               "pos_a": int(i[k]), "pos_b": int(j[k]), "sim": round(float(sim[k]), 4), "threshold": float(bar[k]),
+               "slots_agree": int(agree[k]), "slots_differ": int(differ[k]),
+               "dates_apart": bool(f & DATES_FAR), "new_lead": bool(f & NEW_LEAD)}
 
 
 def cluster_rows(cl: Clusters, id_of: Callable) -> Iterator[dict]:

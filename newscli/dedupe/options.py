@@ -76,6 +76,12 @@ class DedupeOptions:
     explain: fill ``dup.why`` of every dropped record (the evidence it was verified on).
     on_cluster: called with one row per cluster of two or more records ({cluster, size, kept,
         members}), in cluster order, before the first record is yielded. The library opens no file.
+    on_kept_apart: called with one row per pair *kept apart in doubt*: similar enough for the
+        threshold, but a differing slot, publication dates apart or a new lead asked for more
+        ({a, b, pos_a, pos_b, sim, threshold, slots_agree, slots_differ, dates_apart, new_lead};
+        ``threshold`` is the bar the pair missed), ordered by (pos_a, pos_b), after the cluster
+        rows and before the first record is yielded. Both records of such a pair are kept unless
+        one is dropped as a copy of a third record. Pairs are collected only when it is set.
     tmpdir: directory for the temporary spool files (default: the system temporary directory).
     seed: seed of the shingle hashes (same seed -> same signatures and output).
     min_chars: texts whose normalized form is shorter than this take part only in exact matching.
@@ -100,6 +106,7 @@ class DedupeOptions:
     emit: str = "kept"
     explain: bool = False
     on_cluster: Callable[[dict], None] | None = field(default=None, compare=False, repr=False)
+    on_kept_apart: Callable[[dict], None] | None = field(default=None, compare=False, repr=False)
     tmpdir: str | None = None
     seed: int = 1
     min_chars: int = 30

@@ -12,7 +12,8 @@ from newscli.dedupe.signing import LEAD_PERM, Signed, lead_similarity
 from newscli.dedupe.slots import SLOT_K, compare_slots
 from newscli.dedupe.spool import READ_BLOCK, Rows, Spool, trim
 
-__all__ = ["Edges", "accept", "needed", "check_pairs", "rows_of", "verified_edges", "day_numbers", "DATES_FAR", "NEW_LEAD"]
+__all__ = ["Edges", "accept", "needed", "check_pairs", "rows_of", "verified_edges", "day_numbers", "kept_apart",
+           "DATES_FAR", "NEW_LEAD"]
 
 # flags of a verified pair (`Edges`, `check_pairs`' "far"): why it needed more than the threshold
 DATES_FAR = 1  # publication dates more than max_days apart, or one slot differing on another day
@@ -24,21 +25,43 @@ _PAIR_FLUSH = 1_000_000  # candidate pairs collected over bands before they are 
 
 class Edges:
     """Verified pairs: positions i < j, estimated similarity, agreeing and differing slot counts,
-    and flags (`DATES_FAR`, `NEW_LEAD`)."""
+    and flags (`DATES_FAR`, `NEW_LEAD`); in ``apart`` (the same columns) the pairs kept apart in
+    doubt (`kept_apart`), when the caller collects them."""
 
     def __init__(self) -> None:
         self.parts: list[tuple[np.ndarray, ...]] = []
+        self.apart: list[tuple[np.ndarray, ...]] = []
+
+    @staticmethod
+    def _columns(i, j, sim, agree, differ, far) -> tuple[np.ndarray, ...]:
+        return (i.astype(np.int64), j.astype(np.int64), sim.astype(np.float32),
+                np.minimum(agree, 255).astype(np.uint8), np.minimum(differ, 255).astype(np.uint8),
+                np.asarray(far).astype(np.uint8))
 
     def add(self, i, j, sim, agree, differ, far) -> None:
-        self.parts.append((i.astype(np.int64), j.astype(np.int64), sim.astype(np.float32),
-                           np.minimum(agree, 255).astype(np.uint8), np.minimum(differ, 255).astype(np.uint8),
-                           np.asarray(far).astype(np.uint8)))
+        self.parts.append(self._columns(i, j, sim, agree, differ, far))
+
+    def add_apart(self, i, j, sim, agree, differ, far) -> None:
+        self.apart.append(self._columns(i, j, sim, agree, differ, far))
 
     def arrays(self) -> tuple[np.ndarray, ...]:
-        if not self.parts:
-            z = np.zeros(0, np.int64)
-            return z, z, np.zeros(0, np.float32), np.zeros(0, np.uint8), np.zeros(0, np.uint8), np.zeros(0, np.uint8)
-        return tuple(np.concatenate(c) for c in zip(*self.parts))
+        return _joined(self.parts)
+
+    def apart_arrays(self) -> tuple[np.ndarray, ...]:
+        return _joined(self.apart)
+
+
+def _joined(parts: list) -> tuple[np.ndarray, ...]:
+    if not parts:
+        z = np.zeros(0, np.int64)
+        return z, z, np.zeros(0, np.float32), np.zeros(0, np.uint8), np.zeros(0, np.uint8), np.zeros(0, np.uint8)
+    return tuple(np.concatenate(c) for c in zip(*parts))
+
+
+def kept_apart(good: np.ndarray, sim: np.ndarray, options: DedupeOptions) -> np.ndarray:
+    """The verified pairs kept apart in doubt: similar enough for the threshold, rejected only
+    because a differing slot, dates apart or a new lead asked for more (`needed`)."""
+    return ~good & (sim >= options.threshold - 1e-9)
 
 
 def day_numbers(keys) -> np.ndarray:
@@ -131,6 +154,9 @@ def _check(i, j, sga, sgb, sla, slb, days, opt: DedupeOptions, st: DedupeStats, 
     st.rejected_pairs += m - k
     if k:
         edges.add(i[good], j[good], sim[good], agree[good], differ[good], far[good])
+    if opt.on_kept_apart is not None and by_slots + by_lead:
+        apart = kept_apart(good, sim, opt)
+        edges.add_apart(i[apart], j[apart], sim[apart], agree[apart], differ[apart], far[apart])
 
 
 def rows_of(sig: np.ndarray, rest: np.ndarray) -> Signed:
@@ -166,7 +192,7 @@ def check_pairs(a: Signed, b: Signed, days_a: np.ndarray, days_b: np.ndarray, op
     flags = far.astype(np.uint8) * np.uint8(DATES_FAR) | new_lead.astype(np.uint8) * np.uint8(NEW_LEAD)
     good = accept(sim, differ, flags, opt)
     by_lead = int((above & ~good & accept(sim, differ, far, opt)).sum())  # kept apart by the lead alone
-    return good, sim, agree, differ, flags, int((above & ~good).sum()) - by_lead, by_lead
+    return good, sim, agree, differ, flags, int(kept_apart(good, sim, opt).sum()) - by_lead, by_lead
 
 
 def _unique(code: np.ndarray) -> np.ndarray:

@@ -351,3 +351,74 @@ def test_an_expected_line_up_and_the_starting_line_up_stay_apart_and_a_copy_merg
     out, st = run(recs, explain=True)
     assert [r["dup"]["of"] for r in out] == [None, None, "r1"]
     assert out[2]["dup"]["why"]["slots_differ"] == 0 and st.rejected_by_slots >= 1
+
+
+def _doubt_corpus():
+    """Two royal cables to two countries, a market close and the next session's, a court hearing, its
+    postponement hours later and another outlet's copy of the postponement, an expected and a
+    starting line-up and a copy of the starting one, and an exact copy of the second cable."""
+    return [rec(0, cable("كولومبيا"), "2015-07-20"), rec(1, cable("مصر"), "2015-07-20"),
+            rec(2, MARKET_A, "2015-07-20"), rec(3, MARKET_B, "2015-07-21"),
+            rec(4, COURT_HEARING, "2013-03-25T10:20:00"), rec(5, COURT_POSTPONED, "2013-03-25T15:52:00"),
+            rec(6, COURT_POSTPONED_COPY, "2013-03-25T16:30:00"),
+            rec(7, LINEUP_EXPECTED, "2017-03-18T11:57:00"), rec(8, LINEUP_STARTING, "2017-03-18T13:58:00"),
+            rec(9, LINEUP_STARTING_COPY, "2017-03-18T14:10:00"), rec(10, cable("مصر"), "2015-07-20")]
+
+
+def test_pairs_kept_apart_in_doubt_are_reported_with_their_evidence():
+    """on_kept_apart (the CLI's --kept-apart): every pair similar enough for the threshold that a
+    differing slot, dates apart or a new lead kept apart, with both ids and the bar it missed; the
+    copies that merged are not in it, and the records are the same with or without it."""
+    rows: list[dict] = []
+    out, st = run(_doubt_corpus(), explain=True, on_kept_apart=rows.append)
+    by_pair = {(r["a"], r["b"]): r for r in rows}
+    assert ("r0", "r1") in by_pair and ("r4", "r5") in by_pair and ("r7", "r8") in by_pair
+    cable_pair, court, line_up = by_pair[("r0", "r1")], by_pair[("r4", "r5")], by_pair[("r7", "r8")]
+    assert cable_pair["slots_differ"] >= 1 and not cable_pair["new_lead"] and cable_pair["threshold"] == 0.95
+    assert court["new_lead"] and court["slots_differ"] == 0 and court["threshold"] == 0.9
+    assert line_up["slots_differ"] >= 1 and not line_up["new_lead"]
+    for r in rows:
+        assert 0.7 <= r["sim"] < r["threshold"] and r["pos_a"] < r["pos_b"]
+        assert (r["pos_a"], r["pos_b"]) == (int(r["a"][1:]), int(r["b"][1:]))
+    # the copies that merged are not doubts, and the exact copy of a cable is represented by its first
+    dropped = {(r["dup"]["of"], r["id"]) for r in out if r["dup"]["of"]}
+    assert dropped == {("r5", "r6"), ("r8", "r9"), ("r1", "r10")}
+    assert not {tuple(sorted(p)) for p in dropped} & set(by_pair) and not any("r10" in p for p in by_pair)
+    assert rows == sorted(rows, key=lambda r: (r["pos_a"], r["pos_b"]))
+    assert len(rows) == st.rejected_by_slots + st.rejected_new_lead
+    assert run(_doubt_corpus(), explain=True)[0] == out
+
+
+@pytest.mark.parametrize("chunk", [1, 4, 11])
+def test_pairs_kept_apart_do_not_depend_on_chunking(chunk):
+    want: list[dict] = []
+    run(_doubt_corpus(), chunk=3, on_kept_apart=want.append)
+    got: list[dict] = []
+    run(_doubt_corpus(), chunk=chunk, on_kept_apart=got.append)
+    assert got == want and len(want) >= 3
+
+
+def test_kept_apart_file_from_the_command_is_byte_identical_for_any_jobs(tmp_path):
+    """`newscli dedupe --kept-apart FILE` and `newscli export --kept-apart FILE`: one JSON line per pair
+    kept apart in doubt, the same for -j 1 and -j 2, and no file after a failed run."""
+    from typer.testing import CliRunner
+
+    from newscli.cli import app
+
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in _doubt_corpus()))
+    got = []
+    for cmd in ("dedupe", "export"):
+        for jobs in ("1", "2"):
+            ka = tmp_path / f"ka-{cmd}{jobs}.jsonl"
+            res = CliRunner().invoke(app, [cmd, str(src), "-j", jobs, "-o", str(tmp_path / "out.jsonl"), "--kept-apart", str(ka)])
+            assert res.exit_code == 0, res.output
+            got.append(ka.read_bytes())
+    assert got[0] == got[1] and got[2] == got[3]
+    pairs = [(r["a"], r["b"]) for r in map(orjson.loads, got[0].splitlines())]
+    assert ("r0", "r1") in pairs and ("r4", "r5") in pairs and ("r7", "r8") in pairs
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(src.read_bytes() + b"{not json\n")
+    ka = tmp_path / "ka-bad.jsonl"
+    res = CliRunner().invoke(app, ["dedupe", str(bad), "--strict", "-o", str(tmp_path / "o2.jsonl"), "--kept-apart", str(ka)])
+    assert res.exit_code == 1 and not ka.exists() and not (tmp_path / "o2.jsonl").exists()

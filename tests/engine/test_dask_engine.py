@@ -71,7 +71,8 @@ def _with_clusters(options: ExportOptions, sink: list) -> ExportOptions:
 
     if options.dedupe is None or not hasattr(options.dedupe, "on_cluster"):
         return options
-    return dataclasses.replace(options, dedupe=dataclasses.replace(options.dedupe, on_cluster=sink.append))
+    return dataclasses.replace(options, dedupe=dataclasses.replace(
+        options.dedupe, on_cluster=sink.append, on_kept_apart=lambda row: sink.append({"kept_apart": row})))
 
 
 def _summary(s: Summary, clusters: list, st: DedupeStats | None = None) -> dict:
