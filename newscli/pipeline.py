@@ -42,7 +42,8 @@ class Summary:
     read: int = 0
     written: int = 0
     rejected: int = 0
-    dropped: int = 0  # held back by dedupe's --emit (duplicates with the default `kept`)
+    dropped: int = 0  # held back by dedupe's --emit (duplicates with the default `kept`, kept copies with `removed`)
+    emit: str = "kept"  # dedupe's --emit: what `dropped` held back
     empty: int = 0  # input records with an empty or blank body, skipped
     emptied: int = 0  # records that clean left without body text, skipped
     skipped: Counter = field(default_factory=Counter)  # other skips by design, by reason (not_arabic, warc_*)
@@ -54,6 +55,7 @@ class Summary:
     near_duplicates: int = 0
     duplicates_by_similarity: dict = field(default_factory=dict)  # dedupe's DedupeStats.by_band
     kept_new_lead: int = 0  # near pairs kept apart in doubt for a new lead (DedupeStats.rejected_new_lead)
+    kept_slots: int = 0  # near pairs kept apart in doubt for slots or dates (DedupeStats.rejected_by_slots)
     interrupted: bool = False
     outputs: list[str] = field(default_factory=list)
 
@@ -65,7 +67,7 @@ class Summary:
     def as_dict(self) -> dict:
         return {
             "read": self.read, "written": self.written, "rejected": self.rejected,
-            "dropped_duplicates": self.dropped, "empty": self.empty, "emptied": self.emptied,
+            "dropped_duplicates": self.dropped, "emit": self.emit, "empty": self.empty, "emptied": self.emptied,
             "skipped": sum(self.skipped.values()), "skipped_by_reason": dict(sorted(self.skipped.items())),
             "accounting_closes": self.closes,
             "lines_removed": self.removed_lines,
@@ -74,6 +76,7 @@ class Summary:
             "exact_duplicates": self.exact_duplicates, "near_duplicates": self.near_duplicates,
             "duplicates_by_similarity": self.duplicates_by_similarity,
             "near_pairs_kept_for_a_new_lead": self.kept_new_lead,
+            "near_pairs_kept_for_slots_or_dates": self.kept_slots,
             "interrupted": self.interrupted, "outputs": self.outputs,
         }
 
@@ -86,11 +89,19 @@ class Summary:
         if self.skipped:
             by = ", ".join(f"{k} {v}" for k, v in sorted(self.skipped.items(), key=lambda kv: (-kv[1], kv[0])))
             parts.append(f"skipped {sum(self.skipped.values())} ({by})")
-        if self.dropped or self.duplicates:
+        if (self.dropped or self.duplicates) and self.emit == "removed":
+            parts.append(f"duplicates {self.duplicates} ({self.clusters} clusters), only they written (--emit removed); "
+                         f"kept copies and singletons not written {self.dropped}")
+        elif (self.dropped or self.duplicates) and self.emit == "all":
+            parts.append(f"duplicates {self.duplicates} ({self.clusters} clusters), written with the rest (--emit all)")
+        elif self.dropped or self.duplicates:
             parts.append(f"duplicates dropped {self.dropped} ({self.clusters} clusters)")
+        if self.dropped or self.duplicates:
             if self.duplicates_by_similarity:
                 parts.append("duplicates by similarity to the kept copy: " + ", ".join(
                     f"{k.replace('ge_', '>=').replace('below_', 'below ').replace('_', '-')} {v}" for k, v in self.duplicates_by_similarity.items()))
+        if self.kept_slots:
+            parts.append(f"near pairs kept apart for slots or dates {self.kept_slots}")
         if self.kept_new_lead:
             parts.append(f"near pairs kept apart for a new lead {self.kept_new_lead}")
         if self.removed_lines:
@@ -413,10 +424,12 @@ def run(
         on_record(rec)
         summary.written += rec.lines if type(rec) is LinesFile else 1  # a part written on a Dask worker
     summary.dropped = entered - summary.written
+    summary.emit = getattr(dedupe_options, "emit", "kept")
     summary.clusters = getattr(stats, "clusters", 0)
     summary.duplicates = getattr(stats, "duplicates", 0)
     summary.exact_duplicates = getattr(stats, "exact", getattr(stats, "exact_duplicates", 0))
     summary.near_duplicates = getattr(stats, "near", getattr(stats, "near_duplicates", 0))
     summary.duplicates_by_similarity = dict(getattr(stats, "by_band", {}))
     summary.kept_new_lead = getattr(stats, "rejected_new_lead", 0)
+    summary.kept_slots = getattr(stats, "rejected_by_slots", 0)
     return summary

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import orjson
+import pytest
 from typer.testing import CliRunner
 
 from newscli.cli import app
@@ -140,3 +141,22 @@ def test_clean_text_mode_explain_goes_to_stderr():
     res = runner.invoke(app, ["-q", "clean", "--explain"], input=article.encode())
     assert "زر الذهاب إلى الأعلى" not in res.stdout
     assert "newscli: <stdin>:14: phrase: زر الذهاب إلى الأعلى" in res.stderr
+
+
+@pytest.mark.parametrize("emit", ["kept", "removed", "all"])
+def test_summary_says_what_emit_held_back(tmp_path, emit):
+    """The summary called the kept copies that --emit removed holds back "duplicates dropped" (9,938
+    on a corpus with 200 duplicates), and --emit all "duplicates dropped 0"."""
+    stats = tmp_path / "s.json"
+    res = runner.invoke(app, ["export", str(SAMPLES), "--emit", emit, "--stats", str(stats), "-o", str(tmp_path / "o.jsonl")])
+    data = orjson.loads(stats.read_bytes())
+    names = len(list(SAMPLES.glob("*.txt")))
+    assert res.exit_code == 0 and data["emit"] == emit and data["duplicates"] == 3 and data["accounting_closes"]
+    err = res.stderr
+    if emit == "kept":
+        assert data["written"] == names - 3 and "duplicates dropped 3 (" in err
+    elif emit == "removed":
+        assert data["written"] == 3 and data["dropped_duplicates"] == names - 3
+        assert "duplicates dropped" not in err and f"kept copies and singletons not written {names - 3}" in err
+    else:
+        assert data["written"] == names and "duplicates dropped" not in err and "written with the rest (--emit all)" in err
