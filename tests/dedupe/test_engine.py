@@ -422,3 +422,18 @@ def test_kept_apart_file_from_the_command_is_byte_identical_for_any_jobs(tmp_pat
     ka = tmp_path / "ka-bad.jsonl"
     res = CliRunner().invoke(app, ["dedupe", str(bad), "--strict", "-o", str(tmp_path / "o2.jsonl"), "--kept-apart", str(ka)])
     assert res.exit_code == 1 and not ka.exists() and not (tmp_path / "o2.jsonl").exists()
+
+
+_PLAYERS = ("كريم الراشد - يوسف العنزي - ماجد السالم - طارق البدري - فهد المري - سالم الجابري - خالد الدوسري - "
+            "عمر الفارس - نبيل الحربي - وليد القحطاني - رامي الشهري.")
+
+
+@pytest.mark.xfail(strict=True, reason="known gap, found by the held-out read of 60 drops (jawharafm, sim 0.78): "
+                   "'it is expected that the coach relies on the following line-up' names no status word, so the "
+                   "starting line-up's status word has no counterpart in the other text (a one-sided slot) and "
+                   "nothing differs")
+def test_an_expected_line_up_without_a_status_word_and_the_starting_line_up_stay_apart():
+    expected = LINEUP_HEAD + "ومن المنتظر أن يعتمد المدرب على التشكيلة التالية: " + _PLAYERS + LINEUP_TAIL
+    starting = LINEUP_HEAD.replace("مساء اليوم", "اليوم") + "واختار الجهاز الفني التشكيلة الأساسية التالية: " + _PLAYERS + LINEUP_TAIL
+    out, _ = run([rec(0, expected, "2017-03-11T11:26:00"), rec(1, starting, "2017-03-11T17:56:00")])
+    assert [r["dup"]["of"] for r in out] == [None, None]

@@ -75,5 +75,6 @@ def test_lead_reads_are_ids_and_labels_only():
     assert counted == {"distinct": 13, "unsure": 13, "copy": 23}
     assert Counter(r[7] for r in rows if r[0] == "newly_dropped") == {"copy": 23, "unsure": 2}
     assert Counter(r[7] for r in rows if r[0] == "final_near_drops") == {"copy": 38, "unsure": 1, "distinct": 1}
+    assert Counter(r[7] for r in rows if r[0] == "heldout_final") == {"copy": 58, "unsure": 1, "distinct": 1}
     assert Counter((r[6], r[7]) for r in rows if r[0] == "outcome_flagged") == {
         ("yes", "distinct"): 12, ("yes", "unsure"): 1, ("yes", "copy"): 1, ("no", "copy"): 21}
