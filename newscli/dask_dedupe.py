@@ -308,9 +308,11 @@ class DistributedDedupe:
             st.emitted += len(out)
             yield from out
             return
+        from newscli.io.jsonl import loads as loads_record
+
         for line, dup in out:
             self.moved["6 records"] += len(line)
-            rec = orjson.loads(line)
+            rec = loads_record(line)
             rec["dup"] = dup
             st.emitted += 1
             yield rec

@@ -256,7 +256,9 @@ def emit(held: Held, cl: Any, ofs: list, offset: int, options: Any, serialize: b
 
 def _line(line: bytes, dup: Any) -> bytes:
     """An output line as `newscli.io.outputs.Sink.write_record` writes it (a record with its `dup`)."""
-    rec = orjson.loads(line)
+    from newscli.io.jsonl import loads as loads_record
+
+    rec = loads_record(line)
     rec["dup"] = dup
     return orjson.dumps(rec, option=orjson.OPT_APPEND_NEWLINE)
 

@@ -174,7 +174,10 @@ def _why(cl: Clusters, k: int, opt: DedupeOptions) -> dict:
 
 
 def _emit(spool: Spool, cl: Clusters, id_of: Callable, opt: DedupeOptions, st: DedupeStats) -> Iterator[dict]:
-    """The records in input order with their ``dup`` field, as ``opt.emit`` selects them."""
+    """The records in input order with their ``dup`` field, as ``opt.emit`` selects them (read back
+    from the spool with the numbers orjson cannot hold kept exact, as the reader read them)."""
+    from newscli.io.jsonl import loads as loads_record
+
     emit, mem = opt.emit, cl.mem
     nm = len(mem)
     mi = 0  # index of the next clustered record
@@ -185,12 +188,12 @@ def _emit(spool: Spool, cl: Clusters, id_of: Callable, opt: DedupeOptions, st: D
                 k = int(cl.kept[mi])
                 is_kept = k == i
                 if not ((emit == "kept" and not is_kept) or (emit == "removed" and is_kept)):
-                    rec = orjson.loads(line)
+                    rec = loads_record(line)
                     rec["dup"] = dup_field(cl, mi, is_kept, None if is_kept else id_of(int(np.searchsorted(mem, k))), opt)
                     st.emitted += 1
                     yield rec
             elif emit != "removed":
-                rec = orjson.loads(line)
+                rec = loads_record(line)
                 rec["dup"] = single_dup(i)
                 st.emitted += 1
                 yield rec

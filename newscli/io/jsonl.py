@@ -129,6 +129,17 @@ def _loads_exact(line: bytes) -> Any:
     return obj
 
 
+def loads(line: bytes) -> Any:
+    """orjson.loads of a line newscli wrote itself (a spooled record), keeping the numbers orjson
+    cannot hold exactly (written back as orjson.Fragment) exactly, as `parse_line` read them."""
+    if _LONG_NUMBER.search(line):
+        try:
+            return _loads_exact(line)
+        except (ValueError, TypeError, RecursionError, orjson.JSONEncodeError):
+            pass
+    return orjson.loads(line)
+
+
 copyreg.pickle(orjson.Fragment, lambda f: (orjson.Fragment, (orjson.dumps(f),)))  # to and from workers
 
 

@@ -102,7 +102,7 @@ def test_no_record_comes_back_before_dedupe(client, tmp_path):
     source = engine.chunks([str(_tricky(tmp_path))], steps_for(options), options.dedupe)
     seen = [item for out, _, _ in source for item in out]
     source.release()
-    assert len(seen) == 60 and sum(isinstance(x, Reject) and x.reason == "error" for x in seen) == 3
+    assert len(seen) == 63 and sum(isinstance(x, Reject) and x.reason == "error" for x in seen) == 3
     assert all(x is None or isinstance(x, Reject) for x in seen)
     assert source.moved["2 rejects and columns"] < os.path.getsize(_tricky(tmp_path))
 
