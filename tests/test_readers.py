@@ -184,3 +184,31 @@ def test_parquet_without_pyarrow_says_how_to_install(tmp_path, monkeypatch):
     src.write_bytes(orjson.dumps({"id": "1", "text": "خبر قصير"}) + b"\n")
     res = runner.invoke(app, ["export", str(src), "-o", str(tmp_path / "o.parquet")])
     assert res.exit_code == 2 and "pip install 'newscli[parquet]'" in res.stderr and not (tmp_path / "o.parquet").exists()
+
+
+def test_an_input_field_named_extra_is_kept_in_the_extra_column(tmp_path):
+    """An input field called "extra" was left out of the extra column (it has the column's name): lost."""
+    import pyarrow.parquet as pq
+
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(orjson.dumps({"id": "q2", "text": "أعلنت بلدية طرابلس عن صيانة طريق الشط.", "extra": "X", "other": 1}) + b"\n")
+    res = runner.invoke(app, ["export", str(src), "-o", str(tmp_path / "o.parquet")])
+    assert res.exit_code == 0, res.output
+    (row,) = pq.read_table(tmp_path / "o.parquet").to_pylist()
+    assert orjson.loads(row[EXTRA_COLUMN]) == {"extra": "X", "other": 1}
+
+
+def test_fields_with_dotted_paths_keep_their_types_in_parquet(tmp_path):
+    """--fields dup.cluster,dup.sim,... wrote string columns ('0', '0.9219', 'false')."""
+    import pyarrow.parquet as pq
+
+    src = tmp_path / "in.jsonl"
+    text = "أعلنت بلدية طرابلس عن صيانة طريق الشط خلال الأسبوع المقبل بمشاركة ثلاث جهات محلية وفرق من الهلال الأحمر."
+    src.write_bytes(orjson.dumps({"id": "a", "text": text}) + b"\n" + orjson.dumps({"id": "b", "text": text}) + b"\n")
+    fields = "id,dup.cluster,dup.of,dup.sim,dup.exact,dup.size,dup.why"
+    res = runner.invoke(app, ["dedupe", str(src), "--emit", "all", "--fields", fields, "-o", str(tmp_path / "o.parquet")])
+    assert res.exit_code == 0, res.output
+    t = pq.read_table(tmp_path / "o.parquet")
+    assert [str(f.type) for f in t.schema] == ["string", "int64", "string", "double", "bool", "int64", "string"]
+    assert t.to_pylist()[1] == {"id": "b", "dup.cluster": 0, "dup.of": "a", "dup.sim": 1.0, "dup.exact": True,
+                                "dup.size": 2, "dup.why": None}

@@ -4,8 +4,10 @@ record's JSON Schema (`newscli schema`), written in streamed row groups so memor
 Columns: every core field, typed from the JSON Schema (strings, integers, numbers, booleans, lists,
 and structs for `dates` entries and `dup`; an object whose keys the schema does not fix, such as
 `dup.why`, is its JSON text), then `extra`: the record's other fields (the input's own fields) as
-one JSON object text, or null when there are none. With --fields, the columns are exactly those
-fields (a field outside the core is its JSON text; a string stays a string).
+one JSON object text (an input field named `extra` included), or null when there are none. With
+--fields, the columns are exactly those fields, typed like the core field or the dotted path into
+one (`dup.cluster` int64) they name (a field outside the core is its JSON text; a string stays a
+string).
 """
 
 from __future__ import annotations
@@ -70,7 +72,20 @@ def arrow_schema(fields: list[str] | None = None) -> Any:
     pa = _pyarrow()
     props = json_schema()["properties"]
     names = list(props) + [EXTRA_COLUMN] if fields is None else list(fields)
-    return pa.schema([pa.field(n, arrow_type(props[n]) if n in props else pa.string()) for n in names])
+    specs = {n: _spec(props, n) for n in names}
+    return pa.schema([pa.field(n, arrow_type(specs[n]) if specs[n] is not None else pa.string()) for n in names])
+
+
+def _spec(props: dict, name: str) -> dict | None:
+    """The JSON Schema of a core field or of a dotted path into one (``dup.cluster``), else None."""
+    if name in props:
+        return props[name]
+    head, _, rest = name.partition(".")
+    spec = props.get(head)
+    while spec is not None and rest:
+        key, _, rest = rest.partition(".")
+        spec = (spec.get("properties") or {}).get(key)
+    return spec if spec is not None and name not in ("", EXTRA_COLUMN) else None
 
 
 def _convert(value: Any, typ: Any) -> Any:
@@ -98,6 +113,7 @@ class ParquetRows:
         self.schema = arrow_schema(fields)
         self._all = fields is None
         self._core = [f.name for f in self.schema if f.name != EXTRA_COLUMN] if self._all else list(fields or [])
+        self._core_set = frozenset(self._core)  # an input field named "extra" goes into the extra column
         self._types = {f.name: f.type for f in self.schema}
         self._writer = pq.ParquetWriter(pa.PythonFile(raw, mode="w"), self.schema, compression="zstd")
         self._rows: list[dict] = []
@@ -105,7 +121,7 @@ class ParquetRows:
     def write(self, record: dict) -> None:
         row = {name: _convert(record.get(name), self._types[name]) for name in self._core}
         if self._all:
-            extra = {k: v for k, v in record.items() if k not in self._types}
+            extra = {k: v for k, v in record.items() if k not in self._core_set}
             row[EXTRA_COLUMN] = orjson.dumps(extra).decode() if extra else None
         self._rows.append(row)
         if len(self._rows) >= ROW_GROUP_RECORDS:
