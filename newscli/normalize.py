@@ -9,9 +9,11 @@ Every rule about which characters change lives in this module.
   - Arabic presentation forms (U+FB50-U+FDFF, U+FE70-U+FEFE) folded to their base letters
     (only those: full NFKC would also fold other compatibility characters and make mojibake
     unrepairable); isolated and medial harakat forms keep only the mark (``ﹽ`` -> U+0651);
-  - tatweel (U+0640) removed when it stretches a letter (``إرســال`` -> ``إرسال``, ``بـ`` -> ``ب``).
-    A tatweel run standing alone between spaces or at a line edge (``كتب ـ فلان``) is used as a
-    dash there and is kept;
+  - tatweel (U+0640) removed when it stretches a letter, that is when it follows an Arabic letter
+    (``إرســال`` -> ``إرسال``, ``بـ`` -> ``ب``; harakat and invisible controls in between are
+    looked through). Any other tatweel run is used as a dash and kept: alone between spaces or at
+    a line edge (``كتب ـ فلان``), between digits (``3ـ4 ذي الحجة``, ``1437ـ1441هـ``: removing
+    it would make one number of two), after punctuation (``(ـ)``);
   - invisible controls removed: LRM, RLM, ALM, ZWSP, ZWNJ, ZWJ, word joiner, the bidi
     embeddings/overrides (U+202A-U+202E) and isolates (U+2066-U+2069), BOM (U+FEFF), soft hyphen;
   - Unicode NFC (a run of 32 or more combining marks is first put in canonical order with a
@@ -68,8 +70,8 @@ _LOSSLESS: dict[int, str | None] = _presentation_table()
 _LOSSLESS.update({ord(c): None for c in _CONTROLS + _TATWEEL})
 
 # One character-class scan finds everything the table touches (a class of ranges is several
-# times faster in `re` than an alternation with lookarounds). A tatweel run is removed unless it
-# stands alone between spaces or line edges (a dash: "كتب ـ فلان"); the callback looks at a run
+# times faster in `re` than an alternation with lookarounds). A tatweel run is removed when it
+# follows an Arabic letter (it stretches it), else kept (a dash: "كتب ـ فلان", "3ـ4"); the callback looks at a run
 # once, at its first character (looking again from every character was quadratic in its length).
 # Text dense with controls or presentation forms (a callback each, ~0.5 us) is redone with one
 # pass over tatweel runs and one str.translate once _DENSE matches are seen: the same result.
@@ -91,8 +93,21 @@ def _fix_all(text: str) -> str:
     return text.translate(_REST_TABLE)
 
 
+def _stretches(ch: str) -> bool:
+    """An Arabic letter (base or presentation form) that a following tatweel stretches."""
+    return ch.isalpha() and ("\u0600" <= ch <= "\u08ff" or "\ufb50" <= ch <= "\ufeff")
+
+
+_LOOK_THROUGH = frozenset(_CONTROLS)  # removed in the same pass
+
+
 def _keep_run(text: str, a: int, b: int) -> bool:
-    return (a == 0 or text[a - 1].isspace()) and (b == len(text) or text[b].isspace())
+    """A tatweel run text[a:b] is kept unless it follows an Arabic letter (marks and the controls
+    this pass removes looked through)."""
+    k = a - 1
+    while k >= 0 and (text[k] in _LOOK_THROUGH or unicodedata.combining(text[k])):
+        k -= 1
+    return k < 0 or not _stretches(text[k])
 
 
 def _tatweel_run(match: re.Match[str]) -> str:

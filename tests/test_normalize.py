@@ -17,6 +17,14 @@ from newscli.normalize import FOLDS, fold, normalize, search_fold
         ("مشار إليها بـ *", "مشار إليها ب *"),  # tatweel after a lone letter
         ("كتب ـ محمود سالم:", "كتب ـ محمود سالم:"),  # a lone tatweel used as a dash is kept
         ("القاهرة ــ أ ش أ", "القاهرة ــ أ ش أ"),
+        # a tatweel that follows no letter is a dash: between digits it kept one number from two
+        ("تقام الدورة من 15ـ19 مارس 2017", "تقام الدورة من 15ـ19 مارس 2017"),
+        ("في 3ـ4 ذي الحجة 1434هـ", "في 3ـ4 ذي الحجة 1434ه"),
+        ("خطة 1437ـ1441هـ", "خطة 1437ـ1441ه"),
+        ("بين الساعة ٩ـ١٠ صباحاً (ـ)", "بين الساعة ٩ـ١٠ صباحاً (ـ)"),
+        ("بَـيـْـت", "بَيْت"),  # harakat between the letter and its tatweel: still a stretch
+        ("ب\u200fـيت", "بيت"),  # a control removed in the same pass is looked through
+        ("&#1576;ـيت", "بيت"),  # a letter that an entity becomes stretches too (idempotent)
         ("\ufefbبد من الحوار", "لابد من الحوار"),  # lam-alef presentation form
         ("\ufe8d\ufedf\ufee4\ufeae\ufe8e", "المرا"),  # contextual presentation forms
         ("\ufdf2", "الله"),  # ligature in U+FDxx
