@@ -92,7 +92,7 @@ Clusters = Annotated[Optional[str], typer.Option("--clusters", metavar="FILE", h
                                                  "duplicate cluster here.", show_default=False)]
 KeptApart = Annotated[Optional[str], typer.Option("--kept-apart", metavar="FILE", help="Write one JSON line per pair "
                                                   "kept apart in doubt here: similar enough, but a differing slot, "
-                                                  "dates apart or a new lead asked for more (both records are kept).",
+                                                  "dates apart or a new lead asked for more (neither is dropped as a copy of the other).",
                                                   show_default=False)]
 
 

@@ -81,7 +81,8 @@ class DedupeOptions:
         ({a, b, pos_a, pos_b, sim, threshold, slots_agree, slots_differ, dates_apart, new_lead};
         ``threshold`` is the bar the pair missed), ordered by (pos_a, pos_b), after the cluster
         rows and before the first record is yielded. Both records of such a pair are kept unless
-        one is dropped as a copy of a third record. Pairs are collected only when it is set.
+        one is dropped as a copy of a third record (which is common: a copy of one of them merged
+        with it).
     tmpdir: directory for the temporary spool files (default: the system temporary directory).
     seed: seed of the shingle hashes (same seed -> same signatures and output).
     min_chars: texts whose normalized form is shorter than this take part only in exact matching.
@@ -165,8 +166,10 @@ class DedupeStats:
     not the kept copy of their cluster (= exact_duplicates + near_duplicates); exact_duplicates:
     duplicates whose normalized text equals the kept copy's; largest_cluster: size of the largest
     cluster; empty_texts: records with no text after normalization (never matched); short_texts:
-    non-empty texts below min_chars (exact matching only); candidate_pairs: distinct LSH candidate
-    pairs verified; accepted_pairs / rejected_pairs: verification outcomes; rejected_by_slots:
+    non-empty texts below min_chars (exact matching only); candidate_pairs: LSH candidate pairs
+    verified (distinct up to a million candidates; beyond, a pair later bands find again is verified
+    and counted again); accepted_pairs: distinct pairs accepted; rejected_pairs: verifications that
+    rejected; rejected_by_slots:
     pairs above the threshold rejected because their slots or dates differ (templated reports);
     rejected_new_lead: pairs that would have passed but for a new lead (`new_lead_threshold`): kept
     apart in doubt;

@@ -50,6 +50,14 @@ class Edges:
     def apart_arrays(self) -> tuple[np.ndarray, ...]:
         return _joined(self.apart)
 
+    def unique(self, n: int) -> None:
+        """Keep each pair (i, j) once (``n``: positions); the first verification of a pair wins
+        (every verification of a pair gives the same result)."""
+        for name in ("parts", "apart"):
+            cols = _joined(getattr(self, name))
+            _, first = np.unique(cols[0] * n + cols[1], return_index=True)
+            setattr(self, name, [tuple(c[first] for c in cols)] if len(first) else [])
+
 
 def _joined(parts: list) -> tuple[np.ndarray, ...]:
     if not parts:
@@ -154,7 +162,7 @@ def _check(i, j, sga, sgb, sla, slb, days, opt: DedupeOptions, st: DedupeStats, 
     st.rejected_pairs += m - k
     if k:
         edges.add(i[good], j[good], sim[good], agree[good], differ[good], far[good])
-    if opt.on_kept_apart is not None and by_slots + by_lead:
+    if by_slots + by_lead:  # kept even when not asked for: they make the counts exact (verified_edges)
         apart = kept_apart(good, sim, opt)
         edges.add_apart(i[apart], j[apart], sim[apart], agree[apart], differ[apart], far[apart])
 
@@ -206,7 +214,10 @@ def verified_edges(spool: Spool, reps: np.ndarray, rows: Rows, opt: DedupeOption
     Pairs are collected over bands (up to ``_PAIR_FLUSH`` at a time) as codes ``i * n + j``,
     deduplicated and verified in position order, so the result does not depend on band order or
     chunking. A bucket above max_bucket contributes only its members' pairs with its first
-    max_leaders members (linear in the bucket's size).
+    max_leaders members (linear in the bucket's size). When more than ``_PAIR_FLUSH`` candidates
+    were collected, a pair that later bands find again is verified again: the accepted pairs and
+    the pairs kept apart are then made unique (and their counts with them), while candidate_pairs
+    and rejected_pairs count verifications.
     """
     edges = Edges()
     if len(reps) < 2:
@@ -214,7 +225,7 @@ def verified_edges(spool: Spool, reps: np.ndarray, rows: Rows, opt: DedupeOption
     n = spool.n
     days = day_numbers(spool.column("date"))  # float32 per record while pairs are verified
     pending: list[np.ndarray] = []
-    pending_n = compact_n = 0
+    pending_n = compact_n = flushes = 0
     for b in range(opt.bands):
         keys = spool.band(b)[reps]
         i, j, large, largest = bucket_pairs(keys, reps, opt.max_bucket)
@@ -233,10 +244,19 @@ def verified_edges(spool: Spool, reps: np.ndarray, rows: Rows, opt: DedupeOption
                 pending_n = compact_n = len(pending[0])
             if pending_n >= _PAIR_FLUSH:
                 _verify(_unique(np.concatenate(pending)), n, rows, days, opt, st, edges)
+                flushes += 1
                 pending.clear()
                 pending_n = compact_n = 0
         if b % 8 == 7:
             trim()
     if pending:
         _verify(_unique(np.concatenate(pending)), n, rows, days, opt, st, edges)
+        flushes += 1
+    if flushes > 1:  # a pair found again after a flush was verified again: count it once
+        edges.unique(n)
+        ai, aj, asim, aagree, adiffer, aflags = edges.apart_arrays()
+        by_lead = int(accept(asim, adiffer, aflags & DATES_FAR, opt).sum())  # would pass but for the lead
+        st.rejected_new_lead = by_lead
+        st.rejected_by_slots = len(ai) - by_lead
+        st.accepted_pairs = len(edges.arrays()[0])
     return edges
