@@ -28,6 +28,9 @@ STDOUT = "-"
 UNWRITABLE_SUFFIXES = frozenset({".csv", ".tsv", ".xls", ".xlsx", ".ods", ".xml", ".html", ".htm", ".arrow",
                                  ".feather", ".ipc", ".avro", ".orc", ".pkl", ".pickle", ".db", ".sqlite",
                                  ".sqlite3", ".h5", ".hdf5", ".npy", ".npz", ".zip", ".tar", ".7z", ".pdf"})
+# Compression extensions newscli does not write: the output would be plain text under that name.
+UNWRITABLE_COMPRESSION = frozenset({".lz4", ".br", ".lzma", ".z", ".snappy", ".sz", ".lz", ".lzo", ".zstd",
+                                    ".gzip", ".bzip2", ".tgz", ".tbz", ".tbz2", ".txz", ".tzst", ".bz", ".rar"})
 PARQUET_SUFFIX = ".parquet"
 
 
@@ -69,6 +72,9 @@ def output_format(path: str | None) -> str:
     if not path or path == STDOUT:
         return "jsonl"
     suffixes = [s.lower() for s in Path(path).suffixes]
+    if suffixes and suffixes[-1] in UNWRITABLE_COMPRESSION:
+        raise UsageError(f"cannot write {path}: newscli compresses with .gz, .bz2, .xz or .zst (by the output's "
+                         f"extension), not {Path(path).suffix}")
     compressed = bool(suffixes) and suffixes[-1] in COMPRESSED_SUFFIXES
     base = suffixes[-2] if compressed and len(suffixes) > 1 else (suffixes[-1] if suffixes and not compressed else "")
     if base == PARQUET_SUFFIX:

@@ -176,11 +176,19 @@ def test_a_proc_file_is_refused(tmp_path):
     assert res.exit_code == 2 and "Traceback" not in res.output
 
 
-@pytest.mark.parametrize("name", ["out.csv", "out.tsv", "out.xlsx", "out.csv.gz"])
+@pytest.mark.parametrize("name", ["out.csv", "out.tsv", "out.xlsx", "out.csv.gz",
+                                  # compressions newscli does not write: they were plain JSONL under that name
+                                  "out.jsonl.lz4", "out.jsonl.br", "out.jsonl.Z", "out.jsonl.gzip", "out.jsonl.zstd"])
 def test_an_extension_newscli_cannot_write_is_a_usage_error(tmp_path, name):
     src = _src(tmp_path)
     res = runner.invoke(app, ["export", *PLAIN, str(src), "-o", str(tmp_path / name)])
     assert res.exit_code == 2 and "cannot write" in res.stderr and not (tmp_path / name).exists()
+
+
+def test_a_side_output_with_a_compression_newscli_does_not_write_is_a_usage_error(tmp_path):
+    src = _src(tmp_path)
+    res = runner.invoke(app, ["export", *PLAIN, str(src), "-o", str(tmp_path / "o.jsonl"), "--stats", str(tmp_path / "s.json.lz4")])
+    assert res.exit_code == 2 and ".lz4" in res.stderr and not (tmp_path / "o.jsonl").exists()
 
 
 # ------------------------------------------------------------------ outputs never over inputs, '-' once
