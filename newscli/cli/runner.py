@@ -17,6 +17,7 @@ import orjson
 import typer
 
 from newscli.cli.fields import select_fields
+from newscli.io.errors import _oserror
 from newscli.io import (STDIN, STDOUT, InputInfo, LinesFile, OutputSet, PartError, Reject, Target, UsageError,
                         expand_inputs, plan_outputs, read_inputs, write_reject)
 from newscli.export import steps_for
@@ -76,6 +77,10 @@ def write_stdout(data: bytes) -> None:
     except BrokenPipeError:
         broken_pipe()
         raise typer.Exit(EXIT_OK) from None
+    except OSError as exc:  # a full disk, /dev/full, an I/O error: one line, exit 1
+        broken_pipe()  # nothing more goes to that descriptor (the interpreter's final flush included)
+        err(f"cannot write the output -: {_oserror(exc)}")
+        raise typer.Exit(EXIT_DATA) from None
 
 
 def broken_pipe() -> None:

@@ -324,3 +324,16 @@ def test_a_reader_leaving_during_a_big_record_ends_quietly(tmp_path):
                          capture_output=True, timeout=120)
     assert res.stderr.strip().splitlines()[-1] == b"0"
     assert b"read " not in res.stderr and b"Traceback" not in res.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["schema"], ["stats", "SRC"], ["export", "SRC"]])
+def test_a_full_standard_output_is_one_line_and_exit_1(tmp_path, args):
+    """`newscli schema > /dev/full` and `newscli stats x > /dev/full` ended in a traceback."""
+    src = _src(tmp_path)
+    with open("/dev/full", "wb") as full:
+        res = subprocess.run([sys.executable, "-m", "newscli", *[str(src) if a == "SRC" else a for a in args]],
+                             stdout=full, stderr=subprocess.PIPE, timeout=120, env=dict(os.environ, PYTHONPATH=PKG_ROOT))
+    lines = res.stderr.decode().strip().splitlines()
+    assert res.returncode == 1 and b"Traceback" not in res.stderr
+    assert any("No space left on device" in ln for ln in lines) and len(lines) <= 2
