@@ -408,9 +408,13 @@ def _run(state: State, items: Any, info: InputInfo, outs: OutputSet, *, options:
         summary.interrupted = True
         err("interrupted; no output written")
         raise typer.Exit(exit_code(summary)) from None
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader of standard output went away (`| head -1`): exit 0
         _fail(progress, messages, outs)
         broken_pipe()
+        side = [t.what for t in outs.targets if t.what != "output"]
+        if side:  # they would describe a run that did not finish: not written, and said so
+            err("the reader of standard output went away before the end; not written: "
+                + ", ".join(f"the {what}" for what in side))
         raise typer.Exit(EXIT_OK) from None
     except UsageError as exc:
         _fail(progress, messages, outs)

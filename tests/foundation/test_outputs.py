@@ -337,3 +337,16 @@ def test_a_full_standard_output_is_one_line_and_exit_1(tmp_path, args):
     lines = res.stderr.decode().strip().splitlines()
     assert res.returncode == 1 and b"Traceback" not in res.stderr
     assert any("No space left on device" in ln for ln in lines) and len(lines) <= 2
+
+
+def test_a_reader_that_goes_away_says_which_side_outputs_were_not_written(tmp_path):
+    """`newscli dedupe big --stats s.json | head -1` exited 0 and left no s.json, silently."""
+    src = tmp_path / "many.jsonl"
+    src.write_bytes(b"".join(orjson.dumps({"id": f"m{i}", "text": f"خبر رقم {i} عن افتتاح مدرسة في طرابلس بحضور {i} من الأهالي"})
+                             + b"\n" for i in range(3000)))
+    cmd = (f'"{sys.executable}" -m newscli dedupe "{src}" --stats "{tmp_path}/s.json" --clusters "{tmp_path}/c.jsonl" '
+           f'| head -1 > /dev/null; exit ${{PIPESTATUS[0]}}')
+    res = subprocess.run(["bash", "-c", cmd], capture_output=True, timeout=120, env=dict(os.environ, PYTHONPATH=PKG_ROOT))
+    assert res.returncode == 0 and b"Traceback" not in res.stderr
+    assert "not written: the stats file, the clusters file" in res.stderr.decode()
+    assert not (tmp_path / "s.json").exists() and not (tmp_path / "c.jsonl").exists()
