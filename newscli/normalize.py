@@ -99,15 +99,23 @@ def _stretches(ch: str) -> bool:
 
 
 _LOOK_THROUGH = frozenset(_CONTROLS)  # removed in the same pass
+# presentation forms that are a tatweel carrying a mark (U+FE71, U+FE77.., U+FCF2-U+FCF4): folded to the mark
+_MARK_FORMS = frozenset(chr(cp) for cp in range(0xFB50, 0xFF00) if unicodedata.normalize("NFKC", chr(cp)).startswith(_TATWEEL))
 
 
 def _keep_run(text: str, a: int, b: int) -> bool:
-    """A tatweel run text[a:b] is kept unless it follows an Arabic letter (marks and the controls
-    this pass removes looked through)."""
+    """A tatweel run text[a:b] is kept unless it follows an Arabic letter (it stretches it) or
+    carries a mark (a combining mark or a tatweel-with-mark form next); marks and the controls this
+    pass removes are looked through."""
     k = a - 1
     while k >= 0 and (text[k] in _LOOK_THROUGH or unicodedata.combining(text[k])):
         k -= 1
-    return k < 0 or not _stretches(text[k])
+    if k >= 0 and _stretches(text[k]):
+        return False
+    n = len(text)
+    while b < n and text[b] in _LOOK_THROUGH:
+        b += 1
+    return not (b < n and (unicodedata.combining(text[b]) or text[b] in _MARK_FORMS))
 
 
 def _tatweel_run(match: re.Match[str]) -> str:
