@@ -128,6 +128,11 @@ def export(
     """
     from newscli.export import ExportOptions
 
+    if no_dedupe:  # options that only dedupe reads would be ignored: say so rather than write empty files
+        given = [name for name, on in (("--emit", emit != "kept"), ("--clusters", clusters is not None),
+                                       ("--kept-apart", kept_apart is not None)) if on]
+        if given:
+            raise usage(f"{' and '.join(given)} {'need' if len(given) > 1 else 'needs'} the dedupe step; drop --no-dedupe")
     options = ExportOptions(
         web=web_options(lang, html_field, page_timeout),
         clean=None if no_clean else clean_options(fold, explain, boilerplate),

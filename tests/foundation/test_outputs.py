@@ -350,3 +350,13 @@ def test_a_reader_that_goes_away_says_which_side_outputs_were_not_written(tmp_pa
     assert res.returncode == 0 and b"Traceback" not in res.stderr
     assert "not written: the stats file, the clusters file" in res.stderr.decode()
     assert not (tmp_path / "s.json").exists() and not (tmp_path / "c.jsonl").exists()
+
+
+@pytest.mark.parametrize("extra", [["--emit", "removed"], ["--clusters", "CL"], ["--kept-apart", "CL"]])
+def test_dedupe_options_with_no_dedupe_are_a_usage_error(tmp_path, extra):
+    """`export --no-dedupe --emit removed --clusters c.jsonl` wrote every record and an empty clusters file."""
+    src = _src(tmp_path)
+    extra = [str(tmp_path / "c.jsonl") if a == "CL" else a for a in extra]
+    res = runner.invoke(app, ["export", *PLAIN, "--no-dedupe", str(src), "-o", str(tmp_path / "o.jsonl"), *extra])
+    assert res.exit_code == 2 and "--no-dedupe" in res.stderr and extra[0] in res.stderr
+    assert not (tmp_path / "o.jsonl").exists() and not (tmp_path / "c.jsonl").exists()
