@@ -5,10 +5,14 @@ builds the Arabic date scanner of `newscli.dates` (which handles dates written i
     parse("2020-01-08T10:00:00Z")            -> "2020-01-08"
     parse("Fri, 18 May 2018 06:17:27 GMT")   -> "2018-05-18"
     parse("08/01/2020")                      -> "2020-01-08"   (day first)
+    parse("1436/10/15")                      -> "2015-07-31"   (a 1300-1600 year is Hijri)
     parse("يوم 8 يناير")                      -> None           (Arabic text: newscli.dates)
     sort_key("2020-01-08 10:30")             -> 20200108103000
 
-The date is the calendar date as written: no time-zone shift.
+The date is the calendar date as written: no time-zone shift. A numeric date whose year is in
+HIJRI_YEARS (1300-1600, as for numeric dates in text) is a Hijri date: it is converted from Umm
+al-Qura (hijridate, 1343-1500 AH) to Gregorian, and gives None when the table lacks it (no news
+publication date is a Gregorian date of those centuries).
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ import re
 from datetime import date as _date
 from typing import Any
 
-__all__ = ["parse", "sort_key", "valid"]
+__all__ = ["parse", "sort_key", "valid", "HIJRI_YEARS"]
+
+HIJRI_YEARS = (1300, 1600)
 
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T\s])")
 _DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:$|\s)")
@@ -37,17 +43,30 @@ def valid(y: int, m: int, d: int) -> str | None:
         return None
 
 
+def _day(y: int, m: int, d: int) -> str | None:
+    """`valid`, or for a year in HIJRI_YEARS the Gregorian date of that Umm al-Qura day."""
+    if not HIJRI_YEARS[0] <= y <= HIJRI_YEARS[1]:
+        return valid(y, m, d)
+    from hijridate import Hijri
+
+    try:
+        return Hijri(y, m, d).to_gregorian().isoformat()
+    except (ValueError, OverflowError):
+        return None
+
+
 def parse(value: Any) -> str | None:
     """`YYYY-MM-DD` of an ISO date/datetime, RFC 2822 date, `DD/MM/YYYY` (also `.` or `-`) or
-    `YYYY/MM/DD`; None for anything else (including dates written in Arabic words)."""
+    `YYYY/MM/DD`; None for anything else (including dates written in Arabic words). A year
+    1300-1600 is Hijri (see the module doc)."""
     if not isinstance(value, str) or not value.strip():
         return None
     if m := _ISO.match(value):
-        return valid(int(m[1]), int(m[2]), int(m[3]))
+        return _day(int(m[1]), int(m[2]), int(m[3]))
     if m := _DMY.match(value):
-        return valid(int(m[3]), int(m[2]), int(m[1]))
+        return _day(int(m[3]), int(m[2]), int(m[1]))
     if m := _YMD.match(value):
-        return valid(int(m[1]), int(m[2]), int(m[3]))
+        return _day(int(m[1]), int(m[2]), int(m[3]))
     if (m := _RFC2822.match(value)) and m[2].lower() in _MONTHS:
         return valid(int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
     if any("a" <= c.lower() <= "z" for c in value[:4]) or "," in value:

@@ -126,7 +126,13 @@ def _from_publication(text: str, r: Raw, year_hint: int | None, pub: _dt.date | 
             return False
         r.year = year_hint
     else:
-        base = Gregorian(pub.year, pub.month, pub.day).to_hijri().year if r.hijri else pub.year
+        if r.hijri:
+            try:
+                base = Gregorian(pub.year, pub.month, pub.day).to_hijri().year
+            except (ValueError, OverflowError):
+                return False  # a publication date outside the Umm al-Qura table: no Hijri year
+        else:
+            base = pub.year
         options = []
         for y in (base - 1, base, base + 1):
             iso, err = convert_ymd(r.hijri, y, r.month, r.day)

@@ -287,3 +287,23 @@ def test_a_line_of_dates_tries_each_start_once(monkeypatch):
     assert [e["iso"] for e in found[:4]] == ["2020-01-01", "2021-03-01", "2020-01-02", "2021-03-02"]
     assert len(found) == 56 and all(e["iso"] for e in found)
     assert max(tried.values()) == 1
+
+
+def test_hijri_input_date_is_converted_before_it_dates_yearless_days():
+    """An input date "1436/10/15" is 15 Shawwal 1436 (2015-07-31), not the year 1436: yearless
+    days then take years around 2015 (before, 5 يناير got 1437 and a Hijri day crashed)."""
+    from newscli.records import from_object
+
+    rec = from_object({"id": "h", "date": "1436/10/15", "text": "اجتمع المجلس في 3 شوال الماضي، وسيجتمع في 5 يناير"},
+                      source="t", position=1)
+    assert rec["date"] == "2015-07-31" and rec["input_date"] == "1436/10/15"
+    out = date_record(rec, DatesOptions())
+    assert out["date_from"] == "input"
+    assert [(e["iso"], e["year_from"]) for e in out["dates"]] == [("2015-07-19", "publication"),
+                                                                   ("2016-01-05", "publication")]
+
+
+def test_hijri_day_with_a_publication_date_outside_the_table():
+    # Umm al-Qura covers 1924-2077: a Hijri day then gets no year (no OverflowError)
+    assert find_dates("في 3 شوال الماضي", pub_date="1900-03-01") == []
+    assert [e["iso"] for e in find_dates("في 3 يناير الماضي", pub_date="2100-03-01")] == ["2100-01-03"]

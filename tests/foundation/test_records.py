@@ -61,6 +61,14 @@ def test_a_blank_body_is_a_record_the_pipeline_skips():
     ("2020/01/08", "2020-01-08"),
     ("Sun, 18 Feb 2018 21:35:43 +0400", "2018-02-18"),
     ("2020-02-30", None),
+    # a 1300-1600 year is Hijri (Umm al-Qura), as numeric dates in text are
+    ("1436/10/15", "2015-07-31"),
+    ("15/10/1436", "2015-07-31"),
+    ("1436/10/15 هـ", "2015-07-31"),
+    ("15/10/1436هـ", "2015-07-31"),
+    ("1436-10-15", "2015-07-31"),
+    ("1436/10/31", None),  # Shawwal has no 31st
+    ("1340/01/05", None),  # outside the Umm al-Qura table: not read as Gregorian 1340
     ("not a date", None),
     (None, None),
 ])
