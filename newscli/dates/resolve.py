@@ -17,8 +17,8 @@ from functools import lru_cache
 
 from hijridate import Gregorian, Hijri
 
-from .scanner import (_CONNECT, _EQUIV, _HAS_DIGIT, _RANGE_WORDS, _ANNOT, HIJRI_RANGE, Raw, candidates,
-                      is_name_head, next_word, prev_word)
+from .scanner import (_ANNOT, _CONNECT, _EQUIV, _HAS_DIGIT, _NEXT_WORD, _RANGE_WORDS, HIJRI_RANGE, Raw, _fold_word,
+                      candidates, is_name_head, next_word, prev_word)
 from .tables import SP, SP0, tables
 
 _RECURRING = re.compile(f"{SP0}(?:[،,]{SP0})?من{SP}كل{SP}(?:عام|سن[ةه])")
@@ -108,23 +108,60 @@ def _quoted_name(text: str, r: Raw) -> bool:
     return any(q in before for q in _OPENING_QUOTES)
 
 
-def _pick(options: list[tuple[_dt.date, int]], pub: _dt.date, word: str, since: bool) -> int:
+def _pick(options: list[tuple[_dt.date, int]], pub: _dt.date, word: str, since: bool, base: int) -> int | None:
+    """The year among ``options`` (valid dates of the years around ``base``): the last one on or
+    before ``pub`` after a past word or منذ, the first one on or after it after a next word (None
+    when there is none: "29 فبراير الماضي" on 2019-03-01 has no past 29 February within a year),
+    else the nearest."""
     t = tables()
     if word in t.past_words or since:
         past = [o for o in options if o[0] <= pub]
-        return max(past)[1] if past else options[0][1]
+        return max(past)[1] if past else None
     if word in t.next_words:
         future = [o for o in options if o[0] >= pub]
-        return min(future)[1] if future else options[-1][1]
-    return min(options, key=lambda o: (abs((o[0] - pub).days), o[1] != options[1][1]))[1]
+        return min(future)[1] if future else None
+    return min(options, key=lambda o: (abs((o[0] - pub).days), o[1] != base))[1]
+
+
+def year_offset(text: str, pos: int) -> int | None:
+    """The year a phrase after a yearless date names, relative to the publication year: "من العام
+    الماضي" / "العام الماضي" / "السنة الماضية" -1, "من العام المقبل" +1, "من هذا العام" /
+    "العام الجاري" 0, "العام قبل الماضي" -2; None when no such phrase follows ``pos``."""
+    t = tables()
+    a = _ANNOT.match(text, pos)
+    if a is not None:
+        pos = a.end()
+    words = []
+    for _ in range(4):
+        m = _NEXT_WORD.match(text, pos, pos + 40)
+        if m is None:
+            break
+        words.append(_fold_word(m.group(1)))
+        pos = m.end()
+    i = 1 if words[:1] == ["من"] else 0
+    if len(words) > i + 1 and words[i] in t.year_this and words[i + 1] in t.year_nouns:
+        return 0
+    if len(words) > i + 1 and words[i] in t.year_nouns:
+        w = words[i + 1]
+        if w in t.year_offsets:
+            return t.year_offsets[w]
+        if w == "قبل" and len(words) > i + 2 and t.year_offsets.get(words[i + 2]) == -1:
+            return -2
+    return None
 
 
 def _from_publication(text: str, r: Raw, year_hint: int | None, pub: _dt.date | None) -> bool:
     """Give a yearless day a year from the publication date (see the module doc)."""
+    offset = year_offset(text, r.end)
     if pub is None:
         if r.hijri or year_hint is None:
             return False
-        r.year = year_hint
+        if offset is not None:
+            if convert_ymd(False, year_hint + offset, r.month, r.day)[0] is None:
+                return False
+            r.year = year_hint + offset
+        else:
+            r.year = year_hint
     else:
         if r.hijri:
             try:
@@ -133,17 +170,23 @@ def _from_publication(text: str, r: Raw, year_hint: int | None, pub: _dt.date | 
                 return False  # a publication date outside the Umm al-Qura table: no Hijri year
         else:
             base = pub.year
-        options = []
-        for y in (base - 1, base, base + 1):
-            iso, err = convert_ymd(r.hijri, y, r.month, r.day)
-            if iso is not None:
-                options.append((_dt.date.fromisoformat(iso), y))
-        if len(options) < 3:
+        if offset is not None:
+            # "8 أبريل من العام الماضي": the year before the publication year, whatever the day
+            if convert_ymd(r.hijri, base + offset, r.month, r.day)[0] is None:
+                return False
+            r.year = base + offset
+        else:
+            options = []
+            for y in (base - 1, base, base + 1):
+                iso, err = convert_ymd(r.hijri, y, r.month, r.day)
+                if iso is not None:
+                    options.append((_dt.date.fromisoformat(iso), y))
             if not options:
                 return False
-            r.year = options[len(options) // 2][1]
-        else:
-            r.year = _pick(options, pub, next_word(text, r.end), prev_word(text, r.start) == "منذ")
+            year = _pick(options, pub, next_word(text, r.end), prev_word(text, r.start) == "منذ", base)
+            if year is None:
+                return False
+            r.year = year
     r.year_from = "publication"
     return True
 

@@ -131,6 +131,9 @@ class Tables:
     hits: re.Pattern[str]  # a month name or the start of a numeric date (see scanner.candidates)
     starts: re.Pattern[str]  # where a match can start: a word start or a digit-run start
     items: re.Pattern[str]  # one further day of a list or range ("و16", " إلى غاية 19", " والسابع والعشرين")
+    year_nouns: frozenset[str]  # "العام", "السنة": "8 أبريل من العام الماضي"
+    year_this: frozenset[str]  # "هذا", "هذه": "8 أبريل من هذا العام"
+    year_offsets: dict[str, int]  # "الماضي": -1, "المقبل": 1, "الجاري": 0 (after a year noun)
 
 
 def _load_json() -> dict:
@@ -160,7 +163,10 @@ def tables() -> Tables:
     pats = _patterns(*[_trie_regex(x) for x in (months, weekdays, ordinals, first, markers, year_words)])
     return Tables(months, weekdays, ordinals, first, markers, heads, adj_ok,
                   frozenset(fold(x) for x in data["past_words"]), frozenset(fold(x) for x in data["next_words"]),
-                  **{k: compile_cached(v) for k, v in pats.items()})
+                  **{k: compile_cached(v) for k, v in pats.items()},
+                  year_nouns=frozenset(fold(x) for x in data["year_phrases"]["nouns"]),
+                  year_this=frozenset(fold(x) for x in data["year_phrases"]["this"]),
+                  year_offsets={fold(w): int(k) for k, ws in data["year_phrases"]["offsets"].items() for w in ws})
 
 
 def _cache_dir() -> Path | None:
