@@ -6,9 +6,12 @@ A publication date is taken only from places that state one:
     (at most 80 characters) holding a full date (year written) and, besides it, only place and
     outlet names, weekday and time words and head words ("نشر في", "آخر تحديث", "بتاريخ");
   - ``"agency"``: an agency line: the first line of the body starting with at most three words
-    (a place), then a full date, with a news outlet or agency named within its first 100
-    characters ("الرياض 15 شوال 1436 هـ الموافق 31 يوليو 2015 م واس").
-An event date in a body sentence ("تستأنف البطولة يوم 8 يناير 2020") is never a publication date.
+    (a place), then a full date followed right away by a news outlet or agency ("الرياض 15 شوال
+    1436 هـ الموافق 31 يوليو 2015 م واس", "تونس 11 ديسمبر 2016 (وات) -"), or with only places and
+    outlets before the date and a dash or colon after it, an outlet named within its first 100
+    characters ("واس - الرياض 8 يناير 2020 - ...").
+An event date in a body sentence ("تستأنف البطولة يوم 8 يناير 2020", "في 8 يناير 2020 ذكرت
+رويترز أن ...") is never a publication date.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from newscli import gazetteer
 from newscli.chars import TATWEEL
 
 from .resolve import scan
-from .tables import fold
+from .tables import fold, tables
 
 _WORDS = re.compile(r"[^\W\d_]+")
 # words a head line may hold besides the date, places and outlets
@@ -55,12 +58,46 @@ def _is_head_line(line: str, entry: dict) -> bool:
     return all(w in _HEAD_WORDS or w in places or w.removeprefix("ال") in places for w in _WORDS.findall(rest))
 
 
+# words that may stand between the date of an agency line and the agency: era marks, a second
+# date of the same day ("الموافق 31 يوليو 2015 م")
+_BETWEEN_WORDS = frozenset(fold(w) for w in ("م", "هـ", "ه", "الموافق", "لموافق", "موافق", "الميلادي", "هجري"))
+_SEPARATOR = re.compile(r"[^\w\n]*?[-–—:]")
+
+
+def _agency_follows(after: str) -> bool:
+    """An outlet named within the first 60 characters of ``after`` (folded text right after the
+    date), with only digits, punctuation, month names and the _BETWEEN_WORDS before it."""
+    months = tables().months
+    for o in _names()[1]:
+        m = re.search(rf"(?<![^\W\d_]){re.escape(o)}(?![^\W\d_])", after)
+        if m is None:
+            continue
+        words = _WORDS.findall(after[:m.start()])
+        if all(w in _BETWEEN_WORDS or w in months or (w[:1] in "هم" and w[1:] in _BETWEEN_WORDS) for w in words):
+            return True
+    return False
+
+
 def _is_agency_line(line: str, entry: dict) -> bool:
-    if len(_WORDS.findall(line[:entry["start"]])) > 3:
+    """An agency line: at most three words (a place) before the date, and right after it the
+    agency ("الرياض 15 شوال 1436 هـ الموافق 31 يوليو 2015 م واس", "تونس 11 ديسمبر 2016 (وات) -"),
+    or places and outlets only before it and a dash or colon after it ("واس - الرياض 8 يناير 2020 -").
+    A date inside a sentence ("في 8 يناير 2020 ذكرت رويترز أن ...") is neither."""
+    before = _WORDS.findall(line[:entry["start"]])
+    if len(before) > 3:
         return False
-    _, outlets = _names()
-    head = fold(line[:100])
-    return any(re.search(rf"(?<![^\W\d_]){re.escape(o)}(?![^\W\d_])", head) for o in outlets)
+    places, outlets = _names()
+    after = fold(line[entry["end"]:entry["end"] + 60])
+    if _agency_follows(after):
+        return True
+    if not before or not _SEPARATOR.match(after):
+        return False
+    head = fold(line[:entry["start"]])
+    for o in outlets:
+        head = head.replace(o, " ")
+    if not all(w in places or w.removeprefix("ال") in places for w in _WORDS.findall(head)):
+        return False
+    return any(re.search(rf"(?<![^\W\d_]){re.escape(o)}(?![^\W\d_])", fold(line[:100])) for o in outlets)
 
 
 def publication_date(record: dict) -> tuple[str, str] | None:

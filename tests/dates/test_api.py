@@ -176,6 +176,23 @@ def test_publication_date_only_from_dateline_head_or_agency_line():
     assert out["date_from"] == "input"
 
 
+def test_agency_line_is_a_dateline_not_a_sentence_naming_an_agency():
+    """The agency rule took any date among the first three words of the first line when an
+    outlet was named in its first 100 characters: the event date of "في 8 يناير 2020 ذكرت رويترز
+    أن ..." became the publication date. The agency must now follow the date (or a dash after a
+    place and outlet head)."""
+    for text in ("في 8 يناير 2020 ذكرت رويترز أن الشركة استأنفت الرحلات إلى المدينة بعد توقف دام أسبوعين.",
+                 "صباح الثلاثاء 26 مارس 2013 انطلقت القمة العربية في الدوحة حسب ما أفادت وكالة الأنباء القطرية قنا.",
+                 "* 28 مايو 1990: عقدت القمة العربية في بغداد، كما أوردت وكالة الأنباء واس في أرشيفها."):
+        out = date_record(_record(text + "\nوقال المتحدث إن الرحلات منتظمة."), DatesOptions())
+        assert (out["date"], out["date_from"]) == (None, None), text
+    for text, iso in (("تونس 11 ديسمبر 2016 (وات) - أكد بيان صادر عن الوزارة انسحاب النائب من الكتلة.", "2016-12-11"),
+                      ("نجران 26 شوال 1436 هـ الموافق 11 أغسطس 2015 م واس أعلنت الجامعة عن مواعيد القبول.", "2015-08-11"),
+                      ("واس - الرياض 8 يناير 2020 - أعلنت الوزارة عن خطة جديدة للتعليم.", "2020-01-08")):
+        out = date_record(_record(text), DatesOptions())
+        assert (out["date"], out["date_from"]) == (iso, "agency"), text
+
+
 # --- hostile lines (issue 11): bounded work per date, results unchanged -------------------------
 
 def test_yearless_dates_without_publication_date_make_no_context_scans(monkeypatch):
