@@ -19,7 +19,7 @@ from hijridate import Gregorian, Hijri
 
 from .scanner import (_ANNOT, _CONNECT, _EQUIV, _HAS_DIGIT, _NEXT_WORD, _RANGE_WORDS, HIJRI_RANGE, Raw, _fold_word,
                       candidates, is_name_head, next_word, prev_word)
-from .tables import SP, SP0, tables
+from .tables import SP, SP0, fold, tables
 
 _RECURRING = re.compile(f"{SP0}(?:[،,]{SP0})?من{SP}كل{SP}(?:عام|سن[ةه])")
 _CLOSING_QUOTES = "»”\"'"
@@ -150,6 +150,13 @@ def year_offset(text: str, pos: int) -> int | None:
     return None
 
 
+def _dated_by_word(text: str, pos: int) -> bool:
+    """A past/next word or a year phrase follows: "العاشر من رمضان الماضي" is a day, not the city."""
+    t = tables()
+    w = next_word(text, pos)
+    return w in t.past_words or w in t.next_words or year_offset(text, pos) is not None
+
+
 def _from_publication(text: str, r: Raw, year_hint: int | None, pub: _dt.date | None) -> bool:
     """Give a yearless day a year from the publication date (see the module doc)."""
     offset = year_offset(text, r.end)
@@ -273,6 +280,7 @@ def _scan(text: str, year_hint: int | None, pub: _dt.date | None) -> list[Found]
     if pub is not None and year_hint is None:
         year_hint = pub.year
     raws = candidates(text)
+    t = tables()
     _partners(text, raws)
     # right to left: a list takes its last day's year. Without a publication date or year hint no
     # yearless day can get a year, so the context checks (a word scan each) are not made at all.
@@ -282,6 +290,8 @@ def _scan(text: str, year_hint: int | None, pub: _dt.date | None) -> list[Found]
             continue
         if _RECURRING.match(text, r.end) or _quoted_name(text, r):
             continue  # "21 آذار من كل عام" recurs; «6 أكتوبر», "حراك 24 آذار" are names
+        if t.yearless_names and fold(text[r.start:r.end]) in t.yearless_names and not _dated_by_word(text, r.end):
+            continue  # "العاشر من رمضان": an Egyptian city (and the 1973 war), not this year's day
         nxt = raws[i + 1] if i + 1 < len(raws) else None
         if r.joined and nxt is not None and nxt.year_from == "publication" and nxt.hijri == r.hijri:
             _borrow(r, nxt, True)

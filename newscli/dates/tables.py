@@ -134,6 +134,7 @@ class Tables:
     year_nouns: frozenset[str]  # "العام", "السنة": "8 أبريل من العام الماضي"
     year_this: frozenset[str]  # "هذا", "هذه": "8 أبريل من هذا العام"
     year_offsets: dict[str, int]  # "الماضي": -1, "المقبل": 1, "الجاري": 0 (after a year noun)
+    yearless_names: frozenset[str]  # "العاشر من رمضان": a city, never a date from the publication year
 
 
 def _load_json() -> dict:
@@ -166,7 +167,8 @@ def tables() -> Tables:
                   **{k: compile_cached(v) for k, v in pats.items()},
                   year_nouns=frozenset(fold(x) for x in data["year_phrases"]["nouns"]),
                   year_this=frozenset(fold(x) for x in data["year_phrases"]["this"]),
-                  year_offsets={fold(w): int(k) for k, ws in data["year_phrases"]["offsets"].items() for w in ws})
+                  year_offsets={fold(w): int(k) for k, ws in data["year_phrases"]["offsets"].items() for w in ws},
+                  yearless_names=frozenset(fold(x) for x in data["yearless_names"]))
 
 
 def _cache_dir() -> Path | None:
