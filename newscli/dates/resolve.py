@@ -98,6 +98,16 @@ def _partners(text: str, raws: list[Raw]) -> None:
             prev.joined = True
             if prev.range_role is None and r.range_role is None:
                 prev.range_role, r.range_role = "from", "to"
+    # two yearless ends of a range in different months ("من 28 ديسمبر إلى 3 يناير"): joined, so
+    # the first takes the year of the second (which takes the publication's), crossing the new year
+    for i in range(len(raws) - 1):
+        r, nxt = raws[i], raws[i + 1]
+        if (r.year is not None or nxt.year is not None or r.day is None or nxt.day is None or r.joined
+                or r.hijri != nxt.hijri or r.month == nxt.month or r.range_role or nxt.range_role):
+            continue
+        if _connected(text, r, nxt) and _RANGE_WORDS.fullmatch(text, r.end, nxt.start):
+            r.joined = True
+            r.range_role, nxt.range_role = "from", "to"
 
 
 def _quoted_name(text: str, r: Raw) -> bool:
@@ -295,6 +305,9 @@ def _scan(text: str, year_hint: int | None, pub: _dt.date | None) -> list[Found]
         nxt = raws[i + 1] if i + 1 < len(raws) else None
         if r.joined and nxt is not None and nxt.year_from == "publication" and nxt.hijri == r.hijri:
             _borrow(r, nxt, True)
+            if pub is None and r.year < nxt.year and nxt.range_role == "to":
+                # only --year: the range starts in that year and ends in the next
+                r.year, nxt.year = r.year + 1, nxt.year + 1
         else:
             _from_publication(text, r, year_hint, pub)
     kept: list[tuple[int, dict]] = []
