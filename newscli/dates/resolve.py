@@ -133,11 +133,13 @@ def _pick(options: list[tuple[_dt.date, int]], pub: _dt.date, word: str, since: 
     return min(options, key=lambda o: (abs((o[0] - pub).days), o[1] != base))[1]
 
 
-def year_offset(text: str, pos: int) -> int | None:
+def year_offset(text: str, pos: int, first: str | None = None) -> int | None:
     """The year a phrase after a yearless date names, relative to the publication year: "من العام
     الماضي" / "العام الماضي" / "السنة الماضية" -1, "من العام المقبل" +1, "من هذا العام" /
     "العام الجاري" 0, "العام قبل الماضي" -2; None when no such phrase follows ``pos``."""
     t = tables()
+    if first is not None and first != "من" and first not in t.year_this and first not in t.year_nouns:
+        return None  # ``first``: the word after ``pos`` (next_word), when the caller has it
     a = _ANNOT.match(text, pos)
     if a is not None:
         pos = a.end()
@@ -164,12 +166,13 @@ def _dated_by_word(text: str, pos: int) -> bool:
     """A past/next word or a year phrase follows: "العاشر من رمضان الماضي" is a day, not the city."""
     t = tables()
     w = next_word(text, pos)
-    return w in t.past_words or w in t.next_words or year_offset(text, pos) is not None
+    return w in t.past_words or w in t.next_words or year_offset(text, pos, w) is not None
 
 
 def _from_publication(text: str, r: Raw, year_hint: int | None, pub: _dt.date | None) -> bool:
     """Give a yearless day a year from the publication date (see the module doc)."""
-    offset = year_offset(text, r.end)
+    word = next_word(text, r.end)
+    offset = year_offset(text, r.end, word)
     if pub is None:
         if r.hijri or year_hint is None:
             return False
@@ -200,7 +203,7 @@ def _from_publication(text: str, r: Raw, year_hint: int | None, pub: _dt.date | 
                     options.append((_dt.date.fromisoformat(iso), y))
             if not options:
                 return False
-            year = _pick(options, pub, next_word(text, r.end), prev_word(text, r.start) == "منذ", base)
+            year = _pick(options, pub, word, prev_word(text, r.start) == "منذ", base)
             if year is None:
                 return False
             r.year = year
@@ -300,7 +303,8 @@ def _scan(text: str, year_hint: int | None, pub: _dt.date | None) -> list[Found]
             continue
         if _RECURRING.match(text, r.end) or _quoted_name(text, r):
             continue  # "21 آذار من كل عام" recurs; «6 أكتوبر», "حراك 24 آذار" are names
-        if t.yearless_names and fold(text[r.start:r.end]) in t.yearless_names and not _dated_by_word(text, r.end):
+        if (r.end - r.start in t.yearless_lengths and fold(text[r.start:r.end]) in t.yearless_names
+                and not _dated_by_word(text, r.end)):
             continue  # "العاشر من رمضان": an Egyptian city (and the 1973 war), not this year's day
         nxt = raws[i + 1] if i + 1 < len(raws) else None
         if r.joined and nxt is not None and nxt.year_from == "publication" and nxt.hijri == r.hijri:

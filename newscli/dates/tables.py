@@ -135,6 +135,7 @@ class Tables:
     year_this: frozenset[str]  # "هذا", "هذه": "8 أبريل من هذا العام"
     year_offsets: dict[str, int]  # "الماضي": -1, "المقبل": 1, "الجاري": 0 (after a year noun)
     yearless_names: frozenset[str]  # "العاشر من رمضان": a city, never a date from the publication year
+    yearless_lengths: frozenset[int]  # lengths a written yearless name can have (a cheap first check)
 
 
 def _load_json() -> dict:
@@ -168,7 +169,8 @@ def tables() -> Tables:
                   year_nouns=frozenset(fold(x) for x in data["year_phrases"]["nouns"]),
                   year_this=frozenset(fold(x) for x in data["year_phrases"]["this"]),
                   year_offsets={fold(w): int(k) for k, ws in data["year_phrases"]["offsets"].items() for w in ws},
-                  yearless_names=frozenset(fold(x) for x in data["yearless_names"]))
+                  yearless_names=frozenset(fold(x) for x in data["yearless_names"]),
+                  yearless_lengths=frozenset(n for x in data["yearless_names"] for n in range(len(fold(x)), len(x) + 12)))
 
 
 def _cache_dir() -> Path | None:
