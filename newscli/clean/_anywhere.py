@@ -35,6 +35,58 @@ def _item_like(line: str, w: int) -> bool:
     return not (w > 5 and end.rstrip(CLOSERS).endswith((".", ":")) and not end.endswith(".."))
 
 
+# Body resuming after a related-links block (issue: the block swallowed unpunctuated paragraphs).
+# Words a line cut inside a sentence ends with (raw last token), and the first words of a line
+# that reads like a body sentence: a conjunction and a verb or a particle (on the key).
+_CUT_END_WORDS = frozenset(
+    "في من على إلى الى عن مع أن ان إن بأن و أو او ثم التي الذي الذين اللذين بين حول عبر خلال لدى عند قبل بعد".split()
+)
+_PAST_VERBS = frozenset(key(w) for w in (
+    "قال قالت أضاف أضافت أكد أكدت أشار أشارت أوضح أوضحت أعلن أعلنت أعرب أعربت كتب كتبت جاء جاءت كان كانت "
+    "طالب طالبت شدد شددت لفت لفتت ذكر ذكرت كشف كشفت نفى نفت دعا دعت حذر حذرت بين بينت تابع تابعت اعتبر "
+    "اعتبرت اختتم اختتمت استطرد استطردت استمر استمرت شهد شهدت أفاد أفادت نقل نقلت رأى رأت يذكر يشار قد لم لن "
+    "لكن كما هو هي هذا وهذا ذلك").split())
+_LEAD_WORDS = frozenset(key(w) for w in "في من على إلى الى عن مع أن ان إن التي الذي الذين ثم".split()) | _PAST_VERBS
+
+
+def _conj_verb(w0: str) -> bool:
+    """و/ف and a verb or particle ("وأضاف", "وتشمل", "وشهدت", "وفي", "فقد"); not a noun that
+    starts with و/ف ("وزير", "وفاة", "فريق", "فيديو")."""
+    if len(w0) < 3 or w0[0] not in "وف":
+        return False
+    x = w0[1:]
+    if x in _LEAD_WORDS:
+        return True
+    if w0[0] != "و":
+        return False
+    if x[0] in "يتن" and len(x) >= 3:  # imperfect: ويأتي، وتشمل، ونفى
+        return True
+    # a past verb of the feminine (شهدت، بدأت) or of the forms VIII/X (استمر، اعتبر، انتقد)
+    return (x.endswith("ت") and not x.endswith(("ات", "وت", "يت")) and 3 <= len(x) <= 6) or x.startswith(
+        ("است", "اعت", "انت", "اخت", "اقت", "ارت"))
+
+
+def _body_like(st: LineState, j: int) -> bool:
+    """Does kept line j read like body text resuming after a related-links block? A sentence end
+    (a single full stop), a line starting with a conjunction and a verb (or with a past reporting
+    verb, when long), a line cut inside a sentence (ends with a comma, an opening quote or a
+    preposition; starts with a comma) or the line before such a continuation."""
+    line, w = st.lines[j], st.wc[j]
+    end = bare_end(line).rstrip(CLOSERS + "»”")
+    if end.endswith(".") and not end.endswith(".."):
+        return True
+    if line[:1] in "،," or bare_end(line)[-1:] in "،,«":
+        return True
+    last = line.rsplit(" ", 1)[-1] if w > 1 else ""
+    if last in _CUT_END_WORDS:
+        return True  # "وقال مرسي، في": a sentence cut by a link in the page
+    ks = key(line).split(" ", 2)
+    if ks and (_conj_verb(ks[0]) or (w >= 8 and ks[0] in _PAST_VERBS)):
+        return True
+    nxt = j + 1
+    return nxt < len(st.lines) and st.rule[nxt] is None and st.lines[nxt][:1] in "،,"
+
+
 def _user_rule(line: str, f: str | None, user: UserPatterns) -> str | None:
     for p, fp in user.prefixes:
         if line.startswith(p) or (f is not None and f.startswith(fp)):
@@ -176,7 +228,7 @@ def _block(st: LineState, i: int, keys: _Keys) -> int:
     st.rule[i] = "block"
     j = i + 1
     n = len(st.lines)
-    while j < n and j - i <= MAX_BLOCK_ITEMS and _item_like(st.lines[j], st.wc[j]):
+    while j < n and j - i <= MAX_BLOCK_ITEMS and _item_like(st.lines[j], st.wc[j]) and not _body_like(st, j):
         kj = keys.key(j)
         if kj is not None and (kj in R.END_HEADERS or kj in R.BLOCK_HEADERS or kj in R.PHRASES):
             break
