@@ -9,7 +9,7 @@ from newscli.clean import _rules as R
 from newscli.clean._state import (
     MAX_SOCIAL_WORDS,
     FOLD_PREFIX_CHARS, HINT_CHARS, MAX_CREDIT_WORDS, MAX_RULE_CHARS, MAX_BLOCK_ITEMS, MAX_CAPTION_WORDS, MAX_ITEM_WORDS,
-    MAX_ITEM_WORDS_UNPUNCTUATED, MAX_NOTICE_WORDS, MAX_RULE_WORDS, MAX_SHORT_RULE_WORDS, SENTENCE_WORDS,
+    MAX_ITEM_WORDS_UNPUNCTUATED, MAX_NOTICE_WORDS, MAX_RULE_WORDS, MAX_SECTION_WORDS, MAX_SHORT_RULE_WORDS, SENTENCE_WORDS,
     LineState,
 )
 from newscli.clean._text import CLOSERS, HAS_ALNUM, KEY_WORD, TERMINAL, bare_end, fold_line, is_terminal, key, key_of_folded
@@ -249,6 +249,9 @@ def anywhere_pass(st: LineState, user: UserPatterns) -> None:
     memo: dict[str, tuple] = {}
     n = len(st.lines)
     seen_body = False
+    # still in the page head: every line kept so far is a short label (a section, a menu item), so
+    # a link-shaped line here is where the article's own headline stands
+    in_head = True
     i = 0
     while i < n:
         if st.rule[i]:
@@ -258,6 +261,7 @@ def anywhere_pass(st: LineState, user: UserPatterns) -> None:
         if w > MAX_SHORT_RULE_WORDS and (w > keys.max_key or len(st.lines[i]) > keys.max_chars):
             r, body = _long_line(st, i, keys, user)
             st.rule[i] = r
+            in_head = in_head and r is not None
             seen_body = seen_body or body
             i += 1
             continue
@@ -276,15 +280,18 @@ def anywhere_pass(st: LineState, user: UserPatterns) -> None:
             return
         if k is not None and k in R.BLOCK_HEADERS:
             i = _block(st, i, keys)
+            in_head = False
             continue
         if r is _UNSET:
             r = line_rule(line, w, k, user, f)
             if w <= MAX_SHORT_RULE_WORDS:
                 memo[line] = (k, f, r)
-        if r == "link-line" and i == 0:
-            r = None  # "بالصور .. …" as the first line is the article's own headline
+        if r == "link-line" and in_head:
+            r = None  # "بالصور .. …" first, or under a section label: the article's own headline
         if r:
             st.rule[i] = r
-        elif w > SENTENCE_WORDS and is_terminal(st.lines[i]):
-            seen_body = True
+        else:
+            in_head = in_head and w <= MAX_SECTION_WORDS and not is_terminal(line)
+            if w > SENTENCE_WORDS and is_terminal(line):
+                seen_body = True
         i += 1
