@@ -273,7 +273,9 @@ def _name_like(line: str, w: int, short: int) -> bool:
     ks = key(line).split()
     # a conjunction or preposition glued to the article (والله, بالمدينة, للطلاب) is not in a name,
     # and a place ("فيينا، النمسا") is a dateline, not a name
-    return 2 <= len(ks) <= short and not any(k in _FUNCTION_WORDS or k.startswith(_GLUED) or k in R.PLACES for k in ks)
+    # and a closing verb, greeting or adverb ("انتهى الاجتماع مبكرا", "عاش الوطن حرا") makes a sentence
+    return 2 <= len(ks) <= short and not any(
+        k in _FUNCTION_WORDS or k.startswith(_GLUED) or k in R.PLACES or k in R.NOT_NAMES for k in ks)
 
 
 def _reporters(line: str) -> bool:

@@ -44,6 +44,7 @@ FURNITURE = key_set(_data("furniture.txt"))
 PLACES = key_set(gazetteer.places())
 OUTLETS = key_set(gazetteer.outlets())
 CREDITS = key_set(_data("credits.txt"))
+NOT_NAMES = key_set(_data("not_names.txt"))  # words never in a person's name (closing sentences)
 _OUTLETS_JOINED = frozenset(k.replace(" ", "") for k in OUTLETS)
 NOTICE_RE = re.compile(
     r"(?:^| )(?:" + "|".join(re.escape(k) for k in sorted(key_set(_data("notices.txt")), key=len, reverse=True)) + r")(?: |$)"
