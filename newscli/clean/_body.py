@@ -8,7 +8,7 @@ from typing import Any
 
 from newscli.clean import _rules as R
 from newscli.clean._state import (
-    FOLLOWING_WORDS, MAX_HEADLINE_RUN, MAX_HEADLINE_WORDS, MAX_RULE_WORDS, MIN_HEADLINE_RUN, MIN_HEADLINE_WORDS, REPEAT_MIN_WORDS, SENTENCE_WORDS, STRUCTURAL, LineState,
+    FOLLOWING_WORDS, MAX_HEADLINE_RUN, MAX_HEADLINE_WORDS, MAX_RULE_WORDS, MIN_HEADLINE_RUN, MIN_HEADLINE_WORDS, REPEAT_MIN_WORDS, SENTENCE_WORDS, STRUCTURAL, SUBHEAD_SHARED_TRIGRAMS, LineState,
 )
 from newscli.clean._text import CLOSERS, DIGIT, HAS_ALNUM, TERMINAL, bare_end, ends_sentence, is_terminal, key
 from newscli.clean._anywhere import line_rule
@@ -162,12 +162,25 @@ def headlines_pass(st: LineState, rest: list[int]) -> bool:
     # lines of 8+ words without a sentence end: in whole-paragraph text only the runs' own. Judged
     # on all runs at once, so removing one run cannot qualify another on a second pass
     unended = {i for i in rest if st.wc[i] >= FOLLOWING_WORDS and not ends_sentence(st.lines[i])}
-    if not unended.issubset(i for run in runs for i in run):
+    in_runs = {i for run in runs for i in run}
+    if not unended.issubset(in_runs):
         return False
+    # the article's own subheads restate the body: every line of the run shares word trigrams with
+    # the paragraphs (the body without any run, the same set on a second pass)
+    body3 = {g for i in rest if i not in in_runs for g in _trigrams(st.lines[i])}
+    removed = False
     for run in runs:
+        if all(len(_trigrams(st.lines[i]) & body3) >= SUBHEAD_SHARED_TRIGRAMS for i in run):
+            continue
         for i in run:
             st.rule[i] = "headlines"
-    return True
+        removed = True
+    return removed
+
+
+def _trigrams(line: str) -> set[tuple[str, ...]]:
+    ws = key(line).split()
+    return {tuple(ws[j:j + 3]) for j in range(len(ws) - 2)}
 
 
 def audit(st: LineState) -> tuple[list[str], list[dict[str, Any]]]:

@@ -36,6 +36,7 @@ MIN_HEADLINE_RUN = 2  # other stories' headlines in a row between paragraphs or 
 MAX_HEADLINE_RUN = 3  # a longer run is verse or a list
 MIN_HEADLINE_WORDS = 5
 MAX_HEADLINE_WORDS = 20
+SUBHEAD_SHARED_TRIGRAMS = 2  # a headline-shaped line sharing this many word trigrams with the body restates it: a subhead
 FOLLOWING_WORDS = 8  # the sentence that resumes the body after such headlines
 MAX_THREAD_LOOKBACK = 4  # lines between a comment's name/time and its reply button
 
