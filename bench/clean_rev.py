@@ -36,6 +36,8 @@ def load_rev(rev: str):
     (pkg / "__init__.py").write_text("")
     for py in pkg.rglob("*.py"):
         src = py.read_text(encoding="utf-8")
-        py.write_text(src.replace("newscli.", name + ".").replace('"newscli"', f'"{name}"'), encoding="utf-8")
+        # "from newscli import gazetteer" too: else the revision reads this checkout's places and outlets
+        src = src.replace("newscli.", name + ".").replace('"newscli"', f'"{name}"').replace("from newscli import ", f"from {name} import ")
+        py.write_text(src, encoding="utf-8")
     sys.path.insert(0, str(tmp))
     return importlib.import_module(name + ".clean")
