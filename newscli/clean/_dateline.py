@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from newscli.clean._rules import CREDITS, DATELINE_RE, OUTLETS, PHRASES, PLACES
+from newscli.clean._rules import CANONICAL_OUTLET, CREDITS, DATELINE_RE, OUTLETS, PHRASES, PLACES
 from newscli.clean._text import DIGIT, HAS_ALNUM, bare_end, key, words
 
 MAX_DATELINE_WORDS = 9  # an `A – B` dateline
@@ -38,15 +38,40 @@ def dateline_sides(line: str) -> tuple[str, str] | None:
     return a, b
 
 
-def orient(a: str, b: str) -> tuple[str, str | None] | None | bool:
+# first words of an outlet's name ("وكالة فزان للأنباء", "صحيفة الساحل", "بوابة النيل")
+_OUTLET_WORDS = frozenset(key(w) for w in (
+    "وكالة وكاله صحيفة جريدة مجلة موقع بوابة قناة إذاعة اذاعة راديو تلفزيون شبكة مرصد المرصد نشرة").split())
+
+
+def _reporter(side: str) -> bool:
+    """'حامد القرشي', 'فوزي دهب واحمد ابورية': the reporter beside the place in `name – city`, not
+    an outlet. 2+ words, first word without the article, no outlet word, no known place, not a
+    known outlet ("المرصد الليبي", "نبض المغرب", "صحيفة الساحل" are outlets)."""
+    ks = key(side).split()
+    if len(ks) < 2 or " ".join(ks) in OUTLETS or ks[0].startswith("ال"):
+        return False
+    return not any(k in _OUTLET_WORDS or k in PLACES for k in ks)
+
+
+def canonical_outlet(outlet: str | None) -> str | None:
+    """A known outlet in one spelling (the gazetteer's first with its key: "(أ ش أ)", "أ. ش. أ" ->
+    "أ ش أ"); another outlet without the brackets and punctuation around it."""
+    if outlet is None:
+        return None
+    k = key(outlet)
+    return CANONICAL_OUTLET.get(k) or outlet.strip(_EDGE) or outlet
+
+
+def orient(a: str, b: str) -> tuple[str | None, str | None] | None | bool:
     """(outlet, place) of a dateline's two sides; False for an `author – outlet` byline;
-    None when neither side is a known place or outlet (not a dateline at all)."""
+    None when neither side is a known place or outlet (not a dateline at all). Beside a known
+    place, a reporter's name ("حامد القرشي – مكة المكرمة") gives outlet None."""
     ka, kb = key(a), key(b)
     a_place, b_place = ka in PLACES, kb in PLACES
     if b_place and not a_place:
-        return a, b
+        return (None if _reporter(a) else a), b
     if a_place and not b_place:
-        return b, a
+        return (None if _reporter(b) else b), a
     if a_place and b_place:
         return a, b
     a_out, b_out = ka in OUTLETS, kb in OUTLETS

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from newscli.clean import _rules as R
-from newscli.clean._dateline import agency_line, dateline_sides, orient
+from newscli.clean._dateline import agency_line, canonical_outlet, dateline_sides, orient
 from newscli.clean._state import (
     MAX_BARE_SECTION_WORDS, MAX_BYLINE_WORDS, MAX_COPYRIGHT_WORDS, MAX_MENU_ITEM_WORDS, MAX_MENU_WORDS,
     MAX_NOTICE_WORDS, MAX_RULE_CHARS, MAX_SECTION_WORDS, MAX_SHORT_RULE_WORDS, MAX_THREAD_LOOKBACK,
@@ -119,9 +119,9 @@ class _Head:
         self.title_open = title
         self.dateline_open = dateline
 
-    def set_dateline(self, i: int, outlet: str, place: str | None) -> None:
+    def set_dateline(self, i: int, outlet: str | None, place: str | None) -> None:
         res = self.st.res
-        res.dateline, res.outlet, res.place = self.st.lines[i], outlet, place
+        res.dateline, res.outlet, res.place = self.st.lines[i], canonical_outlet(outlet), place
         self.st.rule[i] = "dateline"
         self.title_open = self.dateline_open = self.section_open = False
 

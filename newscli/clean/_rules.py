@@ -42,7 +42,12 @@ END_HEADERS = key_set(_data("end_headers.txt"))
 SECTIONS = key_set(_data("sections.txt"))
 FURNITURE = key_set(_data("furniture.txt"))
 PLACES = key_set(gazetteer.places())
-OUTLETS = key_set(gazetteer.outlets())
+_OUTLET_NAMES = gazetteer.outlets() + _data("outlets.txt")  # the shared list, then clean's own
+OUTLETS = key_set(_OUTLET_NAMES)
+# one spelling per known outlet: "(أ ش أ)", "أ. ش. أ" and "أ ش أ" have one key
+CANONICAL_OUTLET: dict[str, str] = {}
+for _name in _OUTLET_NAMES:
+    CANONICAL_OUTLET.setdefault(key(normalize(_name)), normalize(_name))
 CREDITS = key_set(_data("credits.txt"))
 NOT_NAMES = key_set(_data("not_names.txt"))  # words never in a person's name (closing sentences)
 _OUTLETS_JOINED = frozenset(k.replace(" ", "") for k in OUTLETS)
