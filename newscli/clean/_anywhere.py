@@ -49,7 +49,7 @@ _PAST_VERBS = frozenset(key(w) for w in (
 _LEAD_WORDS = frozenset(key(w) for w in "في من على إلى الى عن مع أن ان إن التي الذي الذين ثم".split()) | _PAST_VERBS
 
 
-def _conj_verb(w0: str) -> bool:
+def conj_verb(w0: str) -> bool:
     """و/ف and a verb or particle ("وأضاف", "وتشمل", "وشهدت", "وفي", "فقد"); not a noun that
     starts with و/ف ("وزير", "وفاة", "فريق", "فيديو")."""
     if len(w0) < 3 or w0[0] not in "وف":
@@ -64,6 +64,13 @@ def _conj_verb(w0: str) -> bool:
     # a past verb of the feminine (شهدت، بدأت) or of the forms VIII/X (استمر، اعتبر، انتقد)
     return (x.endswith("ت") and not x.endswith(("ات", "وت", "يت")) and 3 <= len(x) <= 6) or x.startswith(
         ("است", "اعت", "انت", "اخت", "اقت", "ارت"))
+
+
+def past_verb(w0: str) -> bool:
+    """A past verb opening a sentence (a reporting verb of the list, or a feminine past such as
+    "سيطرت", "شهدت"); w0 is a key word."""
+    return w0 in _PAST_VERBS or (w0.endswith("ت") and not w0.endswith(("ات", "وت", "يت")) and 4 <= len(w0) <= 6
+                                 and not w0.startswith("ال"))
 
 
 def _body_like(st: LineState, j: int) -> bool:
@@ -81,7 +88,7 @@ def _body_like(st: LineState, j: int) -> bool:
     if last in _CUT_END_WORDS:
         return True  # "وقال مرسي، في": a sentence cut by a link in the page
     ks = key(line).split(" ", 2)
-    if ks and (_conj_verb(ks[0]) or (w >= 8 and ks[0] in _PAST_VERBS)):
+    if ks and (conj_verb(ks[0]) or (w >= 8 and ks[0] in _PAST_VERBS)):
         return True
     nxt = j + 1
     return nxt < len(st.lines) and st.rule[nxt] is None and st.lines[nxt][:1] in "،,"

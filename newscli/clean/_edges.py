@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 
 from newscli.clean import _rules as R
+from newscli.clean._anywhere import conj_verb, past_verb
 from newscli.clean._dateline import agency_line, canonical_outlet, dateline_sides, orient
 from newscli.clean._state import (
     MAX_BARE_SECTION_WORDS, MAX_BYLINE_WORDS, MAX_COPYRIGHT_WORDS, MAX_MENU_ITEM_WORDS, MAX_MENU_WORDS,
     MAX_NOTICE_WORDS, MAX_RULE_CHARS, MAX_SECTION_WORDS, MAX_SHORT_RULE_WORDS, MAX_THREAD_LOOKBACK,
-    MAX_MENU_RUN, MAX_TITLE_WORDS, MIN_MENU_RUN, SENTENCE_WORDS, LineState,
+    MAX_LEAD_TITLE_WORDS, MAX_MENU_RUN, MAX_TITLE_WORDS, MIN_MENU_RUN, SENTENCE_WORDS, LineState,
 )
 from newscli.clean._text import CLOSERS, DIGIT, bare_end, ends_sentence, fold_line, is_terminal, key, words
 
@@ -23,6 +24,7 @@ from newscli.clean._text import CLOSERS, DIGIT, bare_end, ends_sentence, fold_li
 _NOTICE_HINTS = ("ارتباط", "كوكيز", "خصوصي", "التصفح", "تطبيق", "اشترك", "سجل", "الموقع")
 _NOTICE_LATIN_RE = re.compile("cookie|privacy|we use", re.IGNORECASE)
 _HAS_DIGIT = re.compile(DIGIT)
+_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")  # an HTML tag left in plain text
 # words that make a short last line a sentence, not a name (on the key)
 _FUNCTION_WORDS = frozenset(key(w) for w in (
     "في من على الى عن مع تم هو هي هم هذا هذه ذلك تلك التي الذي الذين ان لا لم لن قد كان كانت ثم بعد قبل او يا ما "
@@ -75,12 +77,18 @@ def edge_rule(line: str, w: int) -> str | None:
 
 
 def _title_like(line: str, w: int) -> bool:
-    """A headline: at most 20 words, not a dateline, not ending with a single full stop or a
-    colon (a lead-in to a list or a quotation)."""
+    """A headline: at most 20 words, with a letter, not a dateline, not ending with a single full
+    stop or a colon (a lead-in to a list or a quotation), not a lead sentence (a conjunction and a
+    verb first, or more than 12 words opening with a past verb: "سيطرت فرق الدفاع المدني …")."""
     end = bare_end(line)
     if w > MAX_TITLE_WORDS or dateline_sides(line) or end.rstrip(CLOSERS).endswith(":"):
         return False
-    return not (end.endswith(".") and not end.endswith(".."))
+    if end.endswith(".") and not end.endswith(".."):
+        return False
+    if not R.LETTER.search(line):
+        return False  # "«1»", a verse number
+    w0 = key(line).split(" ", 1)[0]
+    return not (conj_verb(w0) or (w > MAX_LEAD_TITLE_WORDS and past_verb(w0)))
 
 
 def _menu_item(line: str, w: int) -> bool:
@@ -178,7 +186,7 @@ class _Head:
             st.rule[i] = "section"
             self.section_open = False
             return True
-        st.res.title = line
+        st.res.title = " ".join(_TAG_RE.sub(" ", line).split()) or line  # "<b>عنوان</b>" in a plain-text page
         st.rule[i] = "title"
         self.title_open = self.section_open = False
         return True

@@ -14,6 +14,7 @@ MAX_SHORT_RULE_WORDS = 14  # link, time, click-here, credit, menu: short-line ru
 MAX_SOCIAL_WORDS = 10  # a follow/share line ("تابعونا على فيسبوك وتويتر"); a longer one is a sentence
 SENTENCE_WORDS = 15  # a line this long that ends a sentence proves the body has started
 MAX_TITLE_WORDS = 20  # a headline; a longer first line is the lead paragraph
+MAX_LEAD_TITLE_WORDS = 12  # a longer line opening with a past verb is the lead sentence, not the title
 MAX_NOTICE_WORDS = 40  # cookie/app notices, promos and contact lines
 MAX_COPYRIGHT_WORDS = 15
 MAX_MENU_WORDS = 12  # a `a | b | c` menu line
