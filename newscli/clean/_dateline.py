@@ -43,6 +43,10 @@ _OUTLET_WORDS = frozenset(key(w) for w in (
     "وكالة وكاله صحيفة جريدة مجلة موقع بوابة قناة إذاعة اذاعة راديو تلفزيون شبكة مرصد المرصد نشرة").split())
 
 
+# words of known outlets' names, 4+ letters ("عكاظ اليوم", "مكتب الجزيرة", "محرر مصراوي" are not names)
+_OUTLET_NAME_WORDS = frozenset(w for k in OUTLETS for w in k.split() if len(w) >= 4)
+
+
 def _reporter(side: str) -> bool:
     """'حامد القرشي', 'فوزي دهب واحمد ابورية': the reporter beside the place in `name – city`, not
     an outlet. 2+ words, first word without the article, no outlet word, no known place, not a
@@ -50,7 +54,7 @@ def _reporter(side: str) -> bool:
     ks = key(side).split()
     if len(ks) < 2 or " ".join(ks) in OUTLETS or ks[0].startswith("ال"):
         return False
-    return not any(k in _OUTLET_WORDS or k in PLACES for k in ks)
+    return not any(k in _OUTLET_WORDS or k in PLACES or k in _OUTLET_NAME_WORDS for k in ks)
 
 
 def canonical_outlet(outlet: str | None) -> str | None:
