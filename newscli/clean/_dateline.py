@@ -62,7 +62,7 @@ def canonical_outlet(outlet: str | None) -> str | None:
     "أ ش أ"); another outlet without the brackets and punctuation around it."""
     if outlet is None:
         return None
-    k = key(outlet)
+    k = key(outlet).replace(" ", "")
     return CANONICAL_OUTLET.get(k) or outlet.strip(_EDGE) or outlet
 
 

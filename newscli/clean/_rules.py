@@ -47,7 +47,7 @@ OUTLETS = key_set(_OUTLET_NAMES)
 # one spelling per known outlet: "(أ ش أ)", "أ. ش. أ" and "أ ش أ" have one key
 CANONICAL_OUTLET: dict[str, str] = {}
 for _name in _OUTLET_NAMES:
-    CANONICAL_OUTLET.setdefault(key(normalize(_name)), normalize(_name))
+    CANONICAL_OUTLET.setdefault(key(normalize(_name)).replace(" ", ""), normalize(_name))  # "أش أ" too
 CREDITS = key_set(_data("credits.txt"))
 NOT_NAMES = key_set(_data("not_names.txt"))  # words never in a person's name (closing sentences)
 _OUTLETS_JOINED = frozenset(k.replace(" ", "") for k in OUTLETS)
