@@ -93,9 +93,13 @@ def _fix_all(text: str) -> str:
     return text.translate(_REST_TABLE)
 
 
+_ARABIC_BLOCKS = ((0x0600, 0x08FF),) + chars.PRESENTATION_RANGES  # Arabic, Supplement, Extended-A; forms
+
+
 def _stretches(ch: str) -> bool:
     """An Arabic letter (base or presentation form) that a following tatweel stretches."""
-    return ch.isalpha() and ("\u0600" <= ch <= "\u08ff" or "\ufb50" <= ch <= "\ufeff")
+    cp = ord(ch)
+    return ch.isalpha() and any(lo <= cp <= hi for lo, hi in _ARABIC_BLOCKS)
 
 
 _LOOK_THROUGH = frozenset(_CONTROLS)  # removed in the same pass
