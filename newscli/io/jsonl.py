@@ -103,6 +103,16 @@ def take_lines(block: RawBlock, k: int) -> tuple[RawBlock, RawBlock | None]:
 # again with the standard library, keeping those numbers as orjson.Fragment (their text, written
 # back byte for byte); every other line stays on the fast path.
 _LONG_NUMBER = re.compile(rb"[0-9]{19,}|[eE][-+]?[0-9]{3,}")
+# The same test without the regex (which scans ~30 MB/s: 1.6 s per 10,000 articles): digits map
+# to "0", e/E to "e", signs to "+", every other byte to "."; then three substring searches.
+_NUMBER_SHAPE = bytes(48 if 48 <= b <= 57 else 101 if b in (69, 101) else 43 if b in (43, 45) else 46 for b in range(256))
+_LONG_DIGITS, _EXP, _SIGNED_EXP = b"0" * 19, b"e000", b"e+000"
+
+
+def _long_number(line: bytes) -> bool:
+    """Whether ``line`` may hold a number orjson cannot read exactly (`_LONG_NUMBER` matches)."""
+    shape = line.translate(_NUMBER_SHAPE)
+    return _LONG_DIGITS in shape or _EXP in shape or _SIGNED_EXP in shape
 _INT64 = (-(2**63), 2**64 - 1)
 
 
@@ -132,7 +142,7 @@ def _loads_exact(line: bytes) -> Any:
 def loads(line: bytes) -> Any:
     """orjson.loads of a line newscli wrote itself (a spooled record), keeping the numbers orjson
     cannot hold exactly (written back as orjson.Fragment) exactly, as `parse_line` read them."""
-    if _LONG_NUMBER.search(line):
+    if _long_number(line):
         try:
             return _loads_exact(line)
         except (ValueError, TypeError, RecursionError, orjson.JSONEncodeError):
@@ -158,7 +168,7 @@ def parse_line(raw: RawLine) -> dict | Reject:
         if obj is None:
             return Reject(name, lineno, _json_error(line, exc), _raw(line))
     else:
-        if _LONG_NUMBER.search(line) and isinstance(obj, dict):
+        if isinstance(obj, dict) and _long_number(line):
             try:
                 obj = _loads_exact(line)
             except (ValueError, TypeError, RecursionError, orjson.JSONEncodeError):

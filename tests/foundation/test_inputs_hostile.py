@@ -13,6 +13,8 @@ import tracemalloc
 import orjson
 import pytest
 import zstandard
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from newscli.cli import app
@@ -408,3 +410,13 @@ def test_stats_takes_format_too():
     assert res.exit_code == 1 and orjson.loads(res.stdout_bytes)["records"] == 2
     res = runner.invoke(app, ["stats", "--json", "-"], input=data)
     assert orjson.loads(res.stdout_bytes)["records"] == 1  # sniffed: one plain-text article
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.binary(max_size=60) | st.text(alphabet="0123456789eE+-. :,\"[]ab\u0628", max_size=60).map(str.encode))
+def test_the_long_number_check_equals_its_regex(line):
+    """`_long_number` (a byte translation and three searches) replaced the regex, which scanned
+    ~30 MB/s and cost dedupe's emit 1.6 s per 10,000 articles; both must agree on every line."""
+    from newscli.io.jsonl import _LONG_NUMBER, _long_number
+
+    assert _long_number(line) == bool(_LONG_NUMBER.search(line))
