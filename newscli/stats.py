@@ -55,6 +55,9 @@ class CorpusStats:
             self.with_dup += 1
             if dup.get("of") is not None:
                 self.duplicates += 1
+            size = dup.get("size")
+            if dup.get("of") is not None or (isinstance(size, int) and not isinstance(size, bool) and size > 1):
+                # a cluster of two or more, seen through any member: a kept-only file has only kept copies
                 self.clusters.add(dup.get("cluster"))
 
     def as_dict(self) -> dict:

@@ -134,6 +134,16 @@ def test_stats_command(tmp_path):
     assert data["records"] == 16 and data["duplicates"] == 3 and data["dates_by_system"]["libyan"] > 5
     res = runner.invoke(app, ["stats", str(out)])
     assert res.exit_code == 0 and "records" in res.stdout
+    assert data["duplicate_clusters"] == 3
+
+
+def test_stats_counts_the_clusters_of_a_kept_only_file(tmp_path):
+    """A file of kept copies (the default --emit kept) reported "duplicate clusters 0" although its
+    kept copies carry dup.size > 1."""
+    out = tmp_path / "kept.jsonl"
+    runner.invoke(app, ["export", str(SAMPLES), "-o", str(out)])
+    data = orjson.loads(runner.invoke(app, ["stats", str(out), "--json"]).stdout_bytes)
+    assert data["records"] == 13 and data["duplicates"] == 0 and data["duplicate_clusters"] == 3
 
 
 def test_clean_text_mode_explain_goes_to_stderr():
