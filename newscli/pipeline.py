@@ -89,13 +89,14 @@ class Summary:
         if self.skipped:
             by = ", ".join(f"{k} {v}" for k, v in sorted(self.skipped.items(), key=lambda kv: (-kv[1], kv[0])))
             parts.append(f"skipped {sum(self.skipped.values())} ({by})")
+        clusters = f"{self.clusters} cluster" + ("" if self.clusters == 1 else "s")
         if (self.dropped or self.duplicates) and self.emit == "removed":
-            parts.append(f"duplicates {self.duplicates} ({self.clusters} clusters), only they written (--emit removed); "
+            parts.append(f"duplicates {self.duplicates} ({clusters}), only they written (--emit removed); "
                          f"kept copies and singletons not written {self.dropped}")
         elif (self.dropped or self.duplicates) and self.emit == "all":
-            parts.append(f"duplicates {self.duplicates} ({self.clusters} clusters), written with the rest (--emit all)")
+            parts.append(f"duplicates {self.duplicates} ({clusters}), written with the rest (--emit all)")
         elif self.dropped or self.duplicates:
-            parts.append(f"duplicates dropped {self.dropped} ({self.clusters} clusters)")
+            parts.append(f"duplicates dropped {self.dropped} ({clusters})")
         if self.dropped or self.duplicates:
             if self.duplicates_by_similarity:
                 parts.append("duplicates by similarity to the kept copy: " + ", ".join(
