@@ -39,7 +39,6 @@ import pickle
 import shutil
 import tempfile
 from collections import Counter
-from dataclasses import replace
 from typing import Any, Iterator
 
 import numpy as np
@@ -154,7 +153,7 @@ class DistributedDedupe:
         from newscli.dedupe.engine import apart_rows, cluster_members, cluster_rows, representatives
         from newscli.dedupe.verify import Edges
 
-        wopt = replace(opt, on_cluster=None, on_kept_apart=None)  # what workers get: the callbacks stay here
+        wopt = opt.without_callbacks()  # what workers get: the callbacks stay here
         sizes = np.asarray(self.sizes, dtype=np.int64)
         bounds = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
         n = int(sizes.sum())
@@ -164,20 +163,11 @@ class DistributedDedupe:
         u, first, reps, _ = representatives(flags, exact, st)
         collect = opt.on_kept_apart is not None
         edges, apart = self._edges(reps, n, bounds, wopt, st, collect) if len(reps) >= 2 else (Edges().arrays(), Edges().apart_arrays())
-        ids: dict = {}
+        ids: list = []
 
         def columns(mem: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            owner = np.searchsorted(bounds, mem, side="right") - 1
-            futs = {p: self._submit(members_of, self.held[p], mem[owner == p] - bounds[p]) for p in np.unique(owner).tolist()}
-            date = np.zeros(len(mem), np.int64)
-            tlen = np.zeros(len(mem), np.int64)
-            for p, fut in futs.items():
-                d, t, blob, off = self.engine._result(fut)
-                self.moved["5 members"] += d.nbytes + t.nbytes + len(blob) + off.nbytes
-                sel = owner == p
-                date[sel], tlen[sel] = d, t
-                for k, g in enumerate(np.flatnonzero(sel).tolist()):
-                    ids[g] = blob[off[k]: off[k + 1]]
+            date, tlen, found = self._members(mem, bounds)
+            ids[:] = found
             return date, tlen, exact[mem]
 
         cl = cluster_members(columns, u, first, edges, st)
@@ -190,23 +180,28 @@ class DistributedDedupe:
                 opt.on_cluster(row)
         if collect:
             pos = np.unique(np.concatenate(apart[:2]))
-            blobs = self._ids_of(pos, bounds)
+            blobs = self._members(pos, bounds)[2]
             for row in apart_rows(apart, pos, blobs.__getitem__, opt):
                 opt.on_kept_apart(row)
             del blobs
         yield from self._emitted(cl, ids, bounds, sizes, wopt, st)
 
-    def _ids_of(self, pos: np.ndarray, bounds: np.ndarray) -> list:
-        """The JSON-encoded ids of global positions ``pos`` (ascending), read where they are held."""
+    def _members(self, pos: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray, list]:
+        """Date keys, text lengths and JSON-encoded ids of global positions ``pos`` (ascending),
+        read where they are held (stage 5)."""
         owner = np.searchsorted(bounds, pos, side="right") - 1
-        out: list = [b""] * len(pos)
         futs = {p: self._submit(members_of, self.held[p], pos[owner == p] - bounds[p]) for p in np.unique(owner).tolist()}
+        date = np.zeros(len(pos), np.int64)
+        tlen = np.zeros(len(pos), np.int64)
+        ids: list = [b""] * len(pos)
         for p, fut in futs.items():
-            _, _, blob, off = self.engine._result(fut)
-            self.moved["5 members"] += len(blob) + off.nbytes
-            for k, g in enumerate(np.flatnonzero(owner == p).tolist()):
-                out[g] = blob[off[k]: off[k + 1]]
-        return out
+            d, t, blob, off = self.engine._result(fut)
+            self.moved["5 members"] += d.nbytes + t.nbytes + len(blob) + off.nbytes
+            sel = owner == p
+            date[sel], tlen[sel] = d, t
+            for k, g in enumerate(np.flatnonzero(sel).tolist()):
+                ids[g] = blob[off[k]: off[k + 1]]
+        return date, tlen, ids
 
     def _edges(self, reps: np.ndarray, n: int, bounds: np.ndarray, opt: Any, st: Any, collect: bool = False) -> tuple:
         """Stages 3 and 4 on the cluster; the accepted edges gathered here, and with ``collect``
@@ -252,7 +247,7 @@ class DistributedDedupe:
             self.shuffled[stage] += sum(self._gather(futs))
         return tuple(np.concatenate(c) for c in zip(*parts)), tuple(np.concatenate(c) for c in zip(*aparts))
 
-    def _emitted(self, cl: Any, ids: dict, bounds: np.ndarray, sizes: np.ndarray, opt: Any, st: Any) -> Iterator[dict]:
+    def _emitted(self, cl: Any, ids: list, bounds: np.ndarray, sizes: np.ndarray, opt: Any, st: Any) -> Iterator[dict]:
         """Stage 6: each partition's verdicts out, its records (with `dup`) back in order."""
         from newscli.dedupe.engine import Clusters
 

@@ -19,7 +19,6 @@ import logging
 import os
 import re
 from collections import deque
-from dataclasses import replace
 from typing import Any, Callable, Iterator
 
 from newscli.dask_inputs import (DEFAULT_PARTITION_BYTES, Partition, _in_dir, _range_lines, check_url, is_url,
@@ -203,10 +202,8 @@ class DaskEngine:
         (removed after the run)."""
         from newscli.pipeline import CHUNK_RECORDS
 
-        if dedupe_options is not None and (getattr(dedupe_options, "on_cluster", None) is not None
-                                           or getattr(dedupe_options, "on_kept_apart", None) is not None):
-            dedupe_options = replace(dedupe_options, on_cluster=None, on_kept_apart=None)  # client-side callbacks stay here
         if dedupe_options is not None:  # stages 2-6 on the cluster (newscli.dask_dedupe)
+            dedupe_options = dedupe_options.without_callbacks()  # client-side callbacks stay here
             from newscli.dask_dedupe import DistributedDedupe
 
             return DistributedDedupe(self, paths, steps, dedupe_options, text_field, html_field,

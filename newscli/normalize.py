@@ -104,7 +104,8 @@ def _stretches(ch: str) -> bool:
 
 _LOOK_THROUGH = frozenset(_CONTROLS)  # removed in the same pass
 # presentation forms that are a tatweel carrying a mark (U+FE71, U+FE77.., U+FCF2-U+FCF4): folded to the mark
-_MARK_FORMS = frozenset(chr(cp) for cp in range(0xFB50, 0xFF00) if unicodedata.normalize("NFKC", chr(cp)).startswith(_TATWEEL))
+_MARK_FORMS = frozenset(chr(cp) for lo, hi in chars.PRESENTATION_RANGES for cp in range(lo, hi + 1)
+                        if unicodedata.normalize("NFKC", chr(cp)).startswith(_TATWEEL))
 
 
 def _keep_run(text: str, a: int, b: int) -> bool:

@@ -89,15 +89,15 @@ class Summary:
         if self.skipped:
             by = ", ".join(f"{k} {v}" for k, v in sorted(self.skipped.items(), key=lambda kv: (-kv[1], kv[0])))
             parts.append(f"skipped {sum(self.skipped.values())} ({by})")
-        clusters = f"{self.clusters} cluster" + ("" if self.clusters == 1 else "s")
-        if (self.dropped or self.duplicates) and self.emit == "removed":
-            parts.append(f"duplicates {self.duplicates} ({clusters}), only they written (--emit removed); "
-                         f"kept copies and singletons not written {self.dropped}")
-        elif (self.dropped or self.duplicates) and self.emit == "all":
-            parts.append(f"duplicates {self.duplicates} ({clusters}), written with the rest (--emit all)")
-        elif self.dropped or self.duplicates:
-            parts.append(f"duplicates dropped {self.dropped} ({clusters})")
         if self.dropped or self.duplicates:
+            clusters = f"{self.clusters} cluster" + ("" if self.clusters == 1 else "s")
+            if self.emit == "removed":
+                parts.append(f"duplicates {self.duplicates} ({clusters}), only they written (--emit removed); "
+                             f"kept copies and singletons not written {self.dropped}")
+            elif self.emit == "all":
+                parts.append(f"duplicates {self.duplicates} ({clusters}), written with the rest (--emit all)")
+            else:
+                parts.append(f"duplicates dropped {self.dropped} ({clusters})")
             if self.duplicates_by_similarity:
                 parts.append("duplicates by similarity to the kept copy: " + ", ".join(
                     f"{k.replace('ge_', '>=').replace('below_', 'below ').replace('_', '-')} {v}" for k, v in self.duplicates_by_similarity.items()))
@@ -327,14 +327,8 @@ def _processed_chunks(items: Iterable, steps: list[Step], dedupe_options: Any, j
 
 
 def _for_workers(dedupe_options: Any) -> Any:
-    """Dedupe options as worker processes need them: without the on_cluster and on_kept_apart
-    callbacks (only the clustering process calls them)."""
-    if dedupe_options is not None and (getattr(dedupe_options, "on_cluster", None) is not None
-                                       or getattr(dedupe_options, "on_kept_apart", None) is not None):
-        import dataclasses
-
-        return dataclasses.replace(dedupe_options, on_cluster=None, on_kept_apart=None)
-    return dedupe_options
+    """Dedupe options as worker processes need them (`DedupeOptions.without_callbacks`)."""
+    return dedupe_options.without_callbacks() if dedupe_options is not None else None
 
 
 class StrictStop(Exception):

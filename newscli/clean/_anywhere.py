@@ -12,7 +12,8 @@ from newscli.clean._state import (
     MAX_ITEM_WORDS_UNPUNCTUATED, MAX_NOTICE_WORDS, MAX_RULE_WORDS, MAX_SECTION_WORDS, MAX_SHORT_RULE_WORDS, SENTENCE_WORDS,
     LineState,
 )
-from newscli.clean._text import CLOSERS, HAS_ALNUM, KEY_WORD, TERMINAL, bare_end, fold_line, is_terminal, key, key_of_folded
+from newscli.clean._text import (CLOSERS, HAS_ALNUM, KEY_WORD, PAST_VERBS, TERMINAL, bare_end, conj_verb, fold_line,
+                                 is_terminal, key, key_of_folded)
 from newscli.clean.options import UserPatterns
 
 
@@ -35,42 +36,11 @@ def _item_like(line: str, w: int) -> bool:
     return not (w > 5 and end.rstrip(CLOSERS).endswith((".", ":")) and not end.endswith(".."))
 
 
-# Body resuming after a related-links block (issue: the block swallowed unpunctuated paragraphs).
-# Words a line cut inside a sentence ends with (raw last token), and the first words of a line
-# that reads like a body sentence: a conjunction and a verb or a particle (on the key).
+# Body resuming after a related-links block (the block swallowed unpunctuated paragraphs): words
+# a line cut inside a sentence ends with (raw last token); sentence openings are in _text.
 _CUT_END_WORDS = frozenset(
     "في من على إلى الى عن مع أن ان إن بأن و أو او ثم التي الذي الذين اللذين بين حول عبر خلال لدى عند قبل بعد".split()
 )
-_PAST_VERBS = frozenset(key(w) for w in (
-    "قال قالت أضاف أضافت أكد أكدت أشار أشارت أوضح أوضحت أعلن أعلنت أعرب أعربت كتب كتبت جاء جاءت كان كانت "
-    "طالب طالبت شدد شددت لفت لفتت ذكر ذكرت كشف كشفت نفى نفت دعا دعت حذر حذرت بين بينت تابع تابعت اعتبر "
-    "اعتبرت اختتم اختتمت استطرد استطردت استمر استمرت شهد شهدت أفاد أفادت نقل نقلت رأى رأت يذكر يشار قد لم لن "
-    "لكن كما هو هي هذا وهذا ذلك").split())
-_LEAD_WORDS = frozenset(key(w) for w in "في من على إلى الى عن مع أن ان إن التي الذي الذين ثم".split()) | _PAST_VERBS
-
-
-def conj_verb(w0: str) -> bool:
-    """و/ف and a verb or particle ("وأضاف", "وتشمل", "وشهدت", "وفي", "فقد"); not a noun that
-    starts with و/ف ("وزير", "وفاة", "فريق", "فيديو")."""
-    if len(w0) < 3 or w0[0] not in "وف":
-        return False
-    x = w0[1:]
-    if x in _LEAD_WORDS:
-        return True
-    if w0[0] != "و":
-        return False
-    if x[0] in "يتن" and len(x) >= 3:  # imperfect: ويأتي، وتشمل، ونفى
-        return True
-    # a past verb of the feminine (شهدت، بدأت) or of the forms VIII/X (استمر، اعتبر، انتقد)
-    return (x.endswith("ت") and not x.endswith(("ات", "وت", "يت")) and 3 <= len(x) <= 6) or x.startswith(
-        ("است", "اعت", "انت", "اخت", "اقت", "ارت"))
-
-
-def past_verb(w0: str) -> bool:
-    """A past verb opening a sentence (a reporting verb of the list, or a feminine past such as
-    "سيطرت", "شهدت"); w0 is a key word."""
-    return w0 in _PAST_VERBS or (w0.endswith("ت") and not w0.endswith(("ات", "وت", "يت")) and 4 <= len(w0) <= 6
-                                 and not w0.startswith("ال"))
 
 
 def _body_like(st: LineState, j: int) -> bool:
@@ -88,7 +58,7 @@ def _body_like(st: LineState, j: int) -> bool:
     if last in _CUT_END_WORDS:
         return True  # "وقال مرسي، في": a sentence cut by a link in the page
     ks = key(line).split(" ", 2)
-    if ks and (conj_verb(ks[0]) or (w >= 8 and ks[0] in _PAST_VERBS)):
+    if ks and (conj_verb(ks[0]) or (w >= 8 and ks[0] in PAST_VERBS)):
         return True
     nxt = j + 1
     return nxt < len(st.lines) and st.rule[nxt] is None and st.lines[nxt][:1] in "،,"

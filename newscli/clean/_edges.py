@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 
 from newscli.clean import _rules as R
-from newscli.clean._anywhere import conj_verb, past_verb
 from newscli.clean._dateline import agency_line, canonical_outlet, dateline_sides, orient
 from newscli.clean._state import (
     MAX_BARE_SECTION_WORDS, MAX_BYLINE_WORDS, MAX_COPYRIGHT_WORDS, MAX_MENU_ITEM_WORDS, MAX_MENU_WORDS,
     MAX_NOTICE_WORDS, MAX_RULE_CHARS, MAX_SECTION_WORDS, MAX_SHORT_RULE_WORDS, MAX_THREAD_LOOKBACK,
     MAX_LEAD_TITLE_WORDS, MAX_MENU_RUN, MAX_TITLE_WORDS, MIN_MENU_RUN, SENTENCE_WORDS, LineState,
 )
-from newscli.clean._text import CLOSERS, DIGIT, bare_end, ends_sentence, fold_line, is_terminal, key, words
+from newscli.clean._text import CLOSERS, DIGIT, bare_end, conj_verb, ends_sentence, fold_line, is_terminal, key, past_verb, words
 
 # cheap hints that a line may be a notice: Arabic substrings (no case) tested with `in`, and a
 # case-insensitive Latin regex only when the line has one of its first letters

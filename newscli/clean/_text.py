@@ -118,3 +118,40 @@ def is_terminal(line: str) -> bool:
 def ends_sentence(line: str) -> bool:
     """A real sentence end: like is_terminal but a final colon (a lead-in) does not count."""
     return is_terminal(line) and not bare_end(line).rstrip(CLOSERS).endswith(":")
+
+
+# Sentence openings, on the key (used by the related-links block's end and by the title check).
+PAST_VERBS = frozenset(key(w) for w in (
+    "قال قالت أضاف أضافت أكد أكدت أشار أشارت أوضح أوضحت أعلن أعلنت أعرب أعربت كتب كتبت جاء جاءت كان كانت "
+    "طالب طالبت شدد شددت لفت لفتت ذكر ذكرت كشف كشفت نفى نفت دعا دعت حذر حذرت بين بينت تابع تابعت اعتبر "
+    "اعتبرت اختتم اختتمت استطرد استطردت استمر استمرت شهد شهدت أفاد أفادت نقل نقلت رأى رأت يذكر يشار قد لم لن "
+    "لكن كما هو هي هذا وهذا ذلك").split())
+_LEAD_WORDS = frozenset(key(w) for w in "في من على إلى الى عن مع أن ان إن التي الذي الذين ثم".split()) | PAST_VERBS
+
+
+def conj_verb(w0: str) -> bool:
+    """و/ف and a verb or particle ("وأضاف", "وتشمل", "وشهدت", "وفي", "فقد"); not a noun that
+    starts with و/ف ("وزير", "وفاة", "فريق", "فيديو")."""
+    if len(w0) < 3 or w0[0] not in "وف":
+        return False
+    x = w0[1:]
+    if x in _LEAD_WORDS:
+        return True
+    if w0[0] != "و":
+        return False
+    if x[0] in "يتن" and len(x) >= 3:  # imperfect: ويأتي، وتشمل، ونفى
+        return True
+    # a past verb of the feminine (شهدت، بدأت) or of the forms VIII/X (استمر، اعتبر، انتقد)
+    return _feminine_past(x, 3) or x.startswith(("است", "اعت", "انت", "اخت", "اقت", "ارت"))
+
+
+def past_verb(w0: str) -> bool:
+    """A past verb opening a sentence (a reporting verb of the list, or a feminine past such as
+    "سيطرت", "شهدت"); w0 is a key word."""
+    return w0 in PAST_VERBS or (_feminine_past(w0, 4) and not w0.startswith("ال"))
+
+
+def _feminine_past(w: str, shortest: int) -> bool:
+    """A word shaped like a feminine past verb (شهدت، سيطرت): ends with ت, not a plural or a noun
+    in وت/يت, ``shortest`` to 6 letters."""
+    return w.endswith("ت") and not w.endswith(("ات", "وت", "يت")) and shortest <= len(w) <= 6

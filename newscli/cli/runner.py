@@ -17,7 +17,6 @@ import orjson
 import typer
 
 from newscli.cli.fields import select_fields
-from newscli.io.errors import _oserror
 from newscli.io import (STDIN, STDOUT, InputInfo, LinesFile, OutputSet, PartError, Reject, Target, UsageError,
                         expand_inputs, plan_outputs, read_inputs, write_reject)
 from newscli.export import steps_for
@@ -79,7 +78,7 @@ def write_stdout(data: bytes) -> None:
         raise typer.Exit(EXIT_OK) from None
     except OSError as exc:  # a full disk, /dev/full, an I/O error: one line, exit 1
         broken_pipe()  # nothing more goes to that descriptor (the interpreter's final flush included)
-        err(f"cannot write the output -: {_oserror(exc)}")
+        err(f"cannot write the output -: {exc.strerror or exc}")
         raise typer.Exit(EXIT_DATA) from None
 
 

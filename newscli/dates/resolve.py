@@ -176,37 +176,33 @@ def _from_publication(text: str, r: Raw, year_hint: int | None, pub: _dt.date | 
     if pub is None:
         if r.hijri or year_hint is None:
             return False
-        if offset is not None:
-            if convert_ymd(False, year_hint + offset, r.month, r.day)[0] is None:
-                return False
-            r.year = year_hint + offset
-        else:
-            r.year = year_hint
+        base = year_hint
+    elif r.hijri:
+        try:
+            base = Gregorian(pub.year, pub.month, pub.day).to_hijri().year
+        except (ValueError, OverflowError):
+            return False  # a publication date outside the Umm al-Qura table: no Hijri year
     else:
-        if r.hijri:
-            try:
-                base = Gregorian(pub.year, pub.month, pub.day).to_hijri().year
-            except (ValueError, OverflowError):
-                return False  # a publication date outside the Umm al-Qura table: no Hijri year
-        else:
-            base = pub.year
-        if offset is not None:
-            # "8 أبريل من العام الماضي": the year before the publication year, whatever the day
-            if convert_ymd(r.hijri, base + offset, r.month, r.day)[0] is None:
-                return False
-            r.year = base + offset
-        else:
-            options = []
-            for y in (base - 1, base, base + 1):
-                iso, err = convert_ymd(r.hijri, y, r.month, r.day)
-                if iso is not None:
-                    options.append((_dt.date.fromisoformat(iso), y))
-            if not options:
-                return False
-            year = _pick(options, pub, word, prev_word(text, r.start) == "منذ", base)
-            if year is None:
-                return False
-            r.year = year
+        base = pub.year
+    if offset is not None:
+        # "8 أبريل من العام الماضي": the year before the publication year, whatever the day
+        if convert_ymd(r.hijri, base + offset, r.month, r.day)[0] is None:
+            return False
+        r.year = base + offset
+    elif pub is None:
+        r.year = base
+    else:
+        options = []
+        for y in (base - 1, base, base + 1):
+            iso, err = convert_ymd(r.hijri, y, r.month, r.day)
+            if iso is not None:
+                options.append((_dt.date.fromisoformat(iso), y))
+        if not options:
+            return False
+        year = _pick(options, pub, word, prev_word(text, r.start) == "منذ", base)
+        if year is None:
+            return False
+        r.year = year
     r.year_from = "publication"
     return True
 

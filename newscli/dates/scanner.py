@@ -13,6 +13,7 @@ from functools import lru_cache
 
 
 from newscli.chars import TATWEEL
+from newscli.isodate import HIJRI_YEARS as _HIJRI_YEARS  # a 13xx-16xx year is Hijri, in text as in a record's date
 
 from .tables import DIGIT_SET, DIGITS, SP, SP0, WORD, WORD_SET, Month, fold, tables, to_int
 
@@ -136,7 +137,7 @@ def _resolve_year(m: re.Match[str], s: str, month: Month, pair_ok: bool) -> tupl
         if kind == "wr" and nd in (2, 4):
             wr = y + 1300 if nd == 2 else y
             return ("hijri", wr + 11, True)
-        if kind is None and nd == 4 and 1300 <= y <= 1600:
+        if kind is None and nd == 4 and _HIJRI_YEARS[0] <= y <= _HIJRI_YEARS[1]:
             return ("hijri", y, True)
         if kind is None:
             return ("hijri", None, False)  # e.g. "3 صفر 15" : a count, not a year
@@ -327,7 +328,7 @@ def _numeric(text: str, m: re.Match[str]) -> list[Raw] | None:
         y, mo, d = to_int(g("ry")), to_int(g("rm")), to_int(g("rd"))
     kind = _marker(g("nk"))
     # an unmarked 13xx-15xx year is Hijri, except in ISO form (YYYY-MM-DD is Gregorian: replace_dates output)
-    hijri = kind == "hijri" or (kind is None and 1300 <= y <= 1600 and not g("iy"))
+    hijri = kind == "hijri" or (kind is None and _HIJRI_YEARS[0] <= y <= _HIJRI_YEARS[1] and not g("iy"))
     if kind == "wr":
         return None
     if not hijri and not (1000 <= y <= 2199):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Callable
 
@@ -113,6 +113,13 @@ class DedupeOptions:
     min_chars: int = 30
     max_bucket: int = 32
     max_leaders: int = 8
+
+    def without_callbacks(self) -> "DedupeOptions":
+        """These options as worker processes and Dask tasks get them: without on_cluster and
+        on_kept_apart (only the process that clusters calls them; they need not pickle)."""
+        if self.on_cluster is None and self.on_kept_apart is None:
+            return self
+        return replace(self, on_cluster=None, on_kept_apart=None)
 
     def __post_init__(self) -> None:
         for name in ("max_days", "single_slot_days"):

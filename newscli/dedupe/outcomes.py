@@ -24,6 +24,8 @@ __all__ = ["outcome_classes", "outcome_bits", "new_outcome"]
 
 _U64 = np.uint64
 _LOW = _U64(0xFFFFFFFF)
+
+
 @lru_cache(maxsize=1)
 def outcome_classes() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(class name, words in ordinary spelling) of each outcome class, from the package data."""

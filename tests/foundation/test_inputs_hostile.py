@@ -417,6 +417,8 @@ def test_stats_takes_format_too():
 def test_the_long_number_check_equals_its_regex(line):
     """`_long_number` (a byte translation and three searches) replaced the regex, which scanned
     ~30 MB/s and cost dedupe's emit 1.6 s per 10,000 articles; both must agree on every line."""
-    from newscli.io.jsonl import _LONG_NUMBER, _long_number
+    import re
 
-    assert _long_number(line) == bool(_LONG_NUMBER.search(line))
+    from newscli.io.jsonl import _long_number
+
+    assert _long_number(line) == bool(re.search(rb"[0-9]{19,}|[eE][-+]?[0-9]{3,}", line))
