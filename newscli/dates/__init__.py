@@ -21,6 +21,15 @@ __all__ = ["find_dates", "to_iso", "replace_dates", "DatesOptions", "date_record
 
 _ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DASH_BETWEEN = re.compile(r"[ \u00a0]{0,3}[-–—][ \u00a0]{0,3}")
+_GLUE_AFTER = re.compile(r"[-/.]?\d")  # text that would continue an ISO date written here
+_GLUE_BEFORE = re.compile(r"\d[-/.]?$")
+
+
+def _glues(text: str, start: int, end: int) -> bool:
+    """Whether an ISO date written over text[start:end] would run into digits around it and read
+    as another date ("يناير1000-1" -> "1000-01-1", read again as 1000-01-01): then the date is left
+    as written, so replacing stays idempotent."""
+    return bool(_GLUE_AFTER.match(text, end) or _GLUE_BEFORE.search(text, max(0, start - 2), start))
 
 
 def find_dates(text: str, *, year_hint: int | None = None, pub_date: str | None = None) -> list[dict]:
@@ -121,7 +130,7 @@ def replace_dates(text: str, *, keep: bool = False, year_hint: int | None = None
             pos = last.annot_end
         else:
             for f in group:
-                if f.entry["iso"] is None:
+                if f.entry["iso"] is None or _glues(text, f.entry["start"], f.annot_end):
                     continue
                 parts.append(text[pos:f.entry["start"]])
                 parts.append(f.entry["iso"])

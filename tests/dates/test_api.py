@@ -324,3 +324,11 @@ def test_hijri_day_with_a_publication_date_outside_the_table():
     # Umm al-Qura covers 1924-2077: a Hijri day then gets no year (no OverflowError)
     assert find_dates("في 3 شوال الماضي", pub_date="1900-03-01") == []
     assert [e["iso"] for e in find_dates("في 3 يناير الماضي", pub_date="2100-03-01")] == ["2100-01-03"]
+
+
+def test_a_date_whose_iso_would_run_into_digits_is_left_as_written():
+    """Hypothesis (CI): "يناير1000-1" became "1000-01-1", which a second replace read as 1000-01-01."""
+    text = "يناير1000-1"
+    once = replace_dates(text)
+    assert replace_dates(once) == once == text
+    assert replace_dates("وصل في 8 يناير 2020 إلى طرابلس") == "وصل في 2020-01-08 إلى طرابلس"
